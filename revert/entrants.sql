@@ -1,0 +1,7 @@
+-- Revert raceday:entrants from pg
+
+BEGIN;
+
+DROP TABLE raceday.entrants;
+
+COMMIT;

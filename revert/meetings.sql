@@ -1,0 +1,7 @@
+-- Revert raceday:meetings from pg
+
+BEGIN;
+
+DROP TABLE raceday.meetings;
+
+COMMIT;

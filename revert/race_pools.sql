@@ -1,0 +1,7 @@
+-- Revert raceday:race_pools from pg
+
+BEGIN;
+
+DROP TABLE raceday.race_pools;
+
+COMMIT;

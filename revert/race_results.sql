@@ -1,0 +1,7 @@
+-- Revert raceday:race_results from pg
+
+BEGIN;
+
+DROP TABLE raceday.race_results;
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Revert raceday:races from pg
+
+BEGIN;
+
+DROP TABLE raceday.races;
+
+COMMIT;

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Lifecycle of a local PostgreSQL 18 cluster run as `postgres` inside the sid
+# root (see toolchain.sh). Usage: cluster.sh init|start|stop|status|url|psql|deploy|destroy
+#
+# RACEDAY_INSTANCE picks the cluster: `dev` (make run, make psql), `test`
+# (the test suite's own, thrown away after each run) or another short name
+# with an explicit RACEDAY_PG_PORT (scratch clusters of tests). Data and socket live in
+# the root under /srv/raceday/<checkout id>-<instance>; the server listens on
+# 127.0.0.1 only, on a per-checkout port unless RACEDAY_PG_PORT says otherwise.
+source "$(dirname "$0")/lib.sh"
+
+INSTANCE="${RACEDAY_INSTANCE:-dev}"
+case "$INSTANCE" in
+    dev)  PORT="${RACEDAY_PG_PORT:-$CHECKOUT_PORT}" ;;
+    test) PORT="${RACEDAY_TEST_PG_PORT:-$((CHECKOUT_PORT + 1))}" ;;
+    *)    [[ "$INSTANCE" =~ ^[a-z][a-z0-9]{0,15}$ ]] \
+              || die "RACEDAY_INSTANCE must be dev, test or a short lower-case name, not '$INSTANCE'"
+          PORT="${RACEDAY_PG_PORT:-}"
+          [ -n "$PORT" ] || die "RACEDAY_PG_PORT must be set for the cluster '$INSTANCE'" ;;
+esac
+[[ "$PORT" =~ ^[0-9]+$ ]] && [ "$PORT" -ge 1024 ] && [ "$PORT" -le 65535 ] && [ "$PORT" != 5432 ] \
+    || die "RACEDAY_PG_PORT must be a port number in 1024-65535 other than 5432, not '$PORT'"
+DBNAME="${RACEDAY_DB:-raceday}"
+[[ "$DBNAME" =~ ^[a-z_][a-z0-9_]*$ ]] || die "RACEDAY_DB must be a lower-case SQL identifier, not '$DBNAME'"
+
+SRV="/srv/raceday/$CHECKOUT_ID-$INSTANCE"   # as seen inside the root
+HOST_SRV="$ROOT_DIR$SRV"                    # as seen from the host
+DATA="$SRV/data"
+PGLOG="$HOST_SRV/postgresql.log"
+URL="postgresql://postgres@127.0.0.1:$PORT/$DBNAME"
+export PGCONNECT_TIMEOUT=5
+
+in_root() { chroot --userspec=postgres:postgres "$ROOT_DIR" /bin/sh -c "cd /srv && $*"; }
+
+need_toolchain() {
+    require_root
+    [ -f "$ROOT_DIR/.complete" ] || die "the PostgreSQL 18 root is not built yet: run 'make toolchain' (or make run / make test)"
+    command -v psql >/dev/null || die "psql not found on this machine: run 'make toolchain'"
+}
+
+is_running() { [ -f "$HOST_SRV/data/postmaster.pid" ] && in_root "$PG_BIN/pg_ctl -D $DATA status" >/dev/null 2>&1; }
+
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+write_config() {
+    # Rewritten at every start so a changed port or setting takes effect.
+    cat > "$HOST_SRV/data/conf.d/raceday.conf" <<CONF
+# Written by scripts/cluster.sh at each start; edit that script, not this file.
+listen_addresses = '127.0.0.1'
+port = $PORT
+unix_socket_directories = '$SRV'
+shared_preload_libraries = 'pg_cron'
+cron.database_name = '$DBNAME'
+cron.use_background_workers = on
+max_worker_processes = 16
+timezone = 'UTC'
+shared_buffers = 256MB
+max_connections = 100
+log_line_prefix = '%m [%p] %q%u@%d '
+log_min_duration_statement = 1000
+CONF
+    if [ "$INSTANCE" = test ]; then
+        # The test cluster is thrown away after each run: durability buys nothing.
+        printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >> "$HOST_SRV/data/conf.d/raceday.conf"
+    fi
+}
+
+cmd_init() {
+    need_toolchain
+    if [ -f "$HOST_SRV/data/PG_VERSION" ]; then return 0; fi
+    if [ -e "$HOST_SRV/data" ] && [ -n "$(ls -A "$HOST_SRV/data" 2>/dev/null)" ]; then
+        die "data directory $HOST_SRV/data exists but holds no cluster: remove it with 'make db-destroy' and start again"
+    fi
+    mkdir -p "$HOST_SRV"
+    chroot "$ROOT_DIR" chown postgres:postgres "$SRV"
+    in_root "$PG_BIN/initdb -D $DATA -U postgres -A trust --encoding=UTF8 --locale=C.UTF-8" > "$LOG_DIR/initdb-$INSTANCE.log" 2>&1 \
+        || die "initdb failed; log: $LOG_DIR/initdb-$INSTANCE.log"
+    mkdir -p "$HOST_SRV/data/conf.d"
+    echo "include_dir = 'conf.d'" >> "$HOST_SRV/data/postgresql.conf"
+    # Loopback only, and trust: this cluster is a developer's, reachable from
+    # nowhere else. Production uses scram passwords (docker-compose).
+    cat > "$HOST_SRV/data/pg_hba.conf" <<HBA
+local all all trust
+host  all all 127.0.0.1/32 trust
+HBA
+    chroot "$ROOT_DIR" chown -R postgres:postgres "$SRV"
+    say "initialised the $INSTANCE cluster in $HOST_SRV/data"
+}
+
+cmd_start() {
+    need_toolchain
+    if ! is_running && port_taken "$PORT"; then
+        die "port $PORT on 127.0.0.1 is in use by another program: set RACEDAY_PG_PORT to a free port"
+    fi
+    cmd_init
+    [ -r "$HOST_SRV/data/PG_VERSION" ] && in_root "test -r $DATA/PG_VERSION -a -w $DATA" \
+        || die "data directory $HOST_SRV/data is not readable and writable by postgres: fix its ownership (chown -R postgres) or remove it with 'make db-destroy'"
+    if is_running; then
+        say "$INSTANCE cluster already running on 127.0.0.1:$PORT"
+    else
+        write_config
+        if ! in_root "$PG_BIN/pg_ctl -D $DATA -l $SRV/postgresql.log -w -t 60 start" > "$LOG_DIR/pg_ctl-$INSTANCE.log" 2>&1; then
+            tail -n 5 "$PGLOG" 2>/dev/null | sed 's/^/    | /' >&2
+            die "PostgreSQL did not start; server log: $PGLOG"
+        fi
+        say "$INSTANCE cluster started on 127.0.0.1:$PORT (log: $PGLOG)"
+    fi
+    psql -q -X -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -At \
+        -c "select 1 from pg_database where datname = '$DBNAME'" | grep -q 1 \
+        || psql -q -X -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -c "create database $DBNAME" \
+        || die "could not create database $DBNAME on port $PORT"
+}
+
+cmd_deploy() {
+    need_toolchain
+    is_running || die "the $INSTANCE cluster is not running: run 'make db-start'"
+    cd "$RACEDAY_HOME"
+    SQITCH_FULLNAME="${SQITCH_FULLNAME:-raceday}" SQITCH_EMAIL="${SQITCH_EMAIL:-raceday@localhost}" \
+        sqitch --quiet deploy --verify "db:pg://postgres@127.0.0.1:$PORT/$DBNAME" > "$LOG_DIR/deploy-$INSTANCE.log" 2>&1 \
+        || { tail -n 15 "$LOG_DIR/deploy-$INSTANCE.log" | sed 's/^/    | /' >&2; die "sqitch deploy failed; log: $LOG_DIR/deploy-$INSTANCE.log"; }
+    say "deployed: $(psql -X -h 127.0.0.1 -p "$PORT" -U postgres -d "$DBNAME" -At -c "select count(*) || ' changes, last ' || max(change) filter (where committed_at = (select max(committed_at) from sqitch.changes)) from sqitch.changes")"
+}
+
+cmd_stop() {
+    require_root
+    if [ -d "$HOST_SRV/data" ] && is_running; then
+        in_root "$PG_BIN/pg_ctl -D $DATA -m fast -w -t 60 stop" > "$LOG_DIR/pg_ctl-$INSTANCE.log" 2>&1 \
+            || die "PostgreSQL did not stop; server log: $PGLOG"
+        say "$INSTANCE cluster stopped"
+    else
+        say "$INSTANCE cluster is not running"
+    fi
+}
+
+cmd_status() {
+    need_toolchain
+    if is_running; then
+        echo "$INSTANCE cluster: running on 127.0.0.1:$PORT, data $HOST_SRV/data"
+        psql -X -h 127.0.0.1 -p "$PORT" -U postgres -d "$DBNAME" -At -c "select version()" 2>/dev/null || true
+    else
+        echo "$INSTANCE cluster: stopped (port $PORT, data $HOST_SRV/data)"
+        return 3
+    fi
+}
+
+cmd_url() {
+    need_toolchain
+    is_running || die "the $INSTANCE cluster is not running: run 'make db-start'"
+    echo "$URL"
+}
+
+cmd_psql() {
+    need_toolchain
+    is_running || die "the $INSTANCE cluster is not running: run 'make db-start'"
+    exec psql -X -h 127.0.0.1 -p "$PORT" -U postgres -d "$DBNAME" "$@"
+}
+
+cmd_destroy() {
+    cmd_stop
+    rm -rf "$HOST_SRV"
+    say "$INSTANCE cluster removed"
+}
+
+case "${1:-}" in
+    init|start|stop|status|url|psql|deploy|destroy) c="$1"; shift; "cmd_$c" "$@" ;;
+    *) die "usage: cluster.sh init|start|stop|status|url|psql|deploy|destroy" ;;
+esac

@@ -1,0 +1,63 @@
+# Shared by the toolchain and cluster scripts: configuration, paths, progress
+# and error reporting. Sourced, never run. Plain bash because it must work
+# before anything (the Python environment included) is installed.
+
+set -euo pipefail
+
+RACEDAY_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+
+# Bump when the recipe of the sid root changes: a new directory is built and
+# the old one is left alone (delete it by hand, or with `make toolchain-clean`).
+ROOT_RECIPE=1
+ROOT_PACKAGES="postgresql-18,postgresql-18-cron,postgresql-18-pgtap,postgresql-plpython3-18"
+# Packages the host needs: debootstrap builds the root, sqitch + DBD::Pg deploy,
+# the PostgreSQL client runs sqitch's scripts and `make psql`.
+HOST_PACKAGES="debootstrap sqitch libdbd-pg-perl postgresql-client python3-venv ca-certificates"
+
+CACHE_DIR="${RACEDAY_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/raceday}"
+ROOT_DIR="$CACHE_DIR/pg18-sid-r$ROOT_RECIPE"
+PG_BIN=/usr/lib/postgresql/18/bin
+
+# The Python environment is keyed by the pinned requirements and the host's
+# Python, so a change to either builds a new one and the old stays valid.
+VENV_DIR="$CACHE_DIR/venv-$(cat "$RACEDAY_HOME/requirements.txt" <(python3 -V 2>&1) | sha1sum | cut -c1-10)"
+
+# Each checkout gets its own clusters: their names and default ports derive
+# from the checkout's absolute path, so a CI clone and a working copy on the
+# same machine never share data or a port.
+CHECKOUT_ID="$(printf '%s' "$RACEDAY_HOME" | sha1sum | cut -c1-10)"
+# Even ports in 20000-39998: the dev cluster takes it, tests take the next one.
+CHECKOUT_PORT=$(( 20000 + (0x${CHECKOUT_ID:0:6} % 10000) * 2 ))
+
+LOG_DIR="$RACEDAY_HOME/.raceday/log"
+mkdir -p "$LOG_DIR"
+
+_t0=$(date +%s.%N)
+elapsed() { awk -v a="$_t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1fs", b-a}'; }
+
+say() { printf 'raceday: %s\n' "$*" >&2; }
+
+# One clear line, then exit: no stack traces for configuration problems.
+die() { printf 'raceday: error: %s\n' "$*" >&2; exit 1; }
+
+# step NAME CMD...: runs CMD with its output in a log file, prints the step's
+# name and elapsed time, and on failure names the step, its log and its tail.
+step() {
+    local name="$1"; shift
+    local log="$LOG_DIR/${name// /-}.log"
+    local s; s=$(date +%s.%N)
+    printf 'raceday: [%s] %s ...\n' "$(elapsed)" "$name" >&2
+    if "$@" >"$log" 2>&1; then
+        printf 'raceday: [%s] %s done (%s)\n' "$(elapsed)" "$name" \
+            "$(awk -v a="$s" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1fs", b-a}')" >&2
+    else
+        local rc=$?
+        printf 'raceday: step "%s" failed (exit %d); log: %s\n' "$name" "$rc" "$log" >&2
+        tail -n 15 "$log" | sed 's/^/    | /' >&2
+        exit "$rc"
+    fi
+}
+
+require_root() {
+    [ "$(id -u)" = 0 ] || die "the local PostgreSQL runs in a chroot, which needs root: run this as root"
+}

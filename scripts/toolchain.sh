@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Builds, or reuses, everything raceday needs on a fresh Debian 12 machine:
+#   1. host packages (debootstrap, sqitch with DBD::Pg, the psql client, venv);
+#   2. a Debian sid root holding Debian's own PostgreSQL 18, pg_cron, pgTAP
+#      and PL/Python packages (Debian 12 has only PostgreSQL 15), cached
+#      outside the checkout under a versioned directory with a completion stamp;
+#   3. the Python virtual environment with the pinned requirements.
+# A second run finds all three and takes a few seconds.
+source "$(dirname "$0")/lib.sh"
+
+# The machine's own Debian mirror, read from its apt sources (deb822 or
+# one-line format); the first non-security archive wins. RACEDAY_DEBIAN_MIRROR
+# overrides it. The machine's apt sources are only read, never changed.
+debian_mirror() {
+    if [ -n "${RACEDAY_DEBIAN_MIRROR:-}" ]; then echo "$RACEDAY_DEBIAN_MIRROR"; return; fi
+    local f uri
+    for f in /etc/apt/sources.list.d/*.sources; do
+        [ -r "$f" ] || continue
+        uri=$(awk '/^#/ {next} /^URIs:/ {for (i = 2; i <= NF; i++) if ($i !~ /security/) {print $i; exit}}' "$f")
+        [ -n "$uri" ] && { echo "$uri"; return; }
+    done
+    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+        [ -r "$f" ] || continue
+        uri=$(awk '$1 == "deb" {for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) {if ($i !~ /security/) {print $i; exit} else next}}' "$f")
+        [ -n "$uri" ] && { echo "$uri"; return; }
+    done
+    return 1
+}
+
+host_packages() {
+    local missing=() p
+    for p in $HOST_PACKAGES; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+    done
+    if [ ${#missing[@]} -eq 0 ]; then echo "all present: $HOST_PACKAGES"; return 0; fi
+    echo "installing: ${missing[*]}"
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# Built in a temporary directory and renamed into place only when complete, so
+# an interrupted build never looks finished; a lock serialises concurrent runs.
+sid_root() {
+    exec 9>"$CACHE_DIR/.root.lock"
+    flock 9
+    if [ -f "$ROOT_DIR/.complete" ]; then echo "reused $ROOT_DIR"; return 0; fi
+    local mirror tmp="$ROOT_DIR.tmp"
+    mirror=$(debian_mirror) || { echo "no Debian mirror in the apt sources; set RACEDAY_DEBIAN_MIRROR"; return 1; }
+    rm -rf "$tmp"
+    debootstrap --variant=minbase --include="$ROOT_PACKAGES" sid "$tmp" "$mirror"
+    # The package's default cluster and the downloaded .debs are dead weight:
+    # raceday makes its own clusters under /srv.
+    rm -rf "$tmp"/var/cache/apt/archives/*.deb "$tmp"/var/lib/postgresql/18/main "$tmp"/etc/postgresql/18/main
+    # apt inside this root talks to a dated snapshot whose Release files have expired.
+    echo 'Acquire::Check-Valid-Until "false";' > "$tmp/etc/apt/apt.conf.d/99raceday-snapshot"
+    mkdir -p "$tmp/srv/raceday"
+    chroot "$tmp" "$PG_BIN/postgres" --version
+    chroot "$tmp" dpkg-query -W postgresql-18 postgresql-18-cron postgresql-18-pgtap postgresql-plpython3-18 | tee "$tmp/.versions"
+    date -u +%FT%TZ > "$tmp/.complete"
+    mv "$tmp" "$ROOT_DIR"
+}
+
+python_env() {
+    if [ -f "$VENV_DIR/.complete" ]; then echo "reused $VENV_DIR"; return 0; fi
+    rm -rf "$VENV_DIR"
+    python3 -m venv "$VENV_DIR"
+    "$VENV_DIR/bin/pip" install -q --disable-pip-version-check -r "$RACEDAY_HOME/requirements.txt"
+    "$VENV_DIR/bin/pip" check
+    touch "$VENV_DIR/.complete"
+}
+
+require_root
+command -v apt-get >/dev/null || die "apt-get not found: raceday's local setup needs a Debian machine"
+mkdir -p "$CACHE_DIR"
+step "host packages" host_packages
+step "postgresql 18 root" sid_root
+step "python environment" python_env
+say "toolchain ready in $(elapsed): $(tr '\n' ' ' < "$ROOT_DIR/.versions" | sed 's/\t/ /g')"
