@@ -1,0 +1,44 @@
+# The two commands are `make run` and `make test`; the rest are conveniences
+# around the local PostgreSQL 18 cluster. Everything lives in scripts/.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help run test toolchain db-start db-stop db-status db-url db-destroy psql
+
+help:
+	@echo "make run         build or reuse the toolchain, start and deploy the database, run raceday (DURATION=N: for N seconds)"
+	@echo "make test        the same setup, then every test (PYTEST_ARGS=... to pass pytest options)"
+	@echo "make toolchain   build or reuse PostgreSQL 18, sqitch and the Python environment"
+	@echo "make db-start    start this checkout's database and deploy pending changes"
+	@echo "make db-stop     stop it"
+	@echo "make db-status   is it running, where"
+	@echo "make db-url      print its libpq URL (last line)"
+	@echo "make db-destroy  stop it and delete its data"
+	@echo "make psql        psql on it"
+
+run:
+	@bash scripts/run.sh
+
+test:
+	@bash scripts/test.sh $(PYTEST_ARGS)
+
+toolchain:
+	@bash scripts/toolchain.sh
+
+db-start: toolchain
+	@bash scripts/cluster.sh start && bash scripts/cluster.sh deploy
+
+db-stop:
+	@bash scripts/cluster.sh stop
+
+db-status:
+	@bash scripts/cluster.sh status
+
+db-url:
+	@bash scripts/cluster.sh url
+
+db-destroy:
+	@bash scripts/cluster.sh destroy
+
+psql:
+	@bash scripts/cluster.sh psql

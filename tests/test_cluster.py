@@ -1,0 +1,113 @@
+"""The local PostgreSQL 18 cluster: what it runs, and its one-line errors.
+
+Bad configuration must give one clear line naming the problem and what to
+do, never a stack trace; scratch clusters named `probe` are used for the
+failures so the session's test cluster is never disturbed.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+
+import psycopg
+import pytest
+
+from conftest import ROOT, cluster
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def one_error_line(proc: subprocess.CompletedProcess[str]) -> str:
+    assert proc.returncode != 0, "a bad configuration was accepted"
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, f"expected one line, got:\n{proc.stderr}"
+    assert lines[0].startswith("raceday: error: ")
+    assert "Traceback" not in proc.stderr
+    return lines[0]
+
+
+def test_postgresql_18_with_extensions(db: psycopg.Connection):
+    version = db.execute("SHOW server_version_num").fetchone()[0]
+    assert 180000 <= int(version) < 190000
+    installed = dict(db.execute("SELECT extname, extversion FROM pg_extension").fetchall())
+    assert "plpython3u" in installed
+    assert tuple(map(int, installed["pg_cron"].split("."))) >= (1, 6)
+    assert tuple(map(int, installed["pgtap"].split("."))) >= (1, 3)
+    settings = dict(db.execute("""
+        SELECT name, setting FROM pg_settings
+        WHERE name IN ('shared_preload_libraries', 'listen_addresses', 'cron.database_name')
+    """).fetchall())
+    assert settings == {"shared_preload_libraries": "pg_cron", "listen_addresses": "127.0.0.1",
+                        "cron.database_name": "raceday"}
+
+
+def test_plpython_runs_python_3(db: psycopg.Connection):
+    db.execute("""CREATE FUNCTION pg_temp.py_major() RETURNS int LANGUAGE plpython3u
+                  AS 'import sys; return sys.version_info[0]'""")
+    assert db.execute("SELECT pg_temp.py_major()").fetchone()[0] == 3
+
+
+def test_pg_cron_scheduler_is_running(db: psycopg.Connection):
+    workers = db.execute("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'pg_cron launcher'")
+    assert workers.fetchone()[0] == 1
+
+
+def test_url_is_last_line_and_connects(database_url: str):
+    proc = cluster("url")
+    url = proc.stdout.strip().splitlines()[-1]
+    assert url == database_url
+    assert url.startswith("postgresql://postgres@127.0.0.1:")
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT current_database()").fetchone()[0] == "raceday"
+
+
+def test_start_is_idempotent(database_url: str):
+    proc = cluster("start")
+    assert "already running" in proc.stderr
+
+
+@pytest.mark.parametrize("port", ["abc", "80", "5432", "70000"])
+def test_bad_port_value(port: str):
+    line = one_error_line(cluster("start", instance="probe", env={"RACEDAY_PG_PORT": port}, check=False))
+    assert "RACEDAY_PG_PORT" in line
+
+
+def test_port_in_use():
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        port = squatter.getsockname()[1]
+        line = one_error_line(cluster("start", instance="probe", env={"RACEDAY_PG_PORT": str(port)},
+                                      check=False))
+    assert f"port {port}" in line and "in use" in line and "RACEDAY_PG_PORT" in line
+
+
+def test_unusable_data_directory():
+    env = {"RACEDAY_PG_PORT": str(free_port())}
+    try:
+        cluster("init", instance="probe", env=env)
+        data = cluster("status", instance="probe", env=env, check=False).stdout.split("data ")[-1].rstrip(")\n")
+        subprocess.run(["chown", "-R", "root:root", data], check=True)
+        subprocess.run(["chmod", "700", data], check=True)
+        line = one_error_line(cluster("start", instance="probe", env=env, check=False))
+        assert "not readable and writable by postgres" in line and "db-destroy" in line
+    finally:
+        cluster("destroy", instance="probe", env=env, check=False)
+
+
+def test_missing_toolchain(tmp_path):
+    line = one_error_line(cluster("start", instance="probe",
+                                  env={"RACEDAY_CACHE_DIR": str(tmp_path), "RACEDAY_PG_PORT": str(free_port())},
+                                  check=False))
+    assert "make toolchain" in line
+
+
+def test_unknown_command():
+    proc = subprocess.run(["bash", str(ROOT / "scripts" / "cluster.sh"), "explode"],
+                          text=True, capture_output=True)
+    assert "usage:" in one_error_line(proc)

@@ -1,0 +1,118 @@
+"""Every change of sqitch.plan deploys, verifies, reverts and deploys again.
+
+The session's database was deployed by the harness; this reverts it to
+nothing, checks that nothing of raceday is left and that every verify script
+then fails (a verify that cannot fail proves nothing), deploys again with
+verification, and checks the catalog came back identical.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import psycopg
+
+from conftest import ROOT, sqitch_target
+
+CHANGES = [line.split()[0] for line in (ROOT / "sqitch.plan").read_text().splitlines()
+           if line and not line.startswith(("%", "#", "@"))]
+
+# What a deploy makes, as text: relations, columns, constraints, indexes,
+# functions, privileges, partition bounds, role settings.
+FINGERPRINT = """
+SELECT string_agg(x, E'\n' ORDER BY x) FROM (
+    SELECT format('rel %s %s %s %s', c.oid::regclass, c.relkind, c.relacl,
+                  pg_get_expr(c.relpartbound, c.oid)) AS x
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname IN ('staging', 'raceday', 'api', 'ops')
+    UNION ALL
+    SELECT format('col %s.%s %s %s %s', a.attrelid::regclass, a.attname,
+                  format_type(a.atttypid, a.atttypmod), a.attnotnull,
+                  pg_get_expr(d.adbin, d.adrelid))
+    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+    WHERE n.nspname IN ('staging', 'raceday', 'api', 'ops') AND a.attnum > 0 AND NOT a.attisdropped
+    UNION ALL
+    SELECT format('con %s %s %s', conrelid::regclass, conname, pg_get_constraintdef(oid))
+    FROM pg_constraint WHERE connamespace::regnamespace::text IN ('staging', 'raceday', 'api', 'ops')
+    UNION ALL
+    SELECT format('fn %s %s %s', p.oid::regprocedure, p.proacl, md5(p.prosrc))
+    FROM pg_proc p WHERE p.pronamespace::regnamespace::text IN ('staging', 'raceday', 'api', 'ops')
+    UNION ALL
+    SELECT format('nsp %s %s %s', nspname, nspowner::regrole, nspacl) FROM pg_namespace
+    WHERE nspname IN ('staging', 'raceday', 'api', 'ops', 'public', 'cron')
+    UNION ALL
+    SELECT format('role %s %s %s %s', rolname, rolcanlogin, rolinherit,
+                  (SELECT setconfig FROM pg_db_role_setting WHERE setrole = r.oid AND setdatabase = 0))
+    FROM pg_roles r WHERE rolname IN ('raceday_owner', 'raceday_fetcher', 'authenticator', 'web_anon')
+    UNION ALL
+    SELECT format('ext %s %s', extname, extversion) FROM pg_extension
+) t
+"""
+
+
+def sqitch(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SQITCH_FULLNAME": "raceday tests", "SQITCH_EMAIL": "tests@localhost"}
+    return subprocess.run(["sqitch", *args], cwd=ROOT, env=env, text=True,
+                          capture_output=True, timeout=300)
+
+
+def psql_file(url: str, path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", str(path)],
+                          text=True, capture_output=True, timeout=60)
+
+
+def fingerprint(url: str) -> str:
+    with psycopg.connect(url) as conn:
+        return conn.execute(FINGERPRINT).fetchone()[0]
+
+
+def test_plan_lists_every_script():
+    for folder in ("deploy", "revert", "verify"):
+        on_disk = sorted(p.stem for p in (ROOT / folder).glob("*.sql"))
+        assert on_disk == sorted(CHANGES), f"{folder}/ and sqitch.plan disagree"
+
+
+def test_every_script_says_why():
+    for change in CHANGES:
+        text = (ROOT / "deploy" / f"{change}.sql").read_text()
+        assert "-- Why:" in text, f"deploy/{change}.sql has no header saying why"
+
+
+def test_deploy_verify_revert_deploy(database_url: str):
+    target = sqitch_target(database_url)
+    before = fingerprint(database_url)
+    assert "rel raceday.money_flow_history" in before
+
+    result = sqitch("verify", target)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    result = sqitch("revert", "-y", target)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for change in CHANGES:
+        assert f"- {change} " in result.stdout, f"{change} was not reverted"
+
+    with psycopg.connect(database_url) as conn:
+        left = conn.execute("""
+            SELECT count(*) FROM pg_namespace WHERE nspname IN ('staging', 'raceday', 'api', 'ops')
+            UNION ALL
+            SELECT count(*) FROM pg_roles
+            WHERE rolname IN ('raceday_owner', 'raceday_fetcher', 'authenticator', 'web_anon')
+            UNION ALL
+            SELECT count(*) FROM pg_extension WHERE extname IN ('pg_cron', 'plpython3u')
+        """).fetchall()
+    assert [n for (n,) in left] == [0, 0, 0], "revert left raceday objects behind"
+
+    failing = [c for c in CHANGES if psql_file(database_url, ROOT / "verify" / f"{c}.sql").returncode != 0]
+    assert failing == CHANGES, f"these verify scripts pass on an empty database: {set(CHANGES) - set(failing)}"
+
+    result = sqitch("deploy", "--verify", target)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for change in CHANGES:
+        assert f"+ {change} " in result.stdout, f"{change} was not deployed again"
+
+    assert fingerprint(database_url) == before, "a redeploy did not rebuild the same database"
+
