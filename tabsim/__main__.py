@@ -1,0 +1,47 @@
+"""Command line: python -m tabsim [--port N] [--seed N] [--start ISO] [--speed X] [--faults SPEC]"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from datetime import datetime
+
+from .clock import SimClock
+from .server import FaultRates, Simulator
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tabsim", description="A simulator of the NZ TAB racing API.")
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free port)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the racing day")
+    parser.add_argument("--start", help="virtual start instant, ISO 8601 with offset (default: now)")
+    parser.add_argument("--speed", type=float, default=1.0, help="virtual seconds per real second")
+    parser.add_argument("--faults", default="", help="fault rates, e.g. 500=0.02,429=0.01,truncated=0.01")
+    parser.add_argument("--no-plunge", action="store_true", help="no insider plunge race")
+    args = parser.parse_args(argv)
+    try:
+        start = datetime.fromisoformat(args.start) if args.start else None
+        if start is not None and start.tzinfo is None:
+            raise ValueError("--start needs an explicit offset, e.g. 2026-07-17T00:00:00+00:00")
+        clock = SimClock(start, args.speed)
+        faults = FaultRates.parse(args.faults)
+        sim = Simulator(args.seed, clock, args.port, faults, plunge=not args.no_plunge)
+    except (ValueError, OSError) as err:
+        print(f"tabsim: error: {err}", file=sys.stderr)
+        return 2
+    sim.start()
+    print(f"tabsim: serving {sim.base_url} (seed {args.seed}, {len(sim.day.meetings)} meetings, "
+          f"{len(sim.day.races)} races, speed {args.speed}x)", flush=True)
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    signal.signal(signal.SIGINT, lambda *_: done.set())
+    done.wait()
+    sim.stop()
+    print(f"tabsim: stopped after serving {sim.total_served()} responses", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,228 @@
+"""The HTTP face of the simulator: TAB's paths under /affiliates/v1, a few
+control paths under /_tabsim, and fault injection.
+
+Faults, per request (query parameter `tabsim_fault`) or as rates for every
+request (FaultRates): latency, hang (longer than any client timeout), 5xx,
+429 with Retry-After, malformed JSON, truncated JSON, empty body. Every
+response actually sent is counted, so a test can check that whatever the
+simulator served reached the database.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from .clock import SimClock
+from .model import NZ, RacingDay
+from .payloads import envelope, event_json, meeting_json
+
+PREFIX = "/affiliates/v1"
+FAULTS = ("latency", "hang", "500", "502", "503", "429", "malformed", "truncated", "empty")
+
+
+@dataclass
+class FaultRates:
+    """Probability of each fault on any request (0 = never)."""
+    rates: dict[str, float] = field(default_factory=dict)
+    latency_ms: int = 200
+    hang_s: float = 30.0
+    retry_after_s: int = 1
+
+    @classmethod
+    def parse(cls, spec: str) -> FaultRates:
+        """'500=0.05,429=0.02,latency=0.1' -> FaultRates."""
+        rates = {}
+        for part in filter(None, (p.strip() for p in spec.split(","))):
+            name, _, value = part.partition("=")
+            if name not in FAULTS:
+                raise ValueError(f"unknown fault {name!r}; known: {', '.join(FAULTS)}")
+            rates[name] = float(value)
+            if not 0 <= rates[name] <= 1:
+                raise ValueError(f"fault rate for {name} must be within 0..1")
+        return cls(rates)
+
+    def draw(self, rng: random.Random) -> str | None:
+        for name, p in self.rates.items():
+            if rng.random() < p:
+                return name
+        return None
+
+
+class Simulator:
+    """A running simulator. Use as a context manager, or start()/stop()."""
+
+    def __init__(self, seed: int = 1, clock: SimClock | None = None, port: int = 0,
+                 faults: FaultRates | None = None, plunge: bool = True, layout_start: float | None = None):
+        self.clock = clock or SimClock()
+        self.day = RacingDay(seed, layout_start if layout_start is not None else self.clock.now(), plunge)
+        self.faults = faults or FaultRates()
+        self.served: Counter[str] = Counter()      # "<kind> <status>" -> responses sent
+        self.hung = 0
+        self._lock = threading.Lock()
+        self._rng = random.Random(seed)
+        self._stopping = threading.Event()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
+        self.httpd.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}{PREFIX}"
+
+    def start(self) -> Simulator:
+        self._thread = threading.Thread(target=self.httpd.serve_forever, name="tabsim", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        if self._thread:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> Simulator:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def count(self, kind: str, status: int) -> None:
+        with self._lock:
+            self.served[f"{kind} {status}"] += 1
+
+    def total_served(self) -> int:
+        with self._lock:
+            return sum(self.served.values())
+
+    def draw_fault(self) -> str | None:
+        with self._lock:
+            return self.faults.draw(self._rng)
+
+    # -- the API ------------------------------------------------------------
+
+    def meetings(self, query: dict[str, str], t: float) -> tuple[int, dict]:
+        today = datetime.fromtimestamp(t, NZ).date()
+
+        def day_of(value: str | None, name: str) -> date:
+            if value in (None, "", "today"):
+                return today
+            try:
+                return date.fromisoformat(value[:10])
+            except ValueError:
+                raise BadRequest(f"{name} must be YYYY-MM-DD or today") from None
+
+        first, last = day_of(query.get("date_from"), "date_from"), day_of(query.get("date_to"), "date_to")
+        try:
+            limit = int(query.get("limit", 100))
+            offset = int(query.get("offset", 0))
+        except ValueError:
+            raise BadRequest("limit and offset must be integers") from None
+        if not 1 <= limit <= 200 or offset < 0:
+            raise BadRequest("limit must be 1..200 and offset >= 0")
+        countries = {c for c in query.get("country", "").split(",") if c.strip()}
+        categories = {c for c in query.get("category", "").split(",") if c.strip()}
+        found = [m for m in self.day.meetings
+                 if first <= date.fromisoformat(m.date) <= last
+                 and (not countries or m.country in countries)
+                 and (not categories or m.category in categories)]
+        page = found[offset:offset + limit]
+        params = {"enc": "json", "date_from": str(first), "date_to": str(last),
+                  "country": query.get("country", " "), "type": query.get("category", " "),
+                  "limit": limit, "offset": offset}
+        return 200, envelope("Race Meetings", f"{PREFIX}/racing/meetings", params,
+                             {"meetings": [meeting_json(m, self.day, t) for m in page]}, t)
+
+    def meeting(self, meeting_id: str, t: float) -> tuple[int, dict]:
+        for m in self.day.meetings:
+            if m.meeting_id == meeting_id:
+                return 200, envelope("Get meeting by id", f"{PREFIX}/racing/meetings/{meeting_id}",
+                                     {"enc": "json", "id": meeting_id},
+                                     {"meetings": [meeting_json(m, self.day, t)]}, t)
+        return 404, {"error": {"code": 404, "message": f"meeting {meeting_id} not found"}}
+
+
+class BadRequest(Exception):
+    pass
+
+
+def _handler(sim: Simulator):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "tabsim/1"
+
+        def log_message(self, *args) -> None:      # quiet: the fetcher logs every poll
+            pass
+
+        def do_GET(self) -> None:
+            url = urlsplit(self.path)
+            query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+            fault = query.pop("tabsim_fault", None) or sim.draw_fault()
+            kind = "other"
+            if fault == "latency":
+                time.sleep(sim.faults.latency_ms / 1000)
+                fault = None
+            if fault == "hang":
+                with sim._lock:
+                    sim.hung += 1
+                sim._stopping.wait(sim.faults.hang_s)
+                self.close_connection = True
+                return
+            t = sim.clock.now()
+            path = url.path
+            try:
+                if path == "/_tabsim/stats":
+                    return self._send(200, json.dumps({"served": dict(sim.served), "hung": sim.hung,
+                                                       "total": sim.total_served()}), None)
+                if path == f"{PREFIX}/racing/meetings":
+                    kind = "meetings"
+                    status, doc = sim.meetings(query, t)
+                    body = json.dumps(doc, separators=(",", ":"))
+                elif path.startswith(f"{PREFIX}/racing/meetings/"):
+                    kind = "meeting"
+                    status, doc = sim.meeting(path.rsplit("/", 1)[1], t)
+                    body = json.dumps(doc, separators=(",", ":"))
+                elif path.startswith(f"{PREFIX}/racing/events/"):
+                    kind = "event"
+                    race = sim.day.races.get(path.rsplit("/", 1)[1])
+                    if race is None:
+                        status, body = 404, json.dumps({"error": {"code": 404, "message": "event not found"}})
+                    else:
+                        status, body = 200, event_json(sim.day, race, t, query)
+                else:
+                    status, body = 404, json.dumps({"error": {"code": 404, "message": "no such path"}})
+            except BadRequest as err:
+                status, body = 400, json.dumps({"error": {"code": 400, "message": str(err)}})
+            if fault in ("500", "502", "503"):
+                status, body = int(fault), json.dumps({"error": {"code": int(fault), "message": "upstream error"}})
+            elif fault == "429":
+                status, body = 429, json.dumps({"error": {"code": 429, "message": "too many requests"}})
+            elif fault == "malformed":
+                body = body.replace('"', "'", 7)
+            elif fault == "truncated":
+                body = body[: len(body) // 2]
+            elif fault == "empty":
+                body = ""
+            self._send(status, body, kind)
+
+        def _send(self, status: int, body: str, kind: str | None) -> None:
+            data = body.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            if status == 429:
+                self.send_header("Retry-After", str(sim.faults.retry_after_s))
+            self.end_headers()
+            self.wfile.write(data)
+            if kind is not None:
+                sim.count(kind, status)
+
+    return Handler
