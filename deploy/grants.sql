@@ -1,11 +1,11 @@
 -- Deploy raceday:grants to pg
--- requires: roles schemas raw_responses money_flow_history odds_history ensure_history_partitions
+-- requires: every change before it in sqitch.plan
 -- Why: every privilege of raceday in one place, so what each role may do is
 -- read here and nowhere else. The rule: deny by default, then grant.
 --   web_anon        usage on api and what api holds, nothing else
 --   authenticator   connect, and switching to web_anon (roles change)
---   raceday_fetcher connect, and execute on the claim/ingest functions
---                   (granted here when they exist); no table at all
+--   raceday_fetcher connect, and execute on the claim/ingest functions;
+--                   no table at all (those functions run as their owner)
 --   staging         nobody but its owner
 -- This change is reworked whenever a new object needs a privilege.
 
@@ -38,5 +38,12 @@ ALTER DEFAULT PRIVILEGES FOR ROLE raceday_owner IN SCHEMA api GRANT EXECUTE ON F
 
 -- The fetcher may resolve raceday's functions; it is granted no table.
 GRANT USAGE ON SCHEMA raceday TO raceday_fetcher;
+GRANT EXECUTE ON FUNCTION
+    raceday.claim_due_polls(text, integer),
+    raceday.release_polls(text),
+    raceday.ingest_meetings(jsonb, timestamptz, jsonb),
+    raceday.ingest_event(text, jsonb, timestamptz, jsonb),
+    raceday.ingest_failure(text, text, timestamptz, jsonb)
+TO raceday_fetcher;
 
 COMMIT;

@@ -2,8 +2,8 @@
 -- requires: meetings
 -- Why: one race, the unit the fetcher polls. Statuses are stored lower case
 -- (the client's spelling); the times of status changes and of the last poll
--- make the pipeline's freshness visible. next_poll_at is the schedule: the
--- database decides when each race is polled next.
+-- make the pipeline's freshness visible (the polling schedule itself lives in
+-- poll_targets).
 
 BEGIN;
 
@@ -32,7 +32,6 @@ CREATE TABLE raceday.races (
     finalized_at       timestamptz,
     abandoned_at       timestamptz,
     last_poll_time     timestamptz,
-    next_poll_at       timestamptz,
     created_at         timestamptz NOT NULL DEFAULT now(),
     updated_at         timestamptz NOT NULL DEFAULT now(),
     UNIQUE (meeting_id, race_number)
@@ -40,10 +39,8 @@ CREATE TABLE raceday.races (
 COMMENT ON TABLE raceday.races IS 'Races, from the meetings list and refined by each event poll.';
 COMMENT ON COLUMN raceday.races.start_time IS 'Advertised start (UTC instant).';
 COMMENT ON COLUMN raceday.races.start_time_nz IS 'TAB''s local start text, e.g. 12:50:00 NZST.';
-COMMENT ON COLUMN raceday.races.next_poll_at IS 'When the race is due for its next event poll; null when polling has stopped.';
 
 CREATE INDEX races_start_time_idx ON raceday.races (start_time);
-CREATE INDEX races_next_poll_idx ON raceday.races (next_poll_at) WHERE next_poll_at IS NOT NULL;
 
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON raceday.races
     FOR EACH ROW EXECUTE FUNCTION raceday.touch_updated_at();

@@ -3,6 +3,13 @@
 
 BEGIN;
 
+REVOKE EXECUTE ON FUNCTION
+    raceday.claim_due_polls(text, integer),
+    raceday.release_polls(text),
+    raceday.ingest_meetings(jsonb, timestamptz, jsonb),
+    raceday.ingest_event(text, jsonb, timestamptz, jsonb),
+    raceday.ingest_failure(text, text, timestamptz, jsonb)
+FROM raceday_fetcher;
 REVOKE USAGE ON SCHEMA raceday FROM raceday_fetcher;
 
 ALTER DEFAULT PRIVILEGES FOR ROLE raceday_owner IN SCHEMA api REVOKE EXECUTE ON FUNCTIONS FROM web_anon;

@@ -1,0 +1,7 @@
+-- Revert raceday:poll_targets from pg
+
+BEGIN;
+
+DROP TABLE raceday.poll_targets;
+
+COMMIT;

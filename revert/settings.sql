@@ -1,0 +1,8 @@
+-- Revert raceday:settings from pg
+
+BEGIN;
+
+DROP FUNCTION raceday.clock();
+DROP TABLE raceday.settings;
+
+COMMIT;
