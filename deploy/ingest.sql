@@ -6,7 +6,8 @@
 -- with the error and still commits it, so nothing received is ever lost and
 -- no other race is blocked), and the target's next poll is scheduled.
 -- `meta` carries what the fetcher knows: url, http_status, attempt, worker,
--- bytes, and for meetings the target it claimed.
+-- bytes, and for meetings the target it claimed; for a failure also the
+-- error, any body that was not JSON, and whether the fetcher gave up (final).
 
 BEGIN;
 
@@ -44,29 +45,29 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, raceday
 AS $$
 DECLARE
-    day date;
-    page_offset integer;
+    v_day date;
+    v_offset integer;
     page_size integer;
-    target text := meta ->> 'target';
+    v_target text := meta ->> 'target';
     stored record;
 BEGIN
     IF response IS NULL THEN
         RAISE EXCEPTION 'ingest_meetings: response is null; record failures with ingest_failure'
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    IF target IS NULL THEN
+    IF v_target IS NULL THEN
         -- A replay without its claim: the page is named by TAB's own echo.
-        target := format('meetings:%s:%s', left(response #>> '{params,date_from}', 10),
+        v_target := format('meetings:%s:%s', left(response #>> '{params,date_from}', 10),
                          coalesce(response #>> '{params,offset}', '0'));
     END IF;
-    IF target !~ '^meetings:\d{4}-\d\d-\d\d:\d+$' THEN
-        RAISE EXCEPTION 'ingest_meetings: target % is not meetings:<YYYY-MM-DD>:<offset>', target
+    IF v_target !~ '^meetings:\d{4}-\d\d-\d\d:\d+$' THEN
+        RAISE EXCEPTION 'ingest_meetings: target % is not meetings:<YYYY-MM-DD>:<offset>', v_target
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    day := split_part(target, ':', 2)::date;
-    page_offset := split_part(target, ':', 3)::integer;
+    v_day := split_part(v_target, ':', 2)::date;
+    v_offset := split_part(v_target, ':', 3)::integer;
 
-    stored := raceday.store_response('meetings', target, response, received_at, meta);
+    stored := raceday.store_response('meetings', v_target, response, received_at, meta);
     IF stored.is_new THEN
         PERFORM raceday.run_transform(stored.staging_id, 'meetings');
     END IF;
@@ -76,7 +77,7 @@ BEGIN
     IF jsonb_typeof(response #> '{data,meetings}') = 'array'
        AND jsonb_array_length(response #> '{data,meetings}') >= coalesce((response #>> '{params,limit}')::integer, page_size) THEN
         INSERT INTO raceday.poll_targets (target, kind, day, page_offset, next_poll_at)
-        VALUES (format('meetings:%s:%s', day, page_offset + page_size), 'meetings', day, page_offset + page_size,
+        VALUES (format('meetings:%s:%s', v_day, v_offset + page_size), 'meetings', v_day, v_offset + page_size,
                 raceday.clock())
         ON CONFLICT (target) DO UPDATE SET next_poll_at = least(raceday.poll_targets.next_poll_at, excluded.next_poll_at);
     END IF;
@@ -84,8 +85,8 @@ BEGIN
     -- Refresh through the racing day; a past day is done.
     INSERT INTO raceday.poll_targets AS t (target, kind, day, page_offset, next_poll_at, last_polled_at,
                                           last_status, polls)
-    SELECT target, 'meetings', day, page_offset,
-           CASE WHEN day >= raceday.nz_racing_day(raceday.clock()) THEN raceday.clock() + s.meetings_refresh END,
+    SELECT v_target, 'meetings', v_day, v_offset,
+           CASE WHEN v_day >= raceday.nz_racing_day(raceday.clock()) THEN raceday.clock() + s.meetings_refresh END,
            raceday.clock(), coalesce((meta ->> 'http_status')::integer, 200), 1
     FROM raceday.settings s
     ON CONFLICT (target) DO UPDATE
@@ -150,8 +151,12 @@ BEGIN
             meta ->> 'body', coalesce((meta ->> 'bytes')::integer, octet_length(meta ->> 'body')),
             coalesce(meta ->> 'error', 'unknown fetch failure'), clock_timestamp())
     RETURNING id INTO staging_id;
-    -- Back off: 15 s, 30 s, 1 min... capped at 5 min, and never later than
-    -- the target's normal next poll.
+    -- A failed attempt that the fetcher will retry ("final": false) is only
+    -- recorded. The last one backs the target off: 15 s, 30 s, 1 min...
+    -- capped at 5 min, and never later than the target's normal next poll.
+    IF NOT coalesce((meta ->> 'final')::boolean, true) THEN
+        RETURN staging_id;
+    END IF;
     UPDATE raceday.poll_targets t
     SET failures = t.failures + 1, lease_owner = NULL, lease_until = NULL,
         last_status = (meta ->> 'http_status')::integer,

@@ -9,24 +9,25 @@ BEGIN;
 
 SET LOCAL ROLE raceday_owner;
 
+-- Parameters are prefixed: they would otherwise shadow the table's columns.
 CREATE FUNCTION raceday.store_response(
-    kind text, target text, response jsonb, received_at timestamptz, meta jsonb,
+    p_kind text, p_target text, p_response jsonb, p_received_at timestamptz, p_meta jsonb,
     OUT staging_id bigint, OUT is_new boolean)
 LANGUAGE plpgsql
 SET search_path = pg_catalog, raceday
 AS $$
 DECLARE
-    generated text := response #>> '{header,generated_time}';
+    generated text := p_response #>> '{header,generated_time}';
 BEGIN
     INSERT INTO staging.raw_responses AS r
         (kind, target, url, http_status, attempt, worker, received_at, last_received_at,
          generated_at, body, body_bytes)
-    VALUES (kind, target, meta ->> 'url', coalesce((meta ->> 'http_status')::integer, 200),
-            coalesce((meta ->> 'attempt')::integer, 1), meta ->> 'worker', received_at, received_at,
+    VALUES (p_kind, p_target, p_meta ->> 'url', coalesce((p_meta ->> 'http_status')::integer, 200),
+            coalesce((p_meta ->> 'attempt')::integer, 1), p_meta ->> 'worker', p_received_at, p_received_at,
             -- TAB writes nanoseconds; PostgreSQL keeps microseconds. A bad
             -- value leaves the column null rather than losing the response.
             CASE WHEN pg_input_is_valid(generated, 'timestamptz') THEN generated::timestamptz END,
-            response, coalesce((meta ->> 'bytes')::integer, octet_length(response::text)))
+            p_response, coalesce((p_meta ->> 'bytes')::integer, octet_length(p_response::text)))
     ON CONFLICT (target, content_hash) DO UPDATE
         SET seen_count = r.seen_count + 1,
             last_received_at = greatest(r.last_received_at, excluded.received_at)

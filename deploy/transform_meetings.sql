@@ -25,17 +25,12 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
 
-    CREATE TEMP TABLE IF NOT EXISTS pg_temp.wanted_meetings (LIKE raceday.meetings INCLUDING DEFAULTS) ON COMMIT DROP;
-    TRUNCATE pg_temp.wanted_meetings;
-    INSERT INTO pg_temp.wanted_meetings (meeting_id, meeting_name, country, category, date, state, track_condition)
+    INSERT INTO raceday.meetings AS t (meeting_id, meeting_name, country, category, date, state, track_condition)
     SELECT m.meeting, m.name, m.country, m.category, left(m.date, 10)::date, m.state, nullif(m.track_condition, '')
     FROM jsonb_to_recordset(doc) AS m(meeting uuid, name text, country text, category text, date text,
                                       state text, track_condition text),
          raceday.settings s
-    WHERE m.country = ANY (s.countries) AND m.category = ANY (s.categories);
-
-    INSERT INTO raceday.meetings AS t (meeting_id, meeting_name, country, category, date, state, track_condition)
-    SELECT meeting_id, meeting_name, country, category, date, state, track_condition FROM pg_temp.wanted_meetings
+    WHERE m.country = ANY (s.countries) AND m.category = ANY (s.categories)
     ON CONFLICT (meeting_id) DO UPDATE
         SET meeting_name = excluded.meeting_name, country = excluded.country, category = excluded.category,
             date = excluded.date, state = excluded.state, track_condition = excluded.track_condition
@@ -44,12 +39,13 @@ BEGIN
                                 excluded.state, excluded.track_condition);
 
     WITH races AS (
-        SELECT (m ->> 'meeting')::uuid AS meeting_id, w.category, r.*
+        SELECT (m ->> 'meeting')::uuid AS meeting_id, m ->> 'category' AS category, r.*
         FROM jsonb_array_elements(doc) AS m
-        JOIN pg_temp.wanted_meetings w ON w.meeting_id = (m ->> 'meeting')::uuid
+        CROSS JOIN raceday.settings s
         CROSS JOIN LATERAL jsonb_to_recordset(m -> 'races') AS r(
             id uuid, race_number integer, name text, start_time timestamptz, track_condition text,
             distance integer, weather text, status text)
+        WHERE m ->> 'country' = ANY (s.countries) AND m ->> 'category' = ANY (s.categories)
     ), upserted AS (
         INSERT INTO raceday.races AS t (race_id, meeting_id, name, race_number, start_time, status, distance,
                                         track_condition, weather, type, last_status_change)

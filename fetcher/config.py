@@ -1,0 +1,65 @@
+"""Configuration from environment variables, validated at start: a bad value
+stops the fetcher with one line naming the variable."""
+
+from __future__ import annotations
+
+import os
+import socket
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+DEFAULT_API = "https://api.tab.co.nz/affiliates/v1"
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    database_url: Annotated[str, Field(alias="RACEDAY_DATABASE_URL", min_length=1)]
+    api_url: Annotated[str, Field(alias="NZTAB_API_URL", pattern=r"^https?://\S+$")] = DEFAULT_API
+    contact_email: Annotated[str, Field(alias="NZTAB_FROM", pattern=r"^[^@\s]+@[^@\s]+$")] = "raceday@localhost"
+    partner: Annotated[str, Field(alias="NZTAB_PARTNER", min_length=1)] = "raceday"
+    partner_id: Annotated[str, Field(alias="NZTAB_PARTNER_ID", min_length=1)] = "raceday-dev"
+    user_agent: Annotated[str, Field(alias="NZTAB_USER_AGENT", min_length=1)] = "raceday-fetcher/0.1"
+    concurrency: Annotated[int, Field(alias="FETCHER_CONCURRENCY", ge=1, le=200)] = 10
+    timeout_s: Annotated[float, Field(alias="FETCHER_TIMEOUT_S", gt=0, le=60)] = 5.0
+    attempts: Annotated[int, Field(alias="FETCHER_ATTEMPTS", ge=1, le=10)] = 3
+    backoff_s: Annotated[float, Field(alias="FETCHER_BACKOFF_S", ge=0, le=30)] = 0.5
+    retry_after_cap_s: Annotated[float, Field(alias="FETCHER_RETRY_AFTER_CAP_S", ge=0, le=300)] = 10.0
+    idle_s: Annotated[float, Field(alias="FETCHER_IDLE_S", gt=0, le=60)] = 0.25
+    db_connections: Annotated[int, Field(alias="FETCHER_DB_CONNECTIONS", ge=1, le=32)] = 2
+    worker: Annotated[str, Field(alias="FETCHER_WORKER", pattern=r"^\S{1,100}$")] = \
+        f"{socket.gethostname()}-{os.getpid()}"
+
+    @field_validator("api_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """TAB identifies callers by these; without them it may throttle or block."""
+        return {"From": self.contact_email, "X-Partner": self.partner, "X-Partner-ID": self.partner_id,
+                "User-Agent": self.user_agent, "Accept": "application/json"}
+
+
+ENV_NAMES = {f.alias for f in Config.model_fields.values()}
+
+
+class ConfigError(Exception):
+    pass
+
+
+def load(environ: dict[str, str] | None = None) -> Config:
+    """Reads the configuration; raises ConfigError with one line naming the variable."""
+    env = os.environ if environ is None else environ
+    values = {name: env[name] for name in ENV_NAMES if env.get(name, "") != ""}
+    try:
+        return Config.model_validate(values)
+    except ValidationError as err:
+        first = err.errors()[0]
+        name = first["loc"][0] if first["loc"] else "configuration"
+        shown = values.get(str(name))
+        if name == "RACEDAY_DATABASE_URL":
+            shown = None       # may hold a password
+        raise ConfigError(f"{name}: {first['msg']}" + (f" (got {shown!r})" if shown is not None else "")) from None

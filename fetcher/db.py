@@ -1,0 +1,107 @@
+"""The fetcher's side of the database: claim, ingest, release. Nothing but
+function calls, over a few autocommit connections that are re-opened with
+back-off when the database goes away; a delivery waits (in memory) until it
+is accepted, so a database restart loses nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from dataclasses import dataclass
+from datetime import datetime
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from .log import log
+
+
+@dataclass
+class Claim:
+    target: str
+    kind: str
+    path: str
+    query: dict[str, str]
+
+
+class Database:
+    def __init__(self, url: str, connections: int):
+        self.url = url
+        self.size = connections
+        self._idle: asyncio.Queue[psycopg.AsyncConnection | None] = asyncio.Queue()
+        for _ in range(connections):
+            self._idle.put_nowait(None)        # opened on first use
+
+    async def _acquire(self) -> psycopg.AsyncConnection:
+        conn = await self._idle.get()
+        delay = 0.2
+        while conn is None or conn.closed:
+            try:
+                conn = await psycopg.AsyncConnection.connect(self.url, autocommit=True, connect_timeout=5,
+                                                             application_name="raceday-fetcher")
+            except psycopg.OperationalError as err:
+                log("warning", "db_unavailable", error=str(err).strip().splitlines()[0], retry_in_s=round(delay, 2))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0) * random.uniform(0.8, 1.2)
+        return conn
+
+    async def call(self, sql: str, params: tuple, retry: bool = True):
+        """Runs one statement; on a lost connection reconnects and runs it again
+        (retry=True) or raises. Errors of the statement itself are raised."""
+        while True:
+            conn = await self._acquire()
+            try:
+                cur = await conn.execute(sql, params)
+                rows = await cur.fetchall() if cur.description else []
+                self._idle.put_nowait(conn)
+                return rows
+            except psycopg.OperationalError as err:
+                await conn.close()
+                self._idle.put_nowait(None)
+                if not retry:
+                    raise
+                log("warning", "db_lost", error=str(err).strip().splitlines()[0])
+                await asyncio.sleep(0.2)
+            except BaseException:
+                self._idle.put_nowait(conn)
+                raise
+
+    async def claim(self, worker: str, max_polls: int) -> list[Claim]:
+        rows = await self.call("SELECT target, kind, path, query FROM raceday.claim_due_polls(%s, %s)",
+                               (worker, max_polls), retry=False)
+        return [Claim(t, k, p, q) for t, k, p, q in rows]
+
+    async def ingest(self, claim: Claim, body: bytes, received_at: datetime, meta: dict) -> tuple[int, str | None]:
+        """Hands a 2xx body over; returns (staging id, None), or records the
+        body as a failure when it is not JSON and returns (id, why)."""
+        text = body.decode("utf-8", errors="replace")
+        try:
+            if claim.kind == "event":
+                rows = await self.call("SELECT raceday.ingest_event(%s, %s::jsonb, %s, %s)",
+                                       (claim.target, text, received_at, Jsonb(meta)))
+            else:
+                rows = await self.call("SELECT raceday.ingest_meetings(%s::jsonb, %s, %s)",
+                                       (text, received_at, Jsonb({**meta, "target": claim.target})))
+            return rows[0][0], None
+        except (psycopg.errors.InvalidTextRepresentation, psycopg.errors.UntranslatableCharacter,
+                psycopg.DataError) as err:
+            why = f"invalid JSON: {str(err).strip().splitlines()[0]}"
+            staging_id = await self.failure(claim, received_at, {**meta, "error": why,
+                                                                "body": text.replace("\x00", "\ufffd")})
+            return staging_id, why
+
+    async def failure(self, claim: Claim, received_at: datetime, meta: dict) -> int:
+        rows = await self.call("SELECT raceday.ingest_failure(%s, %s, %s, %s)",
+                               (claim.kind, claim.target, received_at, Jsonb(meta)))
+        return rows[0][0]
+
+    async def release(self, worker: str) -> int:
+        rows = await self.call("SELECT raceday.release_polls(%s)", (worker,))
+        return rows[0][0]
+
+    async def close(self) -> None:
+        while not self._idle.empty():
+            conn = self._idle.get_nowait()
+            if conn is not None:
+                await conn.close()
+
