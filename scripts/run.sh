@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make run`: build or reuse the toolchain, start the local database and
-# deploy, then keep the system running until Ctrl-C, or for DURATION seconds.
-# Stops, on the way out, whatever it started itself.
+# deploy, start the TAB simulator (unless NZTAB_API_URL points at a real API)
+# and the fetcher, then keep them running until Ctrl-C, or for DURATION
+# seconds. Stops, on the way out, whatever it started itself.
 source "$(dirname "$0")/lib.sh"
 
 DURATION="${DURATION:-}"
@@ -11,10 +12,15 @@ bash "$RACEDAY_HOME/scripts/toolchain.sh"
 
 started_db=0
 if ! bash "$RACEDAY_HOME/scripts/cluster.sh" status >/dev/null 2>&1; then started_db=1; fi
+sim_pid=""
+fetcher_pid=""
 
 stop_all() {
     trap - INT TERM EXIT
     say "stopping"
+    # The fetcher first: it finishes its polls, which need the simulator and the database.
+    if [ -n "$fetcher_pid" ]; then kill -TERM "$fetcher_pid" 2>/dev/null; wait "$fetcher_pid" 2>/dev/null || true; fi
+    if [ -n "$sim_pid" ]; then kill -TERM "$sim_pid" 2>/dev/null; wait "$sim_pid" 2>/dev/null || true; fi
     if [ "$started_db" = 1 ]; then bash "$RACEDAY_HOME/scripts/cluster.sh" stop; fi
 }
 trap stop_all EXIT
@@ -23,13 +29,44 @@ trap 'exit 143' TERM
 
 bash "$RACEDAY_HOME/scripts/cluster.sh" start
 bash "$RACEDAY_HOME/scripts/cluster.sh" deploy
+DB_URL="$(bash "$RACEDAY_HOME/scripts/cluster.sh" url)"
+export PYTHONPATH="$RACEDAY_HOME${PYTHONPATH:+:$PYTHONPATH}"
+
+if [ -z "${NZTAB_API_URL:-}" ]; then
+    "$VENV_DIR/bin/python" -m tabsim --port "${RACEDAY_TABSIM_PORT:-0}" --seed "${RACEDAY_TABSIM_SEED:-1}" \
+        > "$LOG_DIR/tabsim.log" 2>&1 &
+    sim_pid=$!
+    for _ in $(seq 50); do grep -q 'serving' "$LOG_DIR/tabsim.log" 2>/dev/null && break; sleep 0.1; done
+    NZTAB_API_URL="$(grep -o 'http://[^ ]*' "$LOG_DIR/tabsim.log" | head -1)"
+    [ -n "$NZTAB_API_URL" ] || { tail -5 "$LOG_DIR/tabsim.log" >&2; die "the TAB simulator did not start; log: $LOG_DIR/tabsim.log"; }
+    source_name="TAB simulator"
+else
+    source_name="TAB API"
+fi
+export NZTAB_API_URL
+
+# The fetcher logs in as its own role, which may only claim and ingest.
+RACEDAY_DATABASE_URL="${DB_URL/postgres@/raceday_fetcher@}" "$VENV_DIR/bin/python" -m fetcher \
+    > "$LOG_DIR/fetcher.log" 2> "$LOG_DIR/fetcher.err" &
+fetcher_pid=$!
+sleep 1
+if ! kill -0 "$fetcher_pid" 2>/dev/null; then
+    cat "$LOG_DIR/fetcher.err" >&2
+    fetcher_pid=""
+    die "the fetcher stopped at start; log: $LOG_DIR/fetcher.log"
+fi
 
 say "running:"
-say "  database  $(bash "$RACEDAY_HOME/scripts/cluster.sh" url)   (make psql)"
+say "  database  $DB_URL   (make psql)"
+say "  source    $NZTAB_API_URL   ($source_name)"
+say "  fetcher   pid $fetcher_pid, one JSON line per poll in $LOG_DIR/fetcher.log"
 if [ -n "$DURATION" ]; then
     say "for ${DURATION}s"
     sleep "$DURATION" & wait $!
 else
     say "Ctrl-C stops everything"
-    while true; do sleep 3600 & wait $!; done
+    while kill -0 "$fetcher_pid" 2>/dev/null; do sleep 1 & wait $!; done
+    fetcher_pid=""
+    die "the fetcher stopped; log: $LOG_DIR/fetcher.log"
 fi
+say "the fetcher made $(grep -c '"event":"poll"' "$LOG_DIR/fetcher.log" || true) polls"

@@ -20,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speed", type=float, default=1.0, help="virtual seconds per real second")
     parser.add_argument("--faults", default="", help="fault rates, e.g. 500=0.02,429=0.01,truncated=0.01")
     parser.add_argument("--no-plunge", action="store_true", help="no insider plunge race")
+    parser.add_argument("--form-size", type=int, default=90,
+                        help="past starts per runner (90: real-size events of ~400 KB)")
     args = parser.parse_args(argv)
     try:
         start = datetime.fromisoformat(args.start) if args.start else None
@@ -27,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
             raise ValueError("--start needs an explicit offset, e.g. 2026-07-17T00:00:00+00:00")
         clock = SimClock(start, args.speed)
         faults = FaultRates.parse(args.faults)
-        sim = Simulator(args.seed, clock, args.port, faults, plunge=not args.no_plunge)
+        sim = Simulator(args.seed, clock, args.port, faults, plunge=not args.no_plunge, form_size=args.form_size)
     except (ValueError, OSError) as err:
         print(f"tabsim: error: {err}", file=sys.stderr)
         return 2

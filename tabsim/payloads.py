@@ -46,7 +46,7 @@ def meeting_json(meeting: Meeting, day: RacingDay, t: float) -> dict:
 
 
 @functools.lru_cache(maxsize=4096)
-def runner_static(seed: int, race: Race, index: int) -> str:
+def runner_static(seed: int, race: Race, index: int, form_size: int) -> str:
     """The runner's unchanging fields and form data as a JSON object body
     without its closing brace, so the changing fields can be appended."""
     r = race.runners[index]
@@ -60,7 +60,7 @@ def runner_static(seed: int, race: Race, index: int) -> str:
         "sp": round(rng.uniform(1.5, 60), 1), "class": rng.choice(["Rating 65", "Maiden", "Open"]),
         "comment": "Settled midfield, held ground to the turn and ran on evenly in the straight. " * 2,
         "sectionals": [round(rng.uniform(11, 13), 2) for _ in range(8)],
-    } for _ in range(90)]
+    } for _ in range(form_size)]
     static = {
         "entrant_id": r.entrant_id, "market_name": "Final Field", "primary_market": True, "name": r.name,
         "is_emergency": r.emergency, "first_start_indicator": False, "emergency_position": "",
@@ -114,7 +114,7 @@ def event_json(day: RacingDay, race: Race, t: float, query: dict[str, str]) -> s
     if live:
         fav = max(live, key=lambda rd: st.money[rd[0].entrant_id])
         fav[1]["favourite"] = True
-    parts = [runner_static(day.seed, race, i) + "," + json.dumps(d, separators=(",", ":"))[1:]
+    parts = [runner_static(day.seed, race, i, day.form_size) + "," + json.dumps(d, separators=(",", ":"))[1:]
              for i, (_, d) in enumerate(runners)]
     data: dict = {"race": race_obj}
     if query.get("with_money_tracker") == "true":

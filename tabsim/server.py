@@ -60,9 +60,10 @@ class Simulator:
     """A running simulator. Use as a context manager, or start()/stop()."""
 
     def __init__(self, seed: int = 1, clock: SimClock | None = None, port: int = 0,
-                 faults: FaultRates | None = None, plunge: bool = True, layout_start: float | None = None):
+                 faults: FaultRates | None = None, plunge: bool = True, layout_start: float | None = None,
+                 form_size: int = 90):
         self.clock = clock or SimClock()
-        self.day = RacingDay(seed, layout_start if layout_start is not None else self.clock.now(), plunge)
+        self.day = RacingDay(seed, layout_start if layout_start is not None else self.clock.now(), plunge, form_size)
         self.faults = faults or FaultRates()
         self.served: Counter[str] = Counter()      # "<kind> <status>" -> responses sent
         self.hung = 0
@@ -221,7 +222,12 @@ def _handler(sim: Simulator):
             if status == 429:
                 self.send_header("Retry-After", str(sim.faults.retry_after_s))
             self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.wfile.write(data)
+                self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True      # the client gave up: nothing was served
+                return
             if kind is not None:
                 sim.count(kind, status)
 

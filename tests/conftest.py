@@ -8,8 +8,12 @@ leave no process behind. pgTAP files run inside a transaction they roll back.
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +22,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CLUSTER = ROOT / "scripts" / "cluster.sh"
+sys.path.insert(0, str(ROOT))          # tabsim and fetcher are imported from the checkout
 
 
 def cluster(*args: str, instance: str = "test", env: dict[str, str] | None = None,
@@ -64,3 +69,97 @@ def db(database_url: str) -> Iterator[psycopg.Connection]:
     """A superuser connection to the freshly deployed test database."""
     with psycopg.connect(database_url, autocommit=True) as conn:
         yield conn
+
+
+# -- the pipeline: a clean database, the simulator, fetcher processes ------
+
+DATA_TABLES = "raceday.meetings, raceday.poll_targets, staging.raw_responses"
+
+
+@pytest.fixture
+def clean_db(database_url: str) -> Iterator[psycopg.Connection]:
+    """The test database emptied of data and with default settings, for
+    tests whose work must be committed (fetchers, restarts)."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f"TRUNCATE {DATA_TABLES} RESTART IDENTITY CASCADE")
+        conn.execute("DELETE FROM raceday.settings")
+        conn.execute("INSERT INTO raceday.settings DEFAULT VALUES")
+        yield conn
+
+
+def share_clock(conn: psycopg.Connection, sim) -> None:
+    """Gives the database the simulator's clock, so the schedule and the
+    simulated racing day agree on what time it is."""
+    virtual0, real0, speed = sim.clock.anchor()
+    conn.execute("""UPDATE raceday.settings SET clock_virtual = to_timestamp(%s), clock_real = to_timestamp(%s),
+                    clock_speed = %s""", (virtual0, real0, speed))
+
+
+@pytest.fixture
+def tabsim_factory():
+    """Starts simulators on free ports; all are stopped after the test."""
+    from tabsim.clock import SimClock
+    from tabsim.server import FaultRates, Simulator
+
+    started = []
+
+    def start(seed: int = 7, speed: float = 1.0, faults: str = "", **kw) -> Simulator:
+        sim = Simulator(seed, SimClock(speed=speed), faults=FaultRates.parse(faults), **kw).start()
+        started.append(sim)
+        return sim
+
+    yield start
+    for sim in started:
+        sim.stop()
+
+
+class FetcherProcess:
+    """A fetcher run as the real thing: `python -m fetcher` in a subprocess."""
+
+    def __init__(self, database_url: str, api_url: str, worker: str, **env: str):
+        self.env = {**os.environ, "PYTHONPATH": str(ROOT),
+                    "RACEDAY_DATABASE_URL": database_url.replace("postgres@", "raceday_fetcher@"),
+                    "NZTAB_API_URL": api_url, "FETCHER_WORKER": worker, "FETCHER_IDLE_S": "0.05", **env}
+        self.proc = subprocess.Popen([os.environ.get("PYTHON", sys.executable), "-m", "fetcher"], env=self.env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.lines: list[dict] = []
+
+    def stop(self, timeout: float = 30, signal_it: bool = True) -> int:
+        if signal_it and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        out, err = self.proc.communicate(timeout=timeout)
+        self.stderr = err
+        self.lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+        return self.proc.returncode
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.communicate()
+
+    def events(self, name: str) -> list[dict]:
+        return [line for line in self.lines if line["event"] == name]
+
+
+@pytest.fixture
+def fetchers(database_url: str):
+    """Starts fetcher processes; any left running are killed after the test."""
+    running: list[FetcherProcess] = []
+
+    def start(api_url: str, worker: str = "fetcher-1", **env: str) -> FetcherProcess:
+        fp = FetcherProcess(database_url, api_url, worker, **env)
+        running.append(fp)
+        return fp
+
+    yield start
+    for fp in running:
+        fp.kill()
+
+
+def wait_for(predicate, timeout: float, interval: float = 0.1) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
