@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -120,22 +121,29 @@ class FetcherProcess:
         self.env = {**os.environ, "PYTHONPATH": str(ROOT),
                     "RACEDAY_DATABASE_URL": database_url.replace("postgres@", "raceday_fetcher@"),
                     "NZTAB_API_URL": api_url, "FETCHER_WORKER": worker, "FETCHER_IDLE_S": "0.05", **env}
+        # Logs go to files, not pipes: a pipe nobody reads fills up and
+        # blocks the fetcher on its next log line.
+        self.out = tempfile.TemporaryFile("w+")
+        self.err = tempfile.TemporaryFile("w+")
         self.proc = subprocess.Popen([os.environ.get("PYTHON", sys.executable), "-m", "fetcher"], env=self.env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                     stdout=self.out, stderr=self.err, text=True)
         self.lines: list[dict] = []
 
     def stop(self, timeout: float = 30, signal_it: bool = True) -> int:
         if signal_it and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
-        out, err = self.proc.communicate(timeout=timeout)
-        self.stderr = err
+        self.proc.wait(timeout=timeout)
+        self.out.seek(0)
+        self.err.seek(0)
+        out = self.out.read()
+        self.stderr = self.err.read()
         self.lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
         return self.proc.returncode
 
     def kill(self) -> None:
         if self.proc.poll() is None:
             self.proc.kill()
-            self.proc.communicate()
+            self.proc.wait()
 
     def events(self, name: str) -> list[dict]:
         return [line for line in self.lines if line["event"] == name]
