@@ -24,6 +24,9 @@ $$;
 -- only api. pg_cron grants its schema to PUBLIC; jobs are the owner's business.
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 REVOKE ALL ON SCHEMA cron FROM PUBLIC;
+-- ...but the owner's housekeeping prunes pg_cron's run history.
+GRANT USAGE ON SCHEMA cron TO raceday_owner;
+GRANT SELECT, DELETE ON cron.job_run_details TO raceday_owner;
 
 -- Functions are executable by nobody unless granted below, now and later.
 ALTER DEFAULT PRIVILEGES FOR ROLE raceday_owner REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;

@@ -1,0 +1,7 @@
+-- Revert raceday:poll_quality from pg
+
+BEGIN;
+
+DROP TABLE raceday.poll_quality;
+
+COMMIT;
