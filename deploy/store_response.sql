@@ -23,7 +23,8 @@ BEGIN
         (kind, target, url, http_status, attempt, worker, received_at, last_received_at,
          generated_at, body, body_bytes)
     VALUES (p_kind, p_target, p_meta ->> 'url', coalesce((p_meta ->> 'http_status')::integer, 200),
-            coalesce((p_meta ->> 'attempt')::integer, 1), p_meta ->> 'worker', p_received_at, p_received_at,
+            coalesce((p_meta ->> 'attempt')::integer, 1), p_meta ->> 'worker',
+            coalesce(p_received_at, now()), coalesce(p_received_at, now()),
             -- TAB writes nanoseconds; PostgreSQL keeps microseconds. A bad
             -- value leaves the column null rather than losing the response.
             CASE WHEN pg_input_is_valid(generated, 'timestamptz') THEN generated::timestamptz END,

@@ -93,8 +93,9 @@ BEGIN
 
     -- The meeting, if the meetings list never showed it.
     INSERT INTO raceday.meetings (meeting_id, meeting_name, country, category, date)
-    VALUES ((race ->> 'meeting_id')::uuid, race ->> 'meeting_name', race ->> 'country', race ->> 'type',
-            (race ->> 'race_date_nz')::date)
+    SELECT (race ->> 'meeting_id')::uuid, race ->> 'meeting_name', race ->> 'country', race ->> 'type',
+           (race ->> 'race_date_nz')::date
+    WHERE NOT EXISTS (SELECT FROM raceday.meetings m WHERE m.meeting_id = (race ->> 'meeting_id')::uuid)
     ON CONFLICT (meeting_id) DO NOTHING;
 
     -- One transform of a race at a time (a live poll and a reprocess).

@@ -60,7 +60,7 @@ SELECT ok((SELECT processed_at IS NOT NULL AND body IS NOT NULL FROM staging.raw
 
 -- Events: status drives the schedule; failures are recorded and back off.
 SELECT isnt(raceday.ingest_event('00000000-0000-4000-8000-0000000000b1',
-    '{"header": {"generated_time": "2026-07-16T20:00:30Z"}, "data": {"race": {"event_id": "00000000-0000-4000-8000-0000000000b1", "status": "Final", "actual_start": 0}}}'),
+    '{"header": {"generated_time": "2026-07-16T20:00:30Z"}, "data": {"race": {"event_id": "00000000-0000-4000-8000-0000000000b1", "status": "Final", "actual_start": 0, "advertised_start": 1784250000, "meeting_id": "00000000-0000-4000-8000-0000000000a1", "race_number": 1, "description": "Maiden 1200", "type": "T", "country": "NZ", "race_date_nz": "2026-07-17"}}}'),
     NULL, 'an event is stored');
 SELECT is((SELECT next_poll_at FROM raceday.poll_targets WHERE target = '00000000-0000-4000-8000-0000000000b1'),
           NULL, 'a final race is polled no more');
