@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import uuid
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
@@ -171,7 +172,7 @@ def money_tracker(day: RacingDay, race: Race, st, t: float) -> list[dict]:
         entries.append({"entrant_id": entrant_id, "hold_percentage": 0, "bet_percentage": 0})
     stray_rng = _rng("stray", day.seed, race.race_id)
     for _ in range(2):
-        entries.append({"entrant_id": str(__import__("uuid").UUID(int=stray_rng.getrandbits(128), version=4)),
+        entries.append({"entrant_id": str(uuid.UUID(int=stray_rng.getrandbits(128), version=4)),
                         "hold_percentage": rng.randint(0, 1), "bet_percentage": rng.randint(0, 1)})
     rng.shuffle(entries)
     return entries
@@ -180,7 +181,7 @@ def money_tracker(day: RacingDay, race: Race, st, t: float) -> list[dict]:
 def tote_trends_xml(race: Race, st) -> str:
     rows = "".join(
         f'\r\n            <runner runner_number="{r.runner_number}">\r\n'
-        f'              <runner_scratched>{not r.entrant_id in st.money}</runner_scratched>\r\n'
+        f'              <runner_scratched>{r.entrant_id not in st.money}</runner_scratched>\r\n'
         f'              <runner_name>{r.name}</runner_name>\r\n'
         f'              <investment>{st.money.get(r.entrant_id, 0):.2f}</investment>\r\n'
         f'            </runner>'
@@ -208,8 +209,7 @@ def dividends(race: Race, st) -> list[dict]:
                     continue
                 share = st.money.get(leg[0].entrant_id, 1) / (st.win_pool or 1)
                 out.append({
-                    "id": str(__import__("uuid").uuid5(__import__("uuid").NAMESPACE_URL,
-                                                       f"{race.race_id}/{name}/{status}/{leg[0].runner_number}")),
+                    "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{race.race_id}/{name}/{status}/{leg[0].runner_number}")),
                     "tote": "NZ", "product_name": f"Pool {name}", "status": shown,
                     "dividend": round(max(1.1, 0.85 / max(share, 0.01) * n), 2), "pool_size": total,
                     "jackpot_size": 0, "positions": [{"runner_number": r.runner_number, "position": p}

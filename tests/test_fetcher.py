@@ -9,7 +9,7 @@ import time
 import psycopg
 import pytest
 
-from conftest import cluster, share_clock, wait_for
+from conftest import cluster, wait_for
 
 FAST = {"FETCHER_BACKOFF_S": "0.05", "FETCHER_TIMEOUT_S": "1"}
 

@@ -10,6 +10,7 @@ import time
 import psycopg
 
 from conftest import share_clock
+from tabsim.payloads import event_json, meeting_json
 
 # Every derived table, as text, without the columns a rebuild may renumber
 # (identity ids) or re-stamp (created_at, updated_at).
@@ -61,7 +62,6 @@ def test_live_day_equals_its_replay(clean_db, tabsim_factory, fetchers):
 
 
 def event(sim, race_id: str, at: float) -> dict:
-    from tabsim.payloads import event_json
     return json.loads(event_json(sim.day, sim.day.races[race_id], at,
                                  {"with_money_tracker": "true", "with_tote_trends_data": "true"}))
 
@@ -74,7 +74,7 @@ def test_corrupted_poll_is_quarantined_then_swept(clean_db, tabsim_factory):
     start = day.races[race].start
     db.execute("SELECT raceday.ingest_meetings(%s, now(), %s)", (json.dumps({
         "header": {"generated_time": "2026-07-16T20:00:00Z"}, "params": {"limit": 100},
-        "data": {"meetings": [__import__("tabsim.payloads", fromlist=["x"]).meeting_json(day.meetings[0], day, start - 3600)]}}),
+        "data": {"meetings": [meeting_json(day.meetings[0], day, start - 3600)]}}),
         json.dumps({"target": f"meetings:{day.meetings[0].date}:0"})))
 
     def ingest(race_id: str, doc: dict) -> int:
