@@ -39,7 +39,7 @@ DECLARE
     minutes      numeric;
     bucket       numeric;
 BEGIN
-    SELECT r.target, r.body -> 'data' AS data, coalesce(r.generated_at, r.received_at) AS observed
+    SELECT r.target, r.body -> 'data' AS data, coalesce(r.generated_at, r.received_at) AS observed, r.received_at
     INTO src FROM staging.raw_responses r WHERE r.id = staging_id;
     data := src.data;
     race := data -> 'race';
@@ -268,31 +268,31 @@ BEGIN
         SELECT race_uuid, f.entrant_id, transform_event.staging_id, bucket, minutes, raceday.interval_type(minutes),
                f.hold, f.bet, f.win_amount, f.place_amount,
                round(f.win_amount / nullif(win_total, 0), 2), round(f.place_amount / nullif(place_total, 0), 2),
-               CASE WHEN prev.found THEN f.win_amount - prev.win_pool_amount
-                    WHEN bucket >= 55 THEN f.win_amount ELSE 0 END,
-               CASE WHEN prev.found THEN f.place_amount - prev.place_pool_amount
-                    WHEN bucket >= 55 THEN f.place_amount ELSE 0 END,
-               CASE WHEN prev.found THEN f.win_amount - prev.win_pool_amount
-                    WHEN bucket >= 55 THEN f.win_amount ELSE 0 END,
-               f.fixed_win, f.fixed_place, f.pool_win, f.pool_place, observed,
-               (SELECT r.received_at FROM staging.raw_responses r WHERE r.id = transform_event.staging_id)
-        FROM (SELECT x.entrant_id,
-                     coalesce((money -> x.entrant_id::text ->> 'hold')::numeric, 0) AS hold,
-                     coalesce((money -> x.entrant_id::text ->> 'bet')::numeric, 0) AS bet,
-                     raceday.pool_cents(win_total, coalesce((money -> x.entrant_id::text ->> 'hold')::numeric, 0)) AS win_amount,
-                     raceday.pool_cents(place_total, coalesce((money -> x.entrant_id::text ->> 'hold')::numeric, 0)) AS place_amount,
+               inc.win, inc.place, inc.win,
+               f.fixed_win, f.fixed_place, f.pool_win, f.pool_place, observed, src.received_at
+        FROM (SELECT x.entrant_id, m.hold, m.bet,
+                     raceday.pool_cents(win_total, m.hold) AS win_amount,
+                     raceday.pool_cents(place_total, m.hold) AS place_amount,
                      nullif((x.odds ->> 'fixed_win')::numeric, 0) AS fixed_win,
                      nullif((x.odds ->> 'fixed_place')::numeric, 0) AS fixed_place,
                      nullif((x.odds ->> 'pool_win')::numeric, 0) AS pool_win,
                      nullif((x.odds ->> 'pool_place')::numeric, 0) AS pool_place
               FROM jsonb_to_recordset(CASE WHEN jsonb_typeof(data -> 'runners') = 'array' THEN data -> 'runners' END)
                        AS x(entrant_id uuid, is_scratched boolean, odds jsonb)
+              CROSS JOIN LATERAL (SELECT coalesce((money -> x.entrant_id::text ->> 'hold')::numeric, 0) AS hold,
+                                         coalesce((money -> x.entrant_id::text ->> 'bet')::numeric, 0) AS bet) m
               WHERE NOT coalesce(x.is_scratched, false)) f
         LEFT JOIN LATERAL (SELECT true AS found, h.win_pool_amount, h.place_pool_amount
                            FROM raceday.money_flow_history h
                            WHERE h.race_id = race_uuid AND h.entrant_id = f.entrant_id
                              AND h.time_interval > bucket AND h.event_timestamp < observed
                            ORDER BY h.time_interval, h.event_timestamp DESC LIMIT 1) prev ON true
+        -- Against the nearest earlier bucket; with none, the full amount
+        -- in the baseline buckets (>= 55) and 0 later.
+        CROSS JOIN LATERAL (SELECT CASE WHEN prev.found THEN f.win_amount - prev.win_pool_amount
+                                        WHEN bucket >= 55 THEN f.win_amount ELSE 0 END AS win,
+                                   CASE WHEN prev.found THEN f.place_amount - prev.place_pool_amount
+                                        WHEN bucket >= 55 THEN f.place_amount ELSE 0 END AS place) inc
         ON CONFLICT (race_id, entrant_id, event_timestamp) DO NOTHING;
     END IF;
 
