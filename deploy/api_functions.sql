@@ -4,7 +4,8 @@
 -- express: what is coming up, what is next, where a race sits in its
 -- meeting. They read only the api views (so they need no rights web_anon
 -- lacks), refuse bad arguments with a clear message (SQLSTATE 22023, which
--- PostgREST answers with 400) and cap what they return.
+-- PostgREST answers with 400; an unknown race is SQLSTATE PT404, which
+-- PostgREST answers with 404) and cap what they return.
 
 BEGIN;
 
@@ -62,7 +63,7 @@ DECLARE
 BEGIN
     SELECT * INTO here FROM api.races r WHERE r.race_id = race_navigation.race_id;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'race % not found', race_navigation.race_id USING ERRCODE = 'no_data_found';
+        RAISE EXCEPTION 'race % not found', race_navigation.race_id USING ERRCODE = 'PT404', HINT = 'Races are kept 30 days.';
     END IF;
     RETURN QUERY
     SELECT (SELECT jsonb_build_object('race_id', p.race_id, 'name', p.name, 'race_number', p.race_number,

@@ -28,7 +28,7 @@ SELECT results_eq($$SELECT previous_race ->> 'name', next_race ->> 'name', next_
                   'navigation: previous, next, and the next scheduled race with its meeting');
 SELECT results_eq($$SELECT previous_race, next_race ->> 'name' FROM api.race_navigation('00000000-0000-4000-8000-0000000000f1')$$,
                   $$VALUES (NULL::jsonb, 'R2'::text)$$, 'the first race has no previous one');
-SELECT throws_ok($$SELECT * FROM api.race_navigation('00000000-0000-4000-8000-00000000dead')$$, 'P0002', NULL,
+SELECT throws_ok($$SELECT * FROM api.race_navigation('00000000-0000-4000-8000-00000000dead')$$, 'PT404', NULL,
                  'an unknown race is not found (PostgREST: 404)');
 SELECT lives_ok($$SET LOCAL ROLE web_anon; SELECT * FROM api.upcoming_races(); RESET ROLE$$, 'web_anon can call them');
 
