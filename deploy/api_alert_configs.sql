@@ -5,7 +5,8 @@
 -- rows for a user it has never seen, so reading goes through
 -- /rpc/alert_configs, which answers the six defaults for a user with none.
 -- Saving validates every field and names the one at fault (SQLSTATE 22023:
--- HTTP 400); it runs as the owner because web_anon writes no table.
+-- HTTP 400). The functions run as the owner: web_anon writes no table and
+-- uses nothing outside api.
 
 BEGIN;
 
@@ -18,12 +19,12 @@ SELECT a.indicator_id, a.user_id, a.indicator_type, a.percentage_range_min, a.pe
                 AND a.color = d.color, false) AS is_default,
        a.enabled, a.display_order, a.audible_alerts_enabled, a.created_at, a.updated_at
 FROM raceday.alert_configs a
-LEFT JOIN raceday.alert_config_defaults() d ON d.display_order = a.display_order;
+LEFT JOIN raceday.alert_config_defaults d ON d.display_order = a.display_order;
 COMMENT ON VIEW api.alert_configs IS
     'Alert indicators users saved (is_default: still the default range and colour). For one user, defaults included, call /rpc/alert_configs.';
 
 CREATE FUNCTION api.alert_configs(user_id text) RETURNS SETOF api.alert_configs
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, api
 AS $$
 BEGIN
@@ -35,10 +36,10 @@ BEGIN
     SELECT * FROM api.alert_configs a WHERE a.user_id = alert_configs.user_id
     UNION ALL
     SELECT raceday.alert_config_id(alert_configs.user_id, d.display_order), alert_configs.user_id, 'percentage_range',
-           d.percentage_range_min::numeric(5,2), d.percentage_range_max::numeric(5,2), d.color, true, true,
+           d.percentage_range_min, d.percentage_range_max, d.color, true, true,
            d.display_order, true,
            NULL::timestamptz, NULL::timestamptz
-    FROM raceday.alert_config_defaults() d
+    FROM raceday.alert_config_defaults d
     WHERE NOT EXISTS (SELECT FROM api.alert_configs x WHERE x.user_id = alert_configs.user_id)
     ORDER BY display_order;
 END

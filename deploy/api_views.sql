@@ -28,7 +28,8 @@ LEFT JOIN LATERAL (
            count(*) FILTER (WHERE x.status IN ('final', 'abandoned')) AS finalized_races,
            count(*) FILTER (WHERE x.status = 'abandoned') AS abandoned_races
     FROM raceday.races x WHERE x.meeting_id = m.meeting_id) r ON true
-WHERE m.date >= raceday.nz_racing_day(now()) - 30;
+-- The NZ day inline: a raceday function here would need EXECUTE granted to web_anon.
+WHERE m.date >= (now() AT TIME ZONE 'Pacific/Auckland')::date - 30;
 COMMENT ON VIEW api.meetings IS
     'Meetings of the last 30 NZ racing days onwards: first race time, race counts, completed when every race is final or abandoned.';
 

@@ -3,7 +3,7 @@
 BEGIN;
 
 DROP TABLE raceday.alert_configs;
-DROP FUNCTION raceday.alert_config_defaults();
+DROP TABLE raceday.alert_config_defaults;
 DROP FUNCTION raceday.alert_config_id(text, integer);
 
 COMMIT;

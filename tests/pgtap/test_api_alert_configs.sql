@@ -1,6 +1,6 @@
 -- Alert indicators: defaults for a new user, save with validation, reset.
 BEGIN;
-SELECT plan(16);
+SELECT plan(17);
 
 SELECT results_eq($$SELECT display_order::int, percentage_range_min, percentage_range_max, color, is_default, enabled,
                            audible_alerts_enabled FROM api.alert_configs('new-user')$$,
@@ -10,6 +10,8 @@ SELECT results_eq($$SELECT display_order::int, percentage_range_min, percentage_
              (6, 50, NULL, '#F3E8FF', true, true, true)$$,
     'a user with nothing saved gets the six defaults of DOMAIN.md');
 SELECT is((SELECT count(*) FROM raceday.alert_configs), 0::bigint, 'reading defaults stores nothing');
+SELECT lives_ok($$SET LOCAL ROLE web_anon; SELECT * FROM api.alert_configs('new-user'); RESET ROLE$$,
+                'web_anon reads a user''s indicators');
 
 SELECT lives_ok($$SET LOCAL ROLE web_anon;
     SELECT api.save_alert_configs('u1', '[{"display_order": 3, "percentage_range_min": 12.5, "percentage_range_max": null,

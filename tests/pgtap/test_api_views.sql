@@ -1,7 +1,7 @@
 -- The api schema: only views and functions, owned by a non-superuser, all
 -- readable by web_anon and nothing else; the views' shapes and values.
 BEGIN;
-SELECT plan(16);
+SELECT plan(16 + (SELECT count(*)::int FROM pg_class WHERE relnamespace = 'api'::regnamespace));
 
 SELECT is(ARRAY(SELECT c.relname::text FROM pg_class c WHERE c.relnamespace = 'api'::regnamespace AND c.relkind <> 'v'),
           ARRAY[]::text[], 'api holds views only (and functions)');
@@ -45,6 +45,12 @@ VALUES ('00000000-0000-4000-8000-0000000000f2', '00000000-0000-4000-8000-0000000
         now() - interval '30 seconds', now()),
        ('00000000-0000-4000-8000-0000000000f2', '00000000-0000-4000-8000-00000000000a', 3, 5, 5.5, '2m', 170, 70, 70,
         now() - interval '1 second', now());
+
+-- Privileges on what a view uses are checked when it runs, as web_anon for
+-- the functions it calls: every view must really run for web_anon.
+SELECT lives_ok(format('SET LOCAL ROLE web_anon; SELECT * FROM api.%I LIMIT 1; RESET ROLE', c.relname),
+                'web_anon runs api.' || c.relname)
+FROM pg_class c WHERE c.relnamespace = 'api'::regnamespace ORDER BY c.relname;
 
 SELECT results_eq($$SELECT race_type, status, total_races, finalized_races, is_completed, first_race_time
                     FROM api.meetings WHERE meeting_id = '00000000-0000-4000-8000-0000000000e1'$$,

@@ -1,0 +1,248 @@
+"""The HTTP side: routes a request to a relation, a function or the OpenAPI
+description, runs its one statement in a transaction as the anonymous role,
+and answers in PostgREST's shapes (JSON, Content-Range, errors)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+from urllib.parse import parse_qsl
+
+import psycopg
+from psycopg import sql
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from . import catalog as catalog_module
+from . import openapi, statements
+from .config import Config
+from .errors import ApiError, from_database, parse_error, unknown_function, unknown_relation
+from .grammar import parse
+
+log = logging.getLogger("gateway")
+
+MAX_BODY = 1 << 20
+JSON = b"application/json; charset=utf-8"
+SINGLE = "application/vnd.pgrst.object+json"
+
+
+class Gateway:
+    def __init__(self, config: Config, on_ready: Any = None) -> None:
+        self.config = config
+        self.on_ready = on_ready
+        self.pool = AsyncConnectionPool(config.db_uri, min_size=config.pool, max_size=config.pool, open=False,
+                                        kwargs={"autocommit": True, "application_name": "raceday-gateway"},
+                                        reconnect_timeout=0)
+        self.catalog: catalog_module.Catalog | None = None
+        self.openapi = b"{}"
+        self._begin: dict[bool, sql.Composable] = {}
+
+    # -- lifecycle ---------------------------------------------------------
+    async def start(self) -> None:
+        await self.pool.open(wait=False)
+        await self.reload()
+        if self.on_ready:
+            self.on_ready()
+
+    async def stop(self) -> None:
+        await self.pool.close()
+
+    async def reload(self) -> None:
+        """(Re)load the schema cache; waits for the database as PostgREST does."""
+        delay = 0.5
+        while True:
+            try:
+                async with self.pool.connection(timeout=10) as conn:
+                    cat = await catalog_module.load(conn, self.config.schema, self.config.anon_role)
+                    cur = await conn.execute("SELECT obj_description(%s::regnamespace, 'pg_namespace')",
+                                             [self.config.schema])
+                    row = await cur.fetchone()
+                break
+            except (psycopg.OperationalError, PoolTimeout) as exc:
+                log.warning(json.dumps({"event": "database_unavailable", "error": str(exc).strip()[:200],
+                                        "retry_in_s": delay}))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 8)
+        settings = sql.SQL("").join(sql.SQL("; SET LOCAL {} = {}").format(sql.Identifier(k), sql.Literal(v))
+                                    for k, v in cat.role_settings)
+        role = sql.Identifier(self.config.anon_role)
+        self._begin = {read_only: sql.SQL("BEGIN{}; SET LOCAL ROLE {}{}").format(
+            sql.SQL(" READ ONLY" if read_only else ""), role, settings) for read_only in (True, False)}
+        self.catalog = cat
+        self.openapi = json.dumps(openapi.document(cat, row[0] if row else None)).encode()
+        log.info(json.dumps({"event": "schema_cache_loaded", "relations": len(cat.relations),
+                             "functions": len(cat.functions)}))
+
+    # -- ASGI --------------------------------------------------------------
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        if self.config.admin_port is not None and scope.get("server", (None, None))[1] == self.config.admin_port:
+            status, headers, body = await self._admin(scope["path"])
+        else:
+            try:
+                status, headers, body = await self._handle(scope, receive)
+            except ApiError as exc:
+                status, headers, body = exc.status, [], exc.body()
+            except Exception:  # a bug of the gateway: answer like PostgREST, log it
+                log.exception("unexpected error")
+                status, headers, body = 500, [], ApiError(500, "PGRST000", "internal gateway error").body()
+        headers = [(b"content-type", JSON), (b"access-control-allow-origin", b"*")] + headers if not any(
+            h[0] == b"content-type" for h in headers) else [(b"access-control-allow-origin", b"*")] + headers
+        await send({"type": "http.response.start", "status": status,
+                    "headers": headers + [(b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+
+    async def _lifespan(self, receive: Any, send: Any) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await self.start()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.stop()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _admin(self, path: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        if path == "/live":
+            return 200, [], b""
+        if path == "/ready":
+            try:
+                async with self.pool.connection(timeout=2) as conn:
+                    await conn.execute("SELECT 1")
+                return (200 if self.catalog else 503), [], b""
+            except (psycopg.Error, PoolTimeout):
+                return 503, [], b""
+        return 404, [], b""
+
+    async def _handle(self, scope: dict[str, Any], receive: Any) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        method = scope["method"]
+        path = scope["path"]
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        if method == "OPTIONS":
+            return 200, [(b"access-control-allow-methods", b"GET, HEAD, POST, OPTIONS"),
+                         (b"access-control-allow-headers", b"Accept, Content-Type, Prefer, Range")], b""
+        if self.catalog is None:
+            raise ApiError(503, "PGRST002", "Could not query the database for the schema cache. Retrying.")
+        cat = self.catalog
+        if path == "/":
+            if method not in ("GET", "HEAD"):
+                raise ApiError(405, "PGRST117", f"Unsupported HTTP method: {method}")
+            return 200, [(b"content-type", b"application/openapi+json; charset=utf-8")], self.openapi
+        pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True, encoding="utf-8")
+        count = "count=exact" in headers.get("prefer", "")
+        single = SINGLE in headers.get("accept", "")
+        parts = path[1:].split("/")
+        if len(parts) == 2 and parts[0] == "rpc":
+            function = cat.functions.get(parts[1])
+            if function is None:
+                raise unknown_function(cat.schema, parts[1], [k for k, _ in pairs])
+            if method in ("GET", "HEAD"):
+                query = parse(pairs, {a.name for a in function.arguments})
+                arguments: dict[str, Any] = dict(query.other)
+                from_json = False
+            elif method == "POST":
+                query = parse(pairs, set())
+                arguments = await self._json_body(receive, headers)
+                from_json = True
+            else:
+                raise ApiError(405, "PGRST117", f"Unsupported HTTP method: {method}")
+            statements.check_rpc_query(query, function, cat.schema)
+            target = statements.call(cat.schema, function, arguments, from_json)
+            if function.columns and function.returns_set:
+                statement = statements.read(target, query, self.config.max_rows, count)
+            elif function.columns:
+                single = True
+                statement = statements.read(target, query, None, False)
+            else:
+                statement = statements.scalar(target)
+                return await self._respond(statement, query.offset, count, False, read_only=method != "POST",
+                                           bare=True)
+            return await self._respond(statement, query.offset, count, single, read_only=method != "POST")
+        if len(parts) == 1 and parts[0] in cat.relations:
+            if method not in ("GET", "HEAD"):
+                raise ApiError(405, "PGRST117", f"Unsupported HTTP method: {method}",
+                               None, "This server serves reads of relations; writes go through /rpc functions.")
+            rel = cat.relations[parts[0]]
+            query = parse(pairs)
+            statements.check_columns(query, rel.columns, rel.name)
+            statement = statements.read(statements.relation(cat.schema, rel.name), query, self.config.max_rows, count)
+            return await self._respond(statement, query.offset, count, single, read_only=True)
+        raise unknown_relation(cat.schema, path[1:])
+
+    async def _json_body(self, receive: Any, headers: dict[str, str]) -> dict[str, Any]:
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise ApiError(413, "PGRST102", f"The request body is larger than {MAX_BODY} bytes")
+            chunks.append(chunk)
+            if not message.get("more_body"):
+                break
+        raw = b"".join(chunks)
+        if not raw.strip():
+            return {}
+        content_type = headers.get("content-type", "application/json").split(";")[0].strip()
+        if content_type not in ("application/json", ""):
+            raise ApiError(415, "PGRST107", f"The content type {content_type} is not accepted; send application/json")
+        try:
+            body = json.loads(raw)
+        except ValueError as exc:
+            raise ApiError(400, "PGRST102", "Empty or invalid json", str(exc)) from None
+        if not isinstance(body, dict):
+            raise ApiError(400, "PGRST102", "The body of a function call must be a JSON object of its arguments")
+        return body
+
+    async def _respond(self, statement: statements.Piece, offset: int, count: bool, single: bool, read_only: bool,
+                       bare: bool = False) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        text, params = statement
+        try:
+            async with self.pool.connection(timeout=10) as conn:
+                try:
+                    await conn.execute(self._begin[read_only])
+                    cur = await conn.execute(text, params)
+                    total, rows, body = await cur.fetchone()
+                    await conn.execute("COMMIT")
+                except psycopg.Error:
+                    if not conn.broken:
+                        await conn.execute("ROLLBACK")
+                    raise
+        except PoolTimeout:
+            raise ApiError(504, "PGRST003", "Timed out acquiring connection from connection pool.") from None
+        except psycopg.OperationalError as exc:
+            if exc.sqlstate:
+                raise from_database(exc) from None
+            raise ApiError(503, "PGRST001", "Database client error. Retrying the connection.",
+                           str(exc).strip()[:200]) from None
+        except psycopg.Error as exc:
+            raise from_database(exc) from None
+        if bare:
+            return 200, [], body.encode()
+        if single:
+            if rows != 1:
+                raise ApiError(406, "PGRST116", "JSON object requested, multiple (or no) rows returned",
+                               f"The result contains {rows} rows")
+            return 200, [(b"content-type", b"application/vnd.pgrst.object+json; charset=utf-8")], \
+                json.dumps(json.loads(body)[0]).encode()
+        if rows:
+            content_range = f"{offset}-{offset + rows - 1}/{'*' if total is None else total}"
+        else:
+            content_range = f"*/{'*' if total is None else total}"
+        status = 200
+        if total is not None:
+            if offset > 0 and offset >= total and not rows:
+                raise ApiError(416, "PGRST103", "Requested range not satisfiable",
+                               f"An offset of {offset} was requested, but there are only {total} rows.")
+            if rows < total:
+                status = 206
+        return status, [(b"content-range", content_range.encode())], body.encode()
+
+
+__all__ = ["Gateway", "parse_error"]

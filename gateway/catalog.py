@@ -1,0 +1,121 @@
+"""The schema cache: which relations and functions of the api schema the
+anonymous role may use, with their columns and arguments. Every identifier a
+request names is checked here before it reaches SQL (and is then quoted)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import psycopg
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    nullable: bool
+    description: str | None
+
+
+@dataclass(frozen=True)
+class Relation:
+    name: str
+    description: str | None
+    columns: dict[str, Column]
+
+
+@dataclass(frozen=True)
+class Argument:
+    name: str
+    type: str
+    has_default: bool
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    description: str | None
+    arguments: list[Argument]
+    returns_set: bool
+    # Columns of a composite result (a view's row type or RETURNS TABLE); empty for a scalar.
+    columns: dict[str, Column]
+    volatile: bool
+
+
+@dataclass
+class Catalog:
+    schema: str
+    relations: dict[str, Relation] = field(default_factory=dict)
+    functions: dict[str, Function] = field(default_factory=dict)
+    role_settings: list[tuple[str, str]] = field(default_factory=list)
+
+
+_RELATIONS = """
+SELECT c.relname, obj_description(c.oid, 'pg_class'),
+       array_agg(a.attname::text ORDER BY a.attnum), array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum),
+       array_agg(NOT a.attnotnull ORDER BY a.attnum), array_agg(col_description(c.oid, a.attnum) ORDER BY a.attnum)
+FROM pg_class c
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE c.relnamespace = %(schema)s::regnamespace AND c.relkind IN ('r', 'v', 'm', 'f', 'p')
+  AND has_table_privilege(%(role)s, c.oid, 'SELECT')
+GROUP BY c.oid, c.relname
+"""
+
+# Input arguments (IN, INOUT, VARIADIC) with their types, whether the trailing
+# ones have defaults, and the result's columns: OUT/TABLE arguments, or the
+# attributes of a composite return type.
+_FUNCTIONS = """
+SELECT p.proname, obj_description(p.oid, 'pg_proc'), p.proretset, p.provolatile = 'v',
+       coalesce(ins.names, '{}'), coalesce(ins.types, '{}'), p.pronargdefaults,
+       coalesce(outs.names, comp.names, '{}'), coalesce(outs.types, comp.types, '{}')
+FROM pg_proc p
+LEFT JOIN LATERAL (
+    SELECT array_agg(coalesce(p.proargnames[i], '') ORDER BY i) AS names,
+           array_agg(format_type(coalesce(p.proallargtypes[i], p.proargtypes[i - 1]), NULL) ORDER BY i) AS types
+    FROM generate_series(1, coalesce(array_length(p.proallargtypes, 1), p.pronargs)) i
+    WHERE coalesce(p.proargmodes[i], 'i') IN ('i', 'b', 'v')) ins ON true
+LEFT JOIN LATERAL (
+    SELECT array_agg(p.proargnames[i] ORDER BY i) AS names,
+           array_agg(format_type(p.proallargtypes[i], NULL) ORDER BY i) AS types
+    FROM generate_series(1, array_length(p.proallargtypes, 1)) i
+    WHERE p.proargmodes[i] IN ('o', 'b', 't')) outs ON true
+LEFT JOIN LATERAL (
+    SELECT array_agg(a.attname::text ORDER BY a.attnum) AS names,
+           array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum) AS types
+    FROM pg_type t JOIN pg_attribute a ON a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
+    WHERE t.oid = p.prorettype AND t.typrelid <> 0) comp ON true
+WHERE p.pronamespace = %(schema)s::regnamespace AND p.prokind = 'f'
+  AND has_function_privilege(%(role)s, p.oid, 'EXECUTE')
+"""
+
+# PostgREST applies the impersonated role's settings (ALTER ROLE ... SET) on
+# each request, since SET ROLE alone does not.
+_ROLE_SETTINGS = """
+SELECT split_part(s, '=', 1), substr(s, strpos(s, '=') + 1)
+FROM pg_db_role_setting d, unnest(d.setconfig) s
+WHERE d.setrole = %(role)s::regrole AND d.setdatabase IN (0, (SELECT oid FROM pg_database WHERE datname = current_database()))
+ORDER BY d.setdatabase
+"""
+
+
+async def load(conn: psycopg.AsyncConnection, schema: str, role: str) -> Catalog:
+    catalog = Catalog(schema)
+    params = {"schema": schema, "role": role}
+    cur = await conn.execute(_RELATIONS, params)
+    for name, description, names, types, nullables, descriptions in await cur.fetchall():
+        catalog.relations[name] = Relation(name, description, {
+            n: Column(n, t, nl, d) for n, t, nl, d in zip(names, types, nullables, descriptions)})
+    cur = await conn.execute(_FUNCTIONS, params)
+    for name, description, retset, volatile, in_names, in_types, ndefaults, out_names, out_types in await cur.fetchall():
+        if name in catalog.functions:
+            # Overloads: the gateway resolves calls by name alone, so it serves only the first.
+            continue
+        first_default = len(in_names) - ndefaults
+        arguments = [Argument(n, t, i >= first_default) for i, (n, t) in enumerate(zip(in_names, in_types))]
+        catalog.functions[name] = Function(name, description, arguments, retset,
+                                           {n: Column(n, t, True, None) for n, t in zip(out_names, out_types)},
+                                           volatile)
+    cur = await conn.execute(_ROLE_SETTINGS, params)
+    catalog.role_settings = [(k, v) for k, v in await cur.fetchall()]
+    await conn.rollback()
+    return catalog

@@ -1,0 +1,64 @@
+"""Errors in PostgREST's shape: a JSON object of code, message, details and
+hint, with the HTTP status PostgREST gives the same condition."""
+
+from __future__ import annotations
+
+import json
+
+from psycopg import errors as pg_errors
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, details: str | None = None,
+                 hint: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+        self.hint = hint
+
+    def body(self) -> bytes:
+        return json.dumps({"code": self.code, "details": self.details, "hint": self.hint,
+                           "message": self.message}).encode()
+
+
+# PostgREST's table of SQLSTATE to HTTP status, most specific first.
+_EXACT = {"23503": 409, "23505": 409, "25006": 405, "53400": 500, "P0001": 400,
+          "42883": 404, "42P01": 404, "42P17": 500, "42501": 401}
+_CLASS = {"08": 503, "09": 500, "0L": 403, "0P": 403, "25": 500, "28": 403, "2D": 500, "38": 500,
+          "39": 500, "3B": 500, "40": 500, "53": 503, "54": 500, "55": 500, "57": 500, "58": 500,
+          "F0": 500, "HV": 500, "P0": 500, "XX": 500}
+
+
+def status_of(sqlstate: str) -> int:
+    if sqlstate.startswith("PT") and sqlstate[2:].isdigit():
+        return int(sqlstate[2:])  # RAISE ... USING ERRCODE = 'PT404' picks the status
+    if sqlstate in _EXACT:
+        return _EXACT[sqlstate]
+    return _CLASS.get(sqlstate[:2], 400)
+
+
+def from_database(exc: pg_errors.Error) -> ApiError:
+    diag = exc.diag
+    code = exc.sqlstate or "XX000"
+    return ApiError(status_of(code), code, diag.message_primary or str(exc), diag.message_detail,
+                    diag.message_hint)
+
+
+def parse_error(message: str, details: str | None = None) -> ApiError:
+    return ApiError(400, "PGRST100", message, details)
+
+
+def unknown_column(relation: str, column: str) -> ApiError:
+    return ApiError(400, "42703", f"column {relation}.{column} does not exist")
+
+
+def unknown_relation(schema: str, name: str) -> ApiError:
+    return ApiError(404, "PGRST205", f"Could not find the table '{schema}.{name}' in the schema cache")
+
+
+def unknown_function(schema: str, name: str, args: list[str]) -> ApiError:
+    return ApiError(404, "PGRST202",
+                    f"Could not find the function {schema}.{name}({', '.join(sorted(args))}) in the schema cache",
+                    None, "Check the function's name and the names of its arguments.")

@@ -1,0 +1,129 @@
+"""One SQL statement per request, composed from a parsed query and the
+catalog: identifiers only after they were found in the catalog, always
+quoted; values only as bound parameters. PostgreSQL builds the JSON, as it
+does under PostgREST, so rows never become Python objects."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from psycopg import sql
+from psycopg.types.json import Jsonb
+
+from .catalog import Column, Function
+from .errors import ApiError, parse_error, unknown_column
+from .grammar import IS_VALUES, OPERATORS, Query
+
+Piece = tuple[sql.Composable, list[Any]]
+
+
+def check_columns(query: Query, columns: dict[str, Column], relation: str) -> None:
+    names = [item.column for item in query.select or []]
+    names += [f.column for f in query.filters] + [o.column for o in query.order]
+    for name in names:
+        if name not in columns:
+            raise unknown_column(relation, name)
+
+
+def _where(query: Query) -> Piece:
+    parts: list[sql.Composable] = []
+    params: list[Any] = []
+    for f in query.filters:
+        column = sql.Identifier(f.column)
+        if f.operator == "in":
+            if f.value:
+                expr = sql.SQL("{} IN ({})").format(column, sql.SQL(", ").join([sql.Placeholder()] * len(f.value)))
+                params.extend(f.value)
+            else:
+                expr = sql.SQL("false")
+        elif f.operator == "is":
+            expr = sql.SQL("{} IS {}").format(column, sql.SQL(IS_VALUES[str(f.value)]))
+        else:
+            expr = sql.SQL("{} {} %s").format(column, sql.SQL(OPERATORS[f.operator]))
+            params.append(f.value)
+        parts.append(sql.SQL("NOT ({})").format(expr) if f.negated else expr)
+    if not parts:
+        return sql.SQL(""), []
+    return sql.SQL(" WHERE ") + sql.SQL(" AND ").join(parts), params
+
+
+def _order(query: Query) -> sql.Composable:
+    if not query.order:
+        return sql.SQL("")
+    items = [sql.SQL("{}{}{}").format(sql.Identifier(o.column), sql.SQL(" DESC" if o.descending else ""),
+                                       sql.SQL({"first": " NULLS FIRST", "last": " NULLS LAST", None: ""}[o.nulls]))
+             for o in query.order]
+    return sql.SQL(" ORDER BY ") + sql.SQL(", ").join(items)
+
+
+def _columns(query: Query) -> sql.Composable:
+    if query.select is None:
+        return sql.SQL("*")
+    return sql.SQL(", ").join(
+        sql.SQL("{} AS {}").format(sql.Identifier(i.column), sql.Identifier(i.alias)) if i.alias
+        else sql.Identifier(i.column) for i in query.select)
+
+
+def read(target: Piece, query: Query, max_rows: int | None, count: bool) -> Piece:
+    """SELECT total (or NULL), rows in the page, the page as JSON text."""
+    source, source_params = target
+    where, where_params = _where(query)
+    limit = query.limit if max_rows is None else min(query.limit if query.limit is not None else max_rows, max_rows)
+    params: list[Any] = []
+    if count:
+        total = sql.SQL("(SELECT pg_catalog.count(*) FROM {}{})").format(source, where)
+        params += source_params + where_params
+    else:
+        total = sql.SQL("NULL::bigint")
+    statement = sql.SQL(
+        "SELECT {total}, pg_catalog.count(_t), coalesce(pg_catalog.json_agg(_t), '[]')::text "
+        "FROM (SELECT {columns} FROM {source}{where}{order} LIMIT %s OFFSET %s) _t"
+    ).format(total=total, columns=_columns(query), source=source, where=where, order=_order(query))
+    params += source_params + where_params + [limit, query.offset]
+    return statement, params
+
+
+def relation(schema: str, name: str) -> Piece:
+    return sql.Identifier(schema, name), []
+
+
+def _argument_value(value: Any, type_name: str) -> Any:
+    """A JSON value as a bound parameter: json(b) stays JSON; scalars go as
+    text of unknown type, so PostgreSQL reads them as the argument's type."""
+    if type_name in ("json", "jsonb"):
+        return Jsonb(value)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    return json.dumps(value)
+
+
+def call(schema: str, function: Function, arguments: dict[str, Any], from_json: bool) -> Piece:
+    known = {a.name: a for a in function.arguments}
+    missing = [a.name for a in function.arguments if not a.has_default and a.name not in arguments]
+    if missing or any(name not in known for name in arguments):
+        raise ApiError(404, "PGRST202",
+                       f"Could not find the function {schema}.{function.name}({', '.join(sorted(arguments))}) "
+                       "in the schema cache",
+                       f"Its arguments: {', '.join(a.name + ('' if not a.has_default else ' (optional)') for a in function.arguments) or 'none'}",
+                       "Check the names of the arguments." if not missing else f"Missing: {', '.join(missing)}.")
+    names = [a.name for a in function.arguments if a.name in arguments]
+    args = sql.SQL(", ").join(sql.SQL("{} => %s").format(sql.Identifier(n)) for n in names)
+    values = [_argument_value(arguments[n], known[n].type) if from_json else arguments[n] for n in names]
+    return sql.SQL("{}({})").format(sql.Identifier(schema, function.name), args), values
+
+
+def scalar(target: Piece) -> Piece:
+    source, params = target
+    return sql.SQL("SELECT NULL::bigint, 1, pg_catalog.to_json({})::text").format(source), params
+
+
+def check_rpc_query(query: Query, function: Function, schema: str) -> None:
+    if function.columns:
+        check_columns(query, function.columns, function.name)
+    elif query.filters or query.select or query.order:
+        raise parse_error(f'"{schema}.{function.name} returns a scalar: it takes no select, filter or order"')
