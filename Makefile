@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test toolchain db-start db-stop db-status db-url db-destroy psql
+.PHONY: help run test toolchain db-start db-stop db-status db-url db-destroy psql api-url
 
 help:
 	@echo "make run         build or reuse the toolchain, start and deploy the database, run raceday (DURATION=N: for N seconds)"
@@ -15,6 +15,7 @@ help:
 	@echo "make db-url      print its libpq URL (last line)"
 	@echo "make db-destroy  stop it and delete its data"
 	@echo "make psql        psql on it"
+	@echo "make api-url     print the base URL of the API that make run serves"
 
 run:
 	@bash scripts/run.sh
@@ -42,3 +43,6 @@ db-destroy:
 
 psql:
 	@bash scripts/cluster.sh psql
+
+api-url:
+	@bash -c 'source scripts/lib.sh && echo "$$API_URL"'

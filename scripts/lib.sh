@@ -12,7 +12,8 @@ ROOT_RECIPE=1
 ROOT_PACKAGES="postgresql-18,postgresql-18-cron,postgresql-18-pgtap,postgresql-plpython3-18"
 # Packages the host needs: debootstrap builds the root, sqitch + DBD::Pg deploy,
 # the PostgreSQL client runs sqitch's scripts and `make psql`.
-HOST_PACKAGES="debootstrap sqitch libdbd-pg-perl postgresql-client python3-venv ca-certificates"
+# curl asks the API whether it is ready.
+HOST_PACKAGES="debootstrap sqitch libdbd-pg-perl postgresql-client python3-venv ca-certificates curl"
 
 CACHE_DIR="${RACEDAY_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/raceday}"
 ROOT_DIR="$CACHE_DIR/pg18-sid-r$ROOT_RECIPE"
@@ -28,6 +29,13 @@ VENV_DIR="$CACHE_DIR/venv-$(cat "$RACEDAY_HOME/requirements.txt" <(python3 -V 2>
 CHECKOUT_ID="$(printf '%s' "$RACEDAY_HOME" | sha1sum | cut -c1-10)"
 # Even ports in 20000-39998: the dev cluster takes it, tests take the next one.
 CHECKOUT_PORT=$(( 20000 + (0x${CHECKOUT_ID:0:6} % 10000) * 2 ))
+
+# The API (PostgREST or the gateway) of the dev cluster: 20000 above it, and
+# its health endpoints (/live, /ready) on the next port.
+API_PORT="${RACEDAY_API_PORT:-$((CHECKOUT_PORT + 20000))}"
+[[ "$API_PORT" =~ ^[0-9]+$ ]] && [ "$API_PORT" -ge 1024 ] && [ "$API_PORT" -le 65534 ] \
+    || { printf 'raceday: error: RACEDAY_API_PORT must be a port number in 1024-65534, not %s\n' "'$API_PORT'" >&2; exit 1; }
+API_URL="http://127.0.0.1:$API_PORT/"
 
 LOG_DIR="$RACEDAY_HOME/.raceday/log"
 mkdir -p "$LOG_DIR"

@@ -14,12 +14,14 @@ started_db=0
 if ! bash "$RACEDAY_HOME/scripts/cluster.sh" status >/dev/null 2>&1; then started_db=1; fi
 sim_pid=""
 fetcher_pid=""
+api_pid=""
 
 stop_all() {
     trap - INT TERM EXIT
     say "stopping"
     # The fetcher first: it finishes its polls, which need the simulator and the database.
     if [ -n "$fetcher_pid" ]; then kill -TERM "$fetcher_pid" 2>/dev/null; wait "$fetcher_pid" 2>/dev/null || true; fi
+    if [ -n "$api_pid" ]; then kill -TERM "$api_pid" 2>/dev/null; wait "$api_pid" 2>/dev/null || true; fi
     if [ -n "$sim_pid" ]; then kill -TERM "$sim_pid" 2>/dev/null; wait "$sim_pid" 2>/dev/null || true; fi
     if [ "$started_db" = 1 ]; then bash "$RACEDAY_HOME/scripts/cluster.sh" stop; fi
 }
@@ -56,9 +58,33 @@ if ! kill -0 "$fetcher_pid" 2>/dev/null; then
     die "the fetcher stopped at start; log: $LOG_DIR/fetcher.log"
 fi
 
+# The API: PostgREST when its binary is here, else the gateway; both read
+# docker/postgrest.conf with these PGRST_* overrides.
+export PGRST_DB_URI="${DB_URL/postgres@/authenticator@}" PGRST_SERVER_PORT="$API_PORT" \
+       PGRST_ADMIN_SERVER_PORT="$((API_PORT + 1))"
+POSTGREST_BIN="${POSTGREST_BIN:-$(command -v postgrest || true)}"
+if [ -n "$POSTGREST_BIN" ]; then
+    "$POSTGREST_BIN" "$RACEDAY_HOME/docker/postgrest.conf" > "$LOG_DIR/api.log" 2>&1 &
+    api_name="PostgREST"
+else
+    "$VENV_DIR/bin/python" -m gateway --config "$RACEDAY_HOME/docker/postgrest.conf" > "$LOG_DIR/api.log" 2>&1 &
+    api_name="gateway"
+fi
+api_pid=$!
+for _ in $(seq 100); do
+    curl -fs -o /dev/null "http://127.0.0.1:$((API_PORT + 1))/ready" && break
+    kill -0 "$api_pid" 2>/dev/null || break
+    sleep 0.1
+done
+if ! curl -fs -o /dev/null "http://127.0.0.1:$((API_PORT + 1))/ready"; then
+    tail -5 "$LOG_DIR/api.log" >&2
+    die "the $api_name did not become ready on $API_URL (RACEDAY_API_PORT picks another port); log: $LOG_DIR/api.log"
+fi
+
 say "running:"
 say "  database  $DB_URL   (make psql)"
 say "  source    $NZTAB_API_URL   ($source_name)"
+say "  api       $API_URL   ($api_name; OpenAPI at /, health on port $((API_PORT + 1)))"
 say "  fetcher   pid $fetcher_pid, one JSON line per poll in $LOG_DIR/fetcher.log"
 if [ -n "$DURATION" ]; then
     say "for ${DURATION}s"
