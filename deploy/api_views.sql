@@ -68,7 +68,8 @@ SELECT DISTINCT ON (h.race_id, h.entrant_id, h.time_interval)
        h.fixed_win_odds, h.fixed_place_odds, h.pool_win_odds, h.pool_place_odds, h.event_timestamp,
        h.polling_timestamp, h.created_at
 FROM raceday.money_flow_history h
-WHERE h.event_timestamp >= now() - interval '30 days'
+-- Both bounds prune partitions: the old ones and the days premade ahead.
+WHERE h.event_timestamp >= now() - interval '30 days' AND h.event_timestamp < now() + interval '2 days'
 ORDER BY h.race_id, h.entrant_id, h.time_interval DESC, h.event_timestamp DESC;
 COMMENT ON VIEW api.money_flow_timeline IS
     'The latest money-flow row per race, runner and bucket (the client shows the latest of a bucket). Filter by race_id and entrant_id; page by id or created_at to fetch only what is new.';
@@ -76,7 +77,7 @@ COMMENT ON VIEW api.money_flow_timeline IS
 CREATE VIEW api.odds_history AS
 SELECT h.id, h.race_id, h.entrant_id, h.odds_type, h.odds, h.event_timestamp, h.created_at
 FROM raceday.odds_history h
-WHERE h.event_timestamp >= now() - interval '30 days';
+WHERE h.event_timestamp >= now() - interval '30 days' AND h.event_timestamp < now() + interval '2 days';
 COMMENT ON VIEW api.odds_history IS 'Odds moves (> 0.01) per runner and type; filter by race_id or entrant_id.';
 
 CREATE VIEW api.race_results AS

@@ -221,6 +221,12 @@ class Gateway:
                 raise from_database(exc) from None
             raise ApiError(503, "PGRST001", "Database client error. Retrying the connection.",
                            str(exc).strip()[:200]) from None
+        except psycopg.DataError as exc:
+            if exc.sqlstate:
+                raise from_database(exc) from None
+            # Refused by the driver before it reached the server (a NUL in a
+            # value): PostgreSQL would have answered 22021.
+            raise ApiError(400, "22021", str(exc).strip()) from None
         except psycopg.Error as exc:
             raise from_database(exc) from None
         if bare:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,7 +77,13 @@ def db(database_url: str) -> Iterator[psycopg.Connection]:
 
 # -- the pipeline: a clean database, the simulator, fetcher processes ------
 
-DATA_TABLES = "raceday.meetings, raceday.poll_targets, staging.raw_responses"
+DATA_TABLES = "raceday.meetings, raceday.poll_targets, staging.raw_responses, raceday.alert_configs"
+
+
+def empty_database(conn: psycopg.Connection) -> None:
+    conn.execute(f"TRUNCATE {DATA_TABLES} RESTART IDENTITY CASCADE")
+    conn.execute("DELETE FROM raceday.settings")
+    conn.execute("INSERT INTO raceday.settings DEFAULT VALUES")
 
 
 @pytest.fixture
@@ -82,9 +91,7 @@ def clean_db(database_url: str) -> Iterator[psycopg.Connection]:
     """The test database emptied of data and with default settings, for
     tests whose work must be committed (fetchers, restarts)."""
     with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(f"TRUNCATE {DATA_TABLES} RESTART IDENTITY CASCADE")
-        conn.execute("DELETE FROM raceday.settings")
-        conn.execute("INSERT INTO raceday.settings DEFAULT VALUES")
+        empty_database(conn)
         yield conn
 
 
@@ -171,3 +178,54 @@ def wait_for(predicate, timeout: float, interval: float = 0.1) -> bool:
             return True
         time.sleep(interval)
     return predicate()
+
+
+# -- the API: PostgREST when its binary is found, else the gateway ----------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ApiServer:
+    """PostgREST (POSTGREST_BIN or `postgrest` on PATH) or the gateway, run
+    as `make run` runs it: docker/postgrest.conf with PGRST_* overrides."""
+
+    def __init__(self, database_url: str, **env: str):
+        self.port, admin = free_port(), free_port()
+        binary = os.environ.get("POSTGREST_BIN") or shutil.which("postgrest")
+        self.kind = "postgrest" if binary else "gateway"
+        conf = str(ROOT / "docker" / "postgrest.conf")
+        command = [binary, conf] if binary else [os.environ.get("PYTHON", sys.executable), "-m", "gateway",
+                                                  "--config", conf]
+        self.log = tempfile.TemporaryFile("w+")
+        self.proc = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, text=True, env={
+            **os.environ, "PYTHONPATH": str(ROOT), "PGRST_DB_URI": database_url.replace("postgres@", "authenticator@"),
+            "PGRST_SERVER_PORT": str(self.port), "PGRST_ADMIN_SERVER_PORT": str(admin), **env})
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ready_url = f"http://127.0.0.1:{admin}/ready"
+        wait_for(lambda: self.proc.poll() is not None or self.ready(), 30)
+        if not self.ready():
+            self.stop()
+            raise RuntimeError(f"the {self.kind} did not become ready: {self.output()}")
+
+    def ready(self) -> bool:
+        try:
+            return urllib.request.urlopen(self.ready_url, timeout=1).status == 200
+        except OSError:
+            return False
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+

@@ -1,0 +1,369 @@
+"""The client contract over HTTP (DOMAIN.md §7), against whichever server
+`make run` would start (PostgREST if present, else the gateway), on a
+database filled by the real pipeline: the simulator, a fetcher process and
+the transforms, for half an hour of a simulated racing day."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from urllib.parse import quote
+
+import httpx
+import psycopg
+import pytest
+
+from conftest import ApiServer, FetcherProcess, empty_database, share_clock
+
+ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d$")
+STATUSES = {"open", "closed", "interim", "final", "abandoned"}
+ERROR_KEYS = {"code", "message", "details", "hint"}
+
+
+@pytest.fixture(scope="module")
+def day(database_url: str) -> Iterator[psycopg.Connection]:
+    from tabsim.clock import SimClock
+    from tabsim.server import Simulator
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        empty_database(conn)
+        sim = Simulator(11, SimClock(speed=40), form_size=3).start()
+        try:
+            share_clock(conn, sim)
+            fetcher = FetcherProcess(database_url, sim.base_url, "fetcher-api", FETCHER_IDLE_S="0.02")
+            try:
+                time.sleep(45)   # half an hour of racing: opens, closes, results, finals
+                assert fetcher.stop() == 0
+            finally:
+                fetcher.kill()
+        finally:
+            sim.stop()
+        yield conn
+
+
+@pytest.fixture(scope="module")
+def api(day: psycopg.Connection, database_url: str) -> Iterator[httpx.Client]:
+    server = ApiServer(database_url)
+    try:
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            yield client
+    finally:
+        server.stop()
+
+
+def get(api: httpx.Client, path: str, **params) -> list[dict]:
+    response = api.get(path, params=params)
+    assert response.status_code == 200, (path, response.text)
+    assert response.headers["content-type"].startswith("application/json")
+    return response.json()
+
+
+def is_time(value) -> bool:
+    return isinstance(value, str) and bool(ISO.match(value))
+
+
+def is_cents(value) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def is_number(value) -> bool:
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+
+
+def a_race(day: psycopg.Connection, where: str) -> str:
+    row = day.execute(f"SELECT race_id::text FROM raceday.races r WHERE {where} ORDER BY start_time LIMIT 1").fetchone()
+    assert row, f"the simulated day has no race where {where}"
+    return row[0]
+
+
+# -- the screens ------------------------------------------------------------
+
+def test_meetings_list(api, day):
+    meetings = get(api, "/meetings", select="meeting_id,meeting_name,country,race_type,category,date,status,"
+                   "first_race_time,is_completed,total_races,finalized_races", order="first_race_time,meeting_id")
+    assert len(meetings) == day.execute("SELECT count(*) FROM raceday.meetings").fetchone()[0] > 5
+    for m in meetings:
+        assert m["race_type"] in ("thoroughbred", "harness") and m["category"] in ("T", "H")
+        assert re.match(r"^\d{4}-\d\d-\d\d$", m["date"]) and is_time(m["first_race_time"])
+        assert isinstance(m["total_races"], int) and isinstance(m["finalized_races"], int)
+        assert m["is_completed"] == (m["total_races"] > 0 and m["finalized_races"] == m["total_races"])
+        assert m["status"] in ("active", "completed", "abandoned")
+    times = [m["first_race_time"] for m in meetings]
+    assert times == sorted(times, key=lambda t: day.execute("SELECT %s::timestamptz", (t,)).fetchone()[0])
+
+
+def test_races_of_a_meeting_and_navigation(api, day):
+    meeting = day.execute("SELECT meeting_id::text FROM raceday.races GROUP BY 1 HAVING count(*) >= 3 LIMIT 1").fetchone()[0]
+    races = get(api, "/races", meeting_id=f"eq.{meeting}", order="race_number")
+    fields = {"race_id", "meeting_id", "meeting_name", "name", "race_number", "start_time", "actual_start", "status",
+              "distance", "track_condition", "weather", "type", "race_type", "field_size", "entrant_count",
+              "positions_paid", "silk_url", "race_date_nz", "start_time_nz"}
+    assert fields <= set(races[0])
+    assert [r["race_number"] for r in races] == sorted(r["race_number"] for r in races)
+    for r in races:
+        assert r["status"] in STATUSES and is_time(r["start_time"])
+        assert r["actual_start"] is None or is_time(r["actual_start"])
+    middle = races[1]
+    nav = get(api, "/rpc/race_navigation", race_id=middle["race_id"])
+    assert len(nav) == 1
+    assert nav[0]["previous_race"]["race_id"] == races[0]["race_id"]
+    assert nav[0]["next_race"]["race_id"] == races[2]["race_id"]
+    scheduled = nav[0]["next_scheduled_race"]
+    assert scheduled is None or (scheduled["meeting_name"] and scheduled["status"] == "open")
+
+
+def test_upcoming_races(api, day):
+    upcoming = get(api, "/rpc/upcoming_races")
+    now = day.execute("SELECT now()").fetchone()[0]
+    assert upcoming, "races start within two hours of the simulated day's start"
+    starts = [day.execute("SELECT %s::timestamptz", (r["start_time"],)).fetchone()[0] for r in upcoming]
+    assert starts == sorted(starts)
+    for race, start in zip(upcoming, starts):
+        assert {"race_id", "name", "race_number", "start_time", "status", "meeting_name"} <= set(race)
+        assert (start - now).total_seconds() <= 120 * 60 + 5 and (now - start).total_seconds() <= 5 * 60 + 5
+        assert race["status"] != "abandoned"
+    assert len(get(api, "/rpc/upcoming_races", window_minutes=600, max_races=3)) <= 3
+    nxt = get(api, "/rpc/next_scheduled_race")
+    assert len(nxt) <= 1 and all(r["status"] == "open" for r in nxt)
+
+
+def test_entrants_grid(api, day):
+    race = a_race(day, "EXISTS (SELECT FROM raceday.money_flow_history h WHERE h.race_id = r.race_id)")
+    entrants = get(api, "/entrants", race_id=f"eq.{race}", order="runner_number")
+    fields = {"entrant_id", "race_id", "name", "runner_number", "barrier", "jockey", "trainer_name", "silk_colours",
+              "silk_url_64x64", "silk_url_128x128", "is_scratched", "is_late_scratched", "scratch_time",
+              "is_emergency", "favourite", "mover", "fixed_win_odds", "fixed_place_odds", "pool_win_odds",
+              "pool_place_odds", "hold_percentage", "bet_percentage", "win_pool_amount", "place_pool_amount",
+              "win_pool_percentage", "place_pool_percentage", "updated_at"}
+    assert entrants and fields <= set(entrants[0])
+    assert [e["runner_number"] for e in entrants] == sorted(e["runner_number"] for e in entrants)
+    for e in entrants:
+        assert isinstance(e["is_scratched"], bool) and is_time(e["updated_at"])
+        assert is_cents(e["win_pool_amount"]) and is_cents(e["place_pool_amount"])
+        assert all(is_number(e[k]) for k in ("fixed_win_odds", "pool_win_odds", "hold_percentage", "win_pool_percentage"))
+    live = [e for e in entrants if not e["is_scratched"] and e["win_pool_amount"] is not None]
+    assert live, "unscratched runners carry money"
+
+
+TIMELINE_FIELDS = {"id", "race_id", "entrant_id", "type", "time_interval", "time_to_start", "interval_type",
+                   "hold_percentage", "bet_percentage", "win_pool_amount", "place_pool_amount",
+                   "win_pool_percentage", "place_pool_percentage", "incremental_win_amount",
+                   "incremental_place_amount", "incremental_amount", "fixed_win_odds", "fixed_place_odds",
+                   "pool_win_odds", "pool_place_odds", "event_timestamp", "polling_timestamp", "created_at"}
+
+
+def test_money_flow_timeline(api, day):
+    race = a_race(day, "status IN ('final', 'interim') AND EXISTS "
+                       "(SELECT FROM raceday.money_flow_history h WHERE h.race_id = r.race_id)")
+    rows = get(api, "/money_flow_timeline", race_id=f"eq.{race}", order="entrant_id,time_interval.desc")
+    assert rows and TIMELINE_FIELDS <= set(rows[0])
+    for row in rows:
+        assert row["type"] == "bucketed_aggregation" and row["interval_type"] in ("5m", "2m", "30s", "live")
+        assert all(is_cents(row[k]) for k in ("win_pool_amount", "place_pool_amount", "incremental_win_amount",
+                                              "incremental_place_amount", "incremental_amount"))
+        assert row["incremental_amount"] == row["incremental_win_amount"]
+        assert is_time(row["event_timestamp"]) and is_time(row["created_at"])
+        assert isinstance(row["time_interval"], (int, float))
+    keys = [(r["entrant_id"], r["time_interval"]) for r in rows]
+    assert len(keys) == len(set(keys)), "one row (the latest) per runner and bucket"
+    # The same numbers as the history's latest row of each bucket.
+    expected = day.execute("""SELECT DISTINCT ON (entrant_id, time_interval) entrant_id::text, time_interval, win_pool_amount
+                              FROM raceday.money_flow_history WHERE race_id = %s
+                              ORDER BY entrant_id, time_interval DESC, event_timestamp DESC""", (race,)).fetchall()
+    assert [(r["entrant_id"], Decimal(str(r["time_interval"])), r["win_pool_amount"]) for r in rows] == \
+        [(e, t, w) for e, t, w in expected]
+    # Filter by runners.
+    two = sorted({r["entrant_id"] for r in rows})[:2]
+    some = get(api, "/money_flow_timeline", race_id=f"eq.{race}", entrant_id=f"in.({','.join(two)})")
+    assert {r["entrant_id"] for r in some} == set(two) and len(some) == sum(r["entrant_id"] in two for r in rows)
+
+
+def test_timeline_paged_by_created_at_returns_each_row_once(api, day):
+    race = a_race(day, "EXISTS (SELECT FROM raceday.money_flow_history h WHERE h.race_id = r.race_id)")
+    everything = get(api, "/money_flow_timeline", race_id=f"eq.{race}", order="created_at,id")
+    pages, last = [], None
+    while True:
+        params = {"race_id": f"eq.{race}", "order": "created_at,id", "limit": "7"}
+        if last:
+            params["created_at"] = f"gt.{last}"
+        page = get(api, "/money_flow_timeline", **params)
+        if not page:
+            break
+        pages.append(page)
+        last = page[-1]["created_at"]
+    seen = [r["id"] for page in pages for r in page]
+    assert len(pages) > 2
+    assert seen == [r["id"] for r in everything] and len(seen) == len(set(seen))
+    # By id: the client asks for what is newer than the last id it holds.
+    newest = everything[len(everything) // 2]["id"]
+    newer = get(api, "/money_flow_timeline", race_id=f"eq.{race}", id=f"gt.{newest}")
+    assert {r["id"] for r in newer} == {r["id"] for r in everything if r["id"] > newest}
+
+
+def test_pools_panel(api, day):
+    race = a_race(day, "EXISTS (SELECT FROM raceday.race_pools p WHERE p.race_id = r.race_id AND p.win_pool_total > 0)")
+    [pools] = get(api, "/race_pools", race_id=f"eq.{race}")
+    for k in ("win_pool_total", "place_pool_total", "quinella_pool_total", "trifecta_pool_total",
+              "exacta_pool_total", "first4_pool_total", "total_race_pool"):
+        assert is_cents(pools[k]), k
+    assert pools["total_race_pool"] >= pools["win_pool_total"] + pools["place_pool_total"]
+    assert pools["currency"] and is_time(pools["last_updated"])
+
+
+def test_results_panel(api, day):
+    race = a_race(day, "status = 'final'")
+    [result] = get(api, "/race_results", race_id=f"eq.{race}")
+    assert result["result_status"] == "final" and result["results_available"] is True
+    assert isinstance(result["results_data"], list) and result["results_data"]
+    assert isinstance(result["dividends_data"], list)
+    assert all(isinstance(result[k], bool) for k in ("photo_finish", "stewards_inquiry", "protest_lodged"))
+    assert is_time(result["result_time"])
+
+
+def test_pipeline_status(api, day):
+    rows = get(api, "/pipeline_status", order="start_time", limit="5")
+    assert rows and {"race_id", "last_poll", "next_poll", "last_ingest", "quarantined_polls", "data_age"} <= set(rows[0])
+    assert all(r["last_poll"] is None or is_time(r["last_poll"]) for r in rows)
+
+
+# -- alert settings -----------------------------------------------------------
+
+DEFAULTS = [(5, 10, "#E5E7EB"), (10, 15, "#BFDBFE"), (15, 20, "#FEF3C7"), (20, 25, "#FED7AA"), (25, 50, "#FECACA"),
+            (50, None, "#F3E8FF")]
+
+
+def test_alert_configs_read_save_reset(api):
+    fresh = get(api, "/rpc/alert_configs", user_id="http-user")
+    assert [(a["percentage_range_min"], a["percentage_range_max"], a["color"]) for a in fresh] == DEFAULTS
+    assert [a["display_order"] for a in fresh] == [1, 2, 3, 4, 5, 6]
+    assert all(a["indicator_type"] == "percentage_range" and a["is_default"] and a["enabled"] for a in fresh)
+
+    changed = dict(fresh[5], percentage_range_min=60, color="#112233")
+    saved = api.post("/rpc/save_alert_configs", json={"user_id": "http-user", "indicators": [changed],
+                                                      "audible_alerts_enabled": False})
+    assert saved.status_code == 200, saved.text
+    assert [(a["display_order"], a["percentage_range_min"], a["color"], a["is_default"]) for a in saved.json()][4:] == \
+        [(5, 25, "#FECACA", True), (6, 60, "#112233", False)]
+    assert get(api, "/alert_configs", user_id="eq.http-user", display_order="eq.6")[0]["color"] == "#112233"
+    assert all(a["audible_alerts_enabled"] is False for a in get(api, "/rpc/alert_configs", user_id="http-user"))
+    assert [a["indicator_id"] for a in saved.json()] == [a["indicator_id"] for a in fresh]
+
+    reset = api.post("/rpc/reset_alert_configs", json={"user_id": "http-user"})
+    assert reset.status_code == 200
+    assert [(a["percentage_range_min"], a["percentage_range_max"], a["color"]) for a in reset.json()] == DEFAULTS
+
+
+@pytest.mark.parametrize("indicator, field", [
+    ({"display_order": 0, "percentage_range_min": 1, "color": "#000000"}, "indicators[0].display_order"),
+    ({"display_order": 1, "percentage_range_min": 101, "color": "#000000"}, "indicators[0].percentage_range_min"),
+    ({"display_order": 1, "percentage_range_min": 10, "percentage_range_max": 5, "color": "#000000"},
+     "indicators[0].percentage_range_max"),
+    ({"display_order": 1, "percentage_range_min": 1, "color": "blue"}, "indicators[0].color"),
+])
+def test_bad_alert_config_is_400_naming_the_field(api, indicator, field):
+    response = api.post("/rpc/save_alert_configs", json={"user_id": "u", "indicators": [indicator]})
+    assert response.status_code == 400
+    error = response.json()
+    assert set(error) == ERROR_KEYS and error["code"] == "22023"
+    assert error["message"].startswith(field), error
+
+
+# -- PostgREST's grammar, errors and limits ---------------------------------
+
+def test_count_and_content_range(api, day):
+    total = day.execute("SELECT count(*) FROM api.races").fetchone()[0]
+    response = api.get("/races", params={"limit": "5", "offset": "2", "order": "race_id"},
+                       headers={"Prefer": "count=exact"})
+    assert response.status_code == 206 and response.headers["content-range"] == f"2-6/{total}"
+    response = api.get("/races", params={"limit": "5"})
+    assert response.status_code == 200 and response.headers["content-range"] == "0-4/*"
+    response = api.get("/races", params={"race_id": "is.null"}, headers={"Prefer": "count=exact"})
+    assert response.json() == [] and response.headers["content-range"] == "*/0"
+
+
+def test_filters(api, day):
+    race = a_race(day, "true")
+    assert [r["race_id"] for r in get(api, "/races", race_id=f"eq.{race}")] == [race]
+    assert race not in {r["race_id"] for r in get(api, "/races", race_id=f"neq.{race}", limit="1000")}
+    name = day.execute("SELECT meeting_name FROM raceday.meetings LIMIT 1").fetchone()[0]
+    hits = get(api, "/meetings", meeting_name=f"ilike.*{name[1:4].upper()}*")
+    assert name in {m["meeting_name"] for m in hits}
+    assert all(m["meeting_name"].startswith(name[:2]) for m in get(api, "/meetings", meeting_name=f"like.{name[:2]}*"))
+    finals = get(api, "/races", status="in.(final,interim)", select="status")
+    assert finals and {r["status"] for r in finals} <= {"final", "interim"}
+    assert set(finals[0]) == {"status"}
+    aliased = get(api, "/races", select="id:race_id,number:race_number", race_id=f"eq.{race}")
+    assert set(aliased[0]) == {"id", "number"}
+    assert all(r["actual_start"] is not None for r in get(api, "/races", actual_start="not.is.null"))
+    soon = get(api, "/races", start_time="gte.2000-01-01T00:00:00+00:00", order="start_time.desc.nullslast", limit="3")
+    assert len(soon) == 3 and soon[0]["start_time"] >= soon[-1]["start_time"]
+
+
+def test_row_cap(api, day):
+    rows = get(api, "/odds_history", limit="100000", select="id")
+    total = day.execute("SELECT count(*) FROM api.odds_history").fetchone()[0]
+    assert total > 1000, "enough odds moves to reach the cap"
+    assert len(rows) == 1000
+
+
+def error(response: httpx.Response, status: int) -> dict:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == ERROR_KEYS, body
+    return body
+
+
+def test_errors_in_postgrest_shape(api):
+    assert error(api.get("/no_such_view"), 404)["code"] in ("PGRST205", "42P01")
+    assert error(api.get("/rpc/no_such_function"), 404)["code"] == "PGRST202"
+    assert error(api.get("/races", params={"status": "approx.open"}), 400)["code"] == "PGRST100"
+    assert error(api.get("/races", params={"no_such_column": "eq.1"}), 400)["code"] == "42703"
+    assert error(api.get("/races", params={"race_id": "eq.not-a-uuid"}), 400)["code"] == "22P02"
+    assert error(api.get("/races", params={"limit": "-1"}), 400)["code"] == "PGRST100"
+    assert error(api.get("/rpc/upcoming_races", params={"window_minutes": "0"}), 400)["code"] == "22023"
+    assert error(api.get("/rpc/race_navigation", params={"race_id": "00000000-0000-4000-8000-00000000dead"}),
+                 404)["code"] == "PT404"
+    assert error(api.get("/rpc/reset_alert_configs", params={"user_id": "u"}), 405)["code"] in ("25006", "PGRST101")
+    assert error(api.post("/rpc/save_alert_configs", content=b"{not json",
+                          headers={"Content-Type": "application/json"}), 400)["code"] == "PGRST102"
+
+
+HOSTILE = ["'; DROP TABLE raceday.meetings; --", '"); DELETE FROM raceday.races; --', "1) OR (1=1",
+           "\\x27 OR 1=1", "race_id\" , \"name", "%27%3B", "日本語", "a" * 5000, "NULL", "*", "(a,b", "\x00"]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_hostile_strings_never_reach_sql(api, day, hostile):
+    before = day.execute("SELECT (SELECT count(*) FROM raceday.meetings), (SELECT count(*) FROM raceday.races)").fetchone()
+    requests = [
+        ("/races", {"name": f"eq.{hostile}"}), ("/races", {"status": f"in.({hostile},final)"}),
+        ("/races", {"name": f"ilike.{hostile}"}), ("/races", {hostile: "eq.1"}), ("/races", {"name": hostile}),
+        ("/races", {"select": hostile}), ("/races", {"order": hostile}), ("/races", {"limit": hostile}),
+        ("/races", {"offset": hostile}), (f"/{quote(hostile, safe='')}", {}), (f"/rpc/{quote(hostile, safe='')}", {}),
+        ("/rpc/alert_configs", {"user_id": hostile}), ("/rpc/upcoming_races", {"window_minutes": hostile}),
+        ("/rpc/race_navigation", {"race_id": hostile}), ("/rpc/upcoming_races", {hostile: "1"}),
+        ("/money_flow_timeline", {"created_at": f"gt.{hostile}"}),
+    ]
+    for path, params in requests:
+        response = api.get(path, params=params)
+        assert response.status_code < 500, (path, params, response.text)
+        if response.status_code >= 400:
+            assert set(response.json()) == ERROR_KEYS
+    response = api.post("/rpc/save_alert_configs", json={"user_id": hostile[:200], "indicators": [
+        {"display_order": 1, "percentage_range_min": 1, "color": hostile}]})
+    assert response.status_code == 400
+    assert day.execute("SELECT (SELECT count(*) FROM raceday.meetings), (SELECT count(*) FROM raceday.races)").fetchone() \
+        == before
+
+
+def test_openapi_describes_every_endpoint(api, day):
+    response = api.get("/")
+    assert response.status_code == 200
+    doc = response.json()
+    paths = set(doc["paths"])
+    views = {r for (r,) in day.execute("SELECT relname::text FROM pg_class WHERE relnamespace = 'api'::regnamespace")}
+    functions = {f for (f,) in day.execute("SELECT proname::text FROM pg_proc WHERE pronamespace = 'api'::regnamespace")}
+    assert {f"/{v}" for v in views} | {f"/rpc/{f}" for f in functions} <= paths
+    assert "time_interval" in doc["definitions"]["money_flow_timeline"]["properties"]
