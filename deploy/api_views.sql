@@ -1,5 +1,5 @@
 -- Deploy raceday:api_views to pg
--- requires: grants transform_event poll_targets reprocess
+-- requires: grants transform_event poll_targets reprocess money_flow_latest
 -- Why: the client contract (DOMAIN.md §7) as views over the private tables,
 -- shaped to the names the client reads: snake_case, statuses lower case,
 -- money in integer cents, times as timestamptz (served with an explicit
@@ -61,16 +61,13 @@ WHERE r.start_time >= now() - interval '30 days';
 COMMENT ON VIEW api.race_pools IS 'Latest pool totals per race in integer cents (the client divides by 100).';
 
 CREATE VIEW api.money_flow_timeline AS
-SELECT DISTINCT ON (h.race_id, h.entrant_id, h.time_interval)
-       h.id, h.race_id, h.entrant_id, h.type, h.pool_type, h.time_interval, h.time_to_start, h.interval_type,
+SELECT h.id, h.race_id, h.entrant_id, h.type, h.pool_type, h.time_interval, h.time_to_start, h.interval_type,
        h.hold_percentage, h.bet_percentage, h.win_pool_amount, h.place_pool_amount, h.win_pool_percentage,
        h.place_pool_percentage, h.incremental_win_amount, h.incremental_place_amount, h.incremental_amount,
        h.fixed_win_odds, h.fixed_place_odds, h.pool_win_odds, h.pool_place_odds, h.event_timestamp,
        h.polling_timestamp, h.created_at
-FROM raceday.money_flow_history h
--- Both bounds prune partitions: the old ones and the days premade ahead.
-WHERE h.event_timestamp >= now() - interval '30 days' AND h.event_timestamp < now() + interval '2 days'
-ORDER BY h.race_id, h.entrant_id, h.time_interval DESC, h.event_timestamp DESC;
+FROM raceday.money_flow_latest h
+WHERE h.event_timestamp >= now() - interval '30 days';
 COMMENT ON VIEW api.money_flow_timeline IS
     'The latest money-flow row per race, runner and bucket (the client shows the latest of a bucket). Filter by race_id and entrant_id; page by id or created_at to fetch only what is new.';
 

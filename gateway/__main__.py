@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import uvicorn
+import uvloop
 
 from .app import Gateway
 from .config import ConfigError, load
@@ -23,6 +24,9 @@ from .config import ConfigError, load
 def _listen(host: str, port: int) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted connections inherit it: without it, a small response on a
+    # kept-alive connection waits 40 ms for a delayed ACK (Nagle).
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((host, port))
     sock.listen(1024)
     sock.setblocking(False)
@@ -49,7 +53,7 @@ async def serve(config_path: Path | None) -> int:
     gateway = Gateway(config if admin is None else replace(config, admin_port=admin),
                       on_ready=lambda: print(message, file=sys.stderr, flush=True))
     server = uvicorn.Server(uvicorn.Config(gateway, log_level="warning", access_log=False, lifespan="on",
-                                           http="httptools", loop="asyncio", server_header=False))
+                                           http="httptools", server_header=False))
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGUSR1, lambda: asyncio.ensure_future(gateway.reload()))
     await server.serve(sockets=sockets)
@@ -61,7 +65,8 @@ def main() -> int:
     parser.add_argument("--config", type=Path, help="a PostgREST configuration file")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    return asyncio.run(serve(args.config))
+    # uvloop: an event loop in C, about a third of the gateway's CPU per request.
+    return uvloop.run(serve(args.config))
 
 
 if __name__ == "__main__":

@@ -84,6 +84,32 @@ def read(target: Piece, query: Query, max_rows: int | None, count: bool) -> Piec
     return statement, params
 
 
+def where_values(query: Query) -> list[Any]:
+    values: list[Any] = []
+    for f in query.filters:
+        if f.operator == "in":
+            values.extend(f.value)
+        elif f.operator != "is":
+            values.append(f.value)
+    return values
+
+
+def read_params(source_params: list[Any], query: Query, max_rows: int | None, count: bool) -> list[Any]:
+    """The parameters read() binds, without composing its SQL again: with
+    shape() as a cache key, the SQL of a known shape is reused as is."""
+    where = where_values(query)
+    limit = query.limit if max_rows is None else min(query.limit if query.limit is not None else max_rows, max_rows)
+    return (source_params + where if count else []) + source_params + where + [limit, query.offset]
+
+
+def shape(query: Query) -> tuple:
+    """Everything of a query that decides its SQL text (values excluded)."""
+    return (tuple(query.select) if query.select is not None else None,
+            tuple((f.column, f.operator, f.negated, len(f.value) if f.operator == "in" else
+                   f.value if f.operator == "is" else None) for f in query.filters),
+            tuple(query.order))
+
+
 def relation(schema: str, name: str) -> Piece:
     return sql.Identifier(schema, name), []
 
@@ -103,6 +129,15 @@ def _argument_value(value: Any, type_name: str) -> Any:
 
 
 def call(schema: str, function: Function, arguments: dict[str, Any], from_json: bool) -> Piece:
+    names, values = call_values(schema, function, arguments, from_json)
+    args = sql.SQL(", ").join(sql.SQL("{} => %s").format(sql.Identifier(n)) for n in names)
+    return sql.SQL("{}({})").format(sql.Identifier(schema, function.name), args), values
+
+
+def call_values(schema: str, function: Function, arguments: dict[str, Any], from_json: bool
+                ) -> tuple[list[str], list[Any]]:
+    """The arguments given, in the function's order, and their values;
+    404 (PGRST202) when one is unknown or a required one is missing."""
     known = {a.name: a for a in function.arguments}
     missing = [a.name for a in function.arguments if not a.has_default and a.name not in arguments]
     if missing or any(name not in known for name in arguments):
@@ -112,9 +147,7 @@ def call(schema: str, function: Function, arguments: dict[str, Any], from_json: 
                        f"Its arguments: {', '.join(a.name + ('' if not a.has_default else ' (optional)') for a in function.arguments) or 'none'}",
                        "Check the names of the arguments." if not missing else f"Missing: {', '.join(missing)}.")
     names = [a.name for a in function.arguments if a.name in arguments]
-    args = sql.SQL(", ").join(sql.SQL("{} => %s").format(sql.Identifier(n)) for n in names)
-    values = [_argument_value(arguments[n], known[n].type) if from_json else arguments[n] for n in names]
-    return sql.SQL("{}({})").format(sql.Identifier(schema, function.name), args), values
+    return names, [_argument_value(arguments[n], known[n].type) if from_json else arguments[n] for n in names]
 
 
 def scalar(target: Piece) -> Piece:

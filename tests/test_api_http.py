@@ -283,6 +283,14 @@ def test_count_and_content_range(api, day):
     assert response.json() == [] and response.headers["content-range"] == "*/0"
 
 
+def test_single_object(api, day):
+    race = a_race(day, "true")
+    one = api.get("/races", params={"race_id": f"eq.{race}"}, headers={"Accept": "application/vnd.pgrst.object+json"})
+    assert one.status_code == 200 and one.json()["race_id"] == race
+    many = api.get("/races", headers={"Accept": "application/vnd.pgrst.object+json"})
+    assert error(many, 406)["code"] == "PGRST116"
+
+
 def test_filters(api, day):
     race = a_race(day, "true")
     assert [r["race_id"] for r in get(api, "/races", race_id=f"eq.{race}")] == [race]
@@ -367,3 +375,70 @@ def test_openapi_describes_every_endpoint(api, day):
     functions = {f for (f,) in day.execute("SELECT proname::text FROM pg_proc WHERE pronamespace = 'api'::regnamespace")}
     assert {f"/{v}" for v in views} | {f"/rpc/{f}" for f in functions} <= paths
     assert "time_interval" in doc["definitions"]["money_flow_timeline"]["properties"]
+
+
+# -- the endpoints' plans -------------------------------------------------------
+
+# Tables that grow with every poll: no endpoint may read one from end to end.
+BIG = ("money_flow_history", "money_flow_latest", "odds_history", "raw_responses", "entrants", "poll_quality")
+
+
+def plan_nodes(node: dict) -> Iterator[dict]:
+    yield node
+    for child in node.get("Plans", []):
+        yield from plan_nodes(child)
+
+
+def explain(day: psycopg.Connection, query: str, params: tuple = ()) -> list[dict]:
+    """The executed plan of a query as web_anon runs it."""
+    with day.transaction(force_rollback=True):
+        day.execute("SET LOCAL ROLE web_anon")
+        [[doc]] = day.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query}", params).fetchall()
+    return list(plan_nodes(doc[0]["Plan"]))
+
+
+def endpoint_queries(day: psycopg.Connection) -> dict[str, tuple[str, tuple]]:
+    race, meeting = day.execute("""SELECT race_id, meeting_id FROM raceday.races r WHERE EXISTS
+        (SELECT FROM raceday.money_flow_history h WHERE h.race_id = r.race_id) LIMIT 1""").fetchone()
+    entrant, created = day.execute("SELECT entrant_id, min(created_at) FROM raceday.money_flow_history "
+                                   "WHERE race_id = %s GROUP BY 1 LIMIT 1", (race,)).fetchone()
+    return {
+        "meetings": ("SELECT * FROM api.meetings ORDER BY first_race_time", ()),
+        "races of a meeting": ("SELECT * FROM api.races WHERE meeting_id = %s ORDER BY race_number", (meeting,)),
+        "race header": ("SELECT * FROM api.races WHERE race_id = %s", (race,)),
+        "navigation": ("SELECT * FROM api.race_navigation(%s)", (race,)),
+        "upcoming": ("SELECT * FROM api.upcoming_races()", ()),
+        "entrants": ("SELECT * FROM api.entrants WHERE race_id = %s ORDER BY runner_number", (race,)),
+        "timeline": ("SELECT * FROM api.money_flow_timeline WHERE race_id = %s", (race,)),
+        "timeline of a runner": ("SELECT * FROM api.money_flow_timeline WHERE race_id = %s AND entrant_id = %s",
+                                 (race, entrant)),
+        "timeline, what is new": ("SELECT * FROM api.money_flow_timeline WHERE race_id = %s AND created_at > %s "
+                                  "ORDER BY created_at, id", (race, created)),
+        "odds of a runner": ("SELECT * FROM api.odds_history WHERE entrant_id = %s", (entrant,)),
+        "odds of a race": ("SELECT * FROM api.odds_history WHERE race_id = %s", (race,)),
+        "pools": ("SELECT * FROM api.race_pools WHERE race_id = %s", (race,)),
+        "results": ("SELECT * FROM api.race_results WHERE race_id = %s", (race,)),
+        "pipeline status": ("SELECT * FROM api.pipeline_status WHERE race_id = %s", (race,)),
+        "alert configs": ("SELECT * FROM api.alert_configs('someone')", ()),
+    }
+
+
+def test_every_endpoint_reads_by_index(day):
+    day.execute("ANALYZE")
+    # An empty partition (a day premade ahead) is read by a scan of nothing.
+    empty = {r for (r,) in day.execute("SELECT relname::text FROM pg_class WHERE relkind = 'r' AND relpages = 0")}
+    for name, (query, params) in endpoint_queries(day).items():
+        nodes = explain(day, query, params)
+        scanned = [n for n in nodes if n["Node Type"] == "Seq Scan" and n.get("Relation Name", "").startswith(BIG)
+                   and n["Relation Name"] not in empty]
+        assert not scanned, f"{name}: sequential scan of {[n['Relation Name'] for n in scanned]}"
+
+
+def test_history_endpoints_prune_partitions(day):
+    partitions = day.execute("SELECT count(*) FROM pg_inherits WHERE inhparent = 'raceday.odds_history'::regclass"
+                             ).fetchone()[0]
+    queries = endpoint_queries(day)
+    for name in ("odds of a runner", "odds of a race"):
+        nodes = explain(day, *queries[name])
+        removed = sum(n.get("Subplans Removed", 0) for n in nodes)
+        assert removed > 0, f"{name}: no partition pruned of {partitions}"

@@ -21,6 +21,9 @@ CHECKSUMS = {
         incremental_place_amount, incremental_amount, fixed_win_odds, fixed_place_odds, pool_win_odds,
         pool_place_odds, event_timestamp, polling_timestamp), ',' ORDER BY race_id, entrant_id, event_timestamp)),
         count(*) FROM raceday.money_flow_history""",
+    "money_flow_latest": """SELECT md5(string_agg(format('%s|%s|%s|%s|%s|%s', race_id, entrant_id, time_interval,
+        staging_id, win_pool_amount, event_timestamp), ',' ORDER BY race_id, entrant_id, time_interval)), count(*)
+        FROM raceday.money_flow_latest""",
     "odds_history": """SELECT md5(string_agg(format('%s|%s|%s|%s|%s|%s', race_id, entrant_id, staging_id, odds_type, odds,
         event_timestamp), ',' ORDER BY entrant_id, odds_type, event_timestamp)), count(*) FROM raceday.odds_history""",
     "entrants": """SELECT md5(string_agg((to_jsonb(e) - 'created_at' - 'updated_at')::text, ',' ORDER BY entrant_id)),
