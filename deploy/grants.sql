@@ -24,6 +24,10 @@ $$;
 -- only api. pg_cron grants its schema to PUBLIC; jobs are the owner's business.
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 REVOKE ALL ON SCHEMA cron FROM PUBLIC;
+-- pg_cron also lets PUBLIC execute its functions (cron.schedule...); with the
+-- schema closed nobody could reach them, but nothing outside api should be
+-- executable by web_anon at all. Jobs are scheduled by the superuser deploy.
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA cron FROM PUBLIC;
 -- ...but the owner's housekeeping prunes pg_cron's run history.
 GRANT USAGE ON SCHEMA cron TO raceday_owner;
 GRANT SELECT, DELETE ON cron.job_run_details TO raceday_owner;

@@ -70,10 +70,25 @@ def fingerprint(url: str) -> str:
         return conn.execute(FINGERPRINT).fetchone()[0]
 
 
+def scripts_of_plan() -> list[str]:
+    """A script per change; a reworked change keeps each earlier version as
+    name@tag, the first tag after that version."""
+    lines = [line.split()[0] for line in (ROOT / "sqitch.plan").read_text().splitlines()
+             if line and not line.startswith(("%", "#"))]
+    names = []
+    for i, name in enumerate(lines):
+        if name.startswith("@"):
+            continue
+        if name in lines[i + 1:]:
+            name += next(t for t in lines[i + 1:] if t.startswith("@"))
+        names.append(name)
+    return sorted(names)
+
+
 def test_plan_lists_every_script():
     for folder in ("deploy", "revert", "verify"):
         on_disk = sorted(p.stem for p in (ROOT / folder).glob("*.sql"))
-        assert on_disk == sorted(CHANGES), f"{folder}/ and sqitch.plan disagree"
+        assert on_disk == scripts_of_plan(), f"{folder}/ and sqitch.plan disagree"
 
 
 def test_every_script_says_why():

@@ -8,5 +8,7 @@ BEGIN
     ASSERT has_function_privilege('raceday_fetcher', 'raceday.claim_due_polls(text, integer)', 'EXECUTE'),
         'the fetcher cannot claim polls';
     ASSERT NOT has_database_privilege('public', current_database(), 'CONNECT'), 'PUBLIC can connect';
+    ASSERT NOT has_function_privilege('web_anon', 'cron.schedule(text, text, text)', 'EXECUTE'),
+        'web_anon can execute cron.schedule';
 END
 $$;

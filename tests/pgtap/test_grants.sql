@@ -1,7 +1,7 @@
 -- Privileges: web_anon uses only api; the fetcher reads no raceday table;
 -- nobody but the owner reads staging.
 BEGIN;
-SELECT plan(13);
+SELECT plan(17);
 
 SELECT is(ARRAY(SELECT nspname::text FROM pg_namespace
                 WHERE has_schema_privilege('web_anon', oid, 'USAGE')
@@ -42,6 +42,19 @@ SELECT ok(NOT has_function_privilege('public', 'raceday.ensure_history_partition
 -- the error, so pgTAP, which web_anon cannot see, keeps working).
 SELECT throws_ok('SET LOCAL ROLE web_anon; SELECT count(*) FROM raceday.races',
     '42501', NULL, 'web_anon cannot read raceday.races');
+SELECT throws_ok('SET LOCAL ROLE web_anon; SELECT count(*) FROM staging.raw_responses',
+    '42501', NULL, 'web_anon cannot read staging');
+SELECT throws_ok('SET LOCAL ROLE web_anon; SELECT raceday.clock()',
+    '42501', NULL, 'web_anon cannot call a raceday function');
+SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
+                WHERE p.pronamespace IN ('raceday'::regnamespace, 'staging'::regnamespace, 'ops'::regnamespace,
+                                         'cron'::regnamespace)
+                  AND has_function_privilege('web_anon', p.oid, 'EXECUTE')),
+          ARRAY[]::text[], 'web_anon can execute no function of raceday, staging, ops or cron');
+SELECT is(ARRAY(SELECT c.oid::regclass::text FROM pg_class c
+                WHERE c.relnamespace IN ('raceday'::regnamespace, 'staging'::regnamespace, 'ops'::regnamespace)
+                  AND has_table_privilege('web_anon', c.oid, 'SELECT, INSERT, UPDATE, DELETE')),
+          ARRAY[]::text[], 'web_anon has no privilege on any table or view of raceday, staging or ops');
 SELECT throws_ok('SET LOCAL ROLE raceday_fetcher; SELECT count(*) FROM staging.raw_responses',
     '42501', NULL, 'the fetcher cannot read staging');
 SELECT throws_ok('SET LOCAL ROLE raceday_fetcher; SELECT count(*) FROM raceday.entrants',
