@@ -11,3 +11,4 @@ SELECT id, race_id, entrant_id, time_interval, incremental_amount, created_at FR
 SELECT id, race_id, entrant_id, odds_type, odds FROM api.odds_history WHERE false;
 SELECT race_id, results_data, result_status FROM api.race_results WHERE false;
 SELECT race_id, last_poll, next_poll, quarantined_polls, data_age FROM api.pipeline_status WHERE false;
+SELECT quality_score, quality_reasons FROM api.pipeline_status WHERE false;

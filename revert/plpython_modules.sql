@@ -1,0 +1,8 @@
+-- Revert raceday:plpython_modules from pg
+
+BEGIN;
+
+DROP FUNCTION raceday.plpython_module(text);
+DROP TABLE raceday.plpython_modules;
+
+COMMIT;

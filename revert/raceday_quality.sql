@@ -1,0 +1,11 @@
+-- Revert raceday:raceday_quality from pg
+
+BEGIN;
+
+DROP TRIGGER score_poll_quality ON raceday.poll_quality;
+DROP FUNCTION raceday.score_poll_quality();
+ALTER TABLE raceday.poll_quality DROP COLUMN score, DROP COLUMN reasons;
+DROP FUNCTION raceday.quality_score(jsonb);
+DELETE FROM raceday.plpython_modules WHERE name = 'raceday_quality';
+
+COMMIT;
