@@ -18,7 +18,9 @@ CREATE FUNCTION raceday.quality_score(facts jsonb) RETURNS jsonb
 LANGUAGE plpython3u STABLE
 AS $$
 import json
-plpy.execute(SD.setdefault("load", plpy.prepare("SELECT raceday.plpython_module('raceday_quality')")))
+if "load" not in SD:
+    SD["load"] = plpy.prepare("SELECT raceday.plpython_module('raceday_quality')")
+plpy.execute(SD["load"])
 return json.dumps(GD["raceday_modules"]["raceday_quality"]["score"](json.loads(facts)))
 $$;
 COMMENT ON FUNCTION raceday.quality_score(jsonb) IS

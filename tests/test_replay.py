@@ -24,6 +24,9 @@ CHECKSUMS = {
     "money_flow_latest": """SELECT md5(string_agg(format('%s|%s|%s|%s|%s|%s', race_id, entrant_id, time_interval,
         staging_id, win_pool_amount, event_timestamp), ',' ORDER BY race_id, entrant_id, time_interval)), count(*)
         FROM raceday.money_flow_latest""",
+    "race_alerts": """SELECT md5(string_agg(format('%s|%s|%s|%s|%s|%s|%s|%s|%s', race_id, entrant_id, time_interval,
+        kind, value, share, evidence, staging_id, observed_at), ',' ORDER BY race_id, entrant_id, time_interval, kind)),
+        count(*) FROM raceday.race_alerts""",
     "odds_history": """SELECT md5(string_agg(format('%s|%s|%s|%s|%s|%s', race_id, entrant_id, staging_id, odds_type, odds,
         event_timestamp), ',' ORDER BY entrant_id, odds_type, event_timestamp)), count(*) FROM raceday.odds_history""",
     "entrants": """SELECT md5(string_agg((to_jsonb(e) - 'created_at' - 'updated_at')::text, ',' ORDER BY entrant_id)),
