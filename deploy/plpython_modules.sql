@@ -5,9 +5,13 @@
 -- function body. Each module's change stores its source here (read from
 -- the file by psql at deploy time), and thin plpython3u wrappers execute
 -- it once per session, keyed by its hash: a session that cached an older
--- version of a module reloads it after a redeploy.
+-- version of a module reloads it after a redeploy. Wrappers take and return
+-- jsonb through jsonb_plpython3u, as Python objects: importing json costs a
+-- new session over 100 ms (the root's Python has no compiled stdlib).
 
 BEGIN;
+
+CREATE EXTENSION IF NOT EXISTS jsonb_plpython3u;
 
 SET LOCAL ROLE raceday_owner;
 

@@ -228,6 +228,19 @@ def test_pipeline_status(api, day):
     assert all(r["last_poll"] is None or is_time(r["last_poll"]) for r in rows)
 
 
+def test_race_alerts(api, day):
+    race = a_race(day, "EXISTS (SELECT FROM raceday.race_alerts a WHERE a.race_id = r.race_id)")
+    alerts = get(api, "/race_alerts", race_id=f"eq.{race}", order="id")
+    assert alerts and all(a["kind"] in ("money", "odds", "plunge") and is_time(a["observed_at"]) for a in alerts)
+    assert all(set(a["evidence"]) == {"buckets", "shares", "odds", "pool_share_before"} for a in alerts)
+    coloured = get(api, "/rpc/race_alerts_for", user_id="alert-user", race_id=race)
+    assert [a["id"] for a in coloured] == [a["id"] for a in alerts]
+    for a in coloured:
+        share = a["share"]
+        expected = next((c for lo, hi, c in DEFAULTS if share >= lo and (hi is None or share < hi)), None)
+        assert a["color"] == expected, a
+
+
 # -- alert settings -----------------------------------------------------------
 
 DEFAULTS = [(5, 10, "#E5E7EB"), (10, 15, "#BFDBFE"), (15, 20, "#FEF3C7"), (20, 25, "#FED7AA"), (25, 50, "#FECACA"),

@@ -3,5 +3,5 @@
 
 \set source `cat plpython/raceday_quality.py`
 SELECT 1 / (source = :'source')::int FROM raceday.plpython_modules WHERE name = 'raceday_quality';
-SELECT 1 / ((raceday.quality_score('{"status": "open", "stray_ids": 1}') ->> 'score')::int = 90)::int;
+SELECT 1 / ((raceday.quality_score('open', 100, 100, 1, '{}', 8, 8, 0, 0) ->> 'score')::int = 90)::int;
 SELECT score, reasons FROM raceday.poll_quality WHERE false;

@@ -7,10 +7,11 @@ SELECT plan(11);
 SELECT results_eq($$SELECT jobname::text, schedule::text, command, active FROM cron.job
                     WHERE jobname LIKE 'raceday-%' ORDER BY jobname$$,
     $$VALUES ('raceday-cron-history', '27 3 * * *', 'SELECT raceday.prune_cron_history()', true),
+             ('raceday-derived-retention', '37 3 * * *', 'SELECT raceday.prune_derived()', true),
              ('raceday-partitions', '5 * * * *', 'SELECT raceday.maintain_partitions()', true),
              ('raceday-staging-retention', '17 3 * * *', 'SELECT raceday.prune_staging()', true),
              ('raceday-sweep', '* * * * *', 'SELECT raceday.sweep()', true)$$,
-    'the four housekeeping jobs are in cron.job');
+    'the housekeeping jobs are in cron.job');
 
 -- An old day beyond the 30-day retention, with a row in it.
 SELECT is(raceday.ensure_history_partitions(raceday.nz_racing_day(now()) - 40, raceday.nz_racing_day(now()) - 40), 2,

@@ -4,12 +4,8 @@
 BEGIN;
 SELECT plan(7);
 
-SELECT is(raceday.detect_alerts('[
-    {"entrant_id": "a", "time_interval": 10, "incremental_win_amount": 40, "hold_percentage": 14, "fixed_win_odds": 12.00},
-    {"entrant_id": "b", "time_interval": 10, "incremental_win_amount": 240, "hold_percentage": 86, "fixed_win_odds": 1.5},
-    {"entrant_id": "a", "time_interval": 5, "incremental_win_amount": 100, "hold_percentage": 20, "fixed_win_odds": 7.00},
-    {"entrant_id": "b", "time_interval": 5, "incremental_win_amount": 240, "hold_percentage": 80, "fixed_win_odds": 1.5}
-  ]', 5) @> '[{"entrant_id": "a", "kind": "money", "value": 15.13}, {"entrant_id": "a", "kind": "odds", "value": 41.67}]',
+SELECT is(raceday.detect_alerts('{a,b,a,b}', '{10,10,5,5}', '{40,240,100,240}', '{14,86,20,80}', '{12.00,1.5,7.00,1.5}', 5)
+           @> '[{"entrant_id": "a", "kind": "money", "value": 15.13}, {"entrant_id": "a", "kind": "odds", "value": 41.67}]',
   true, 'the wrapper runs the module: the client''s cases, +15.13 points and 41.67 % shorter');
 
 INSERT INTO raceday.meetings (meeting_id, meeting_name, country, category, date)

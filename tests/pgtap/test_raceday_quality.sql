@@ -3,10 +3,11 @@
 BEGIN;
 SELECT plan(7);
 
-SELECT is(raceday.quality_score('{"status": "open", "hold_sum": 100, "bet_sum": 100, "stray_ids": 0}'),
+SELECT is(raceday.quality_score('open', 100, 100, 0, '{}', 8, 8, 0, 0.5),
           '{"score": 100, "reasons": []}'::jsonb, 'a clean poll scores 100');
-SELECT is(raceday.quality_score('{"status": "open", "hold_sum": 80, "missing_pools": ["win"]}'),
-          '{"score": 55, "reasons": ["hold sums to 80.00 over the field (expected 95-105)", "no Win pool total"]}'::jsonb,
+SELECT is(raceday.quality_score('open', 80, NULL, NULL, '{win}', NULL, NULL, NULL, NULL),
+          '{"score": 40, "reasons": ["hold sums to 80.00 over the field (expected 95-105)",
+                                     "bet missing: the money tracker named no runner", "no Win pool total"]}'::jsonb,
           'the wrapper returns what the module computes, reasons in order');
 
 INSERT INTO raceday.meetings (meeting_id, meeting_name, country, category, date)
@@ -32,11 +33,13 @@ SELECT results_eq($$SELECT quality_score, quality_reasons[1] FROM api.pipeline_s
 UPDATE raceday.plpython_modules
 SET source = source || E'\n_score = score\ndef score(facts):\n    return dict(_score(facts), score=7)\n'
 WHERE name = 'raceday_quality';
-SELECT is((raceday.quality_score('{"status": "open"}') ->> 'score')::int, 7, 'a changed module is reloaded by hash');
+SELECT is((raceday.quality_score('open', 100, 100, 0, '{}', 8, 8, 0, 0) ->> 'score')::int, 7,
+          'a changed module is reloaded by hash');
 
 SELECT throws_ok($$SELECT raceday.plpython_module('no_such_module')$$, '58P01', NULL,
                  'an unknown module is a clear error (58P01)');
-SELECT throws_ok($$SET LOCAL ROLE web_anon; SELECT raceday.quality_score('{}'); RESET ROLE$$, '42501', NULL,
+SELECT throws_ok($$SET LOCAL ROLE web_anon; SELECT raceday.quality_score('open', 100, 100, 0, '{}', 8, 8, 0, 0);
+                   RESET ROLE$$, '42501', NULL,
                  'web_anon cannot call it');
 
 SELECT * FROM finish();
