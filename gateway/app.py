@@ -17,7 +17,7 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from . import catalog as catalog_module
 from . import openapi, statements
 from .config import Config
-from .errors import ApiError, from_database, parse_error, unknown_function, unknown_relation
+from .errors import ApiError, from_database, unknown_function, unknown_relation
 from .grammar import parse
 
 log = logging.getLogger("gateway")
@@ -94,8 +94,10 @@ class Gateway:
             except Exception:  # a bug of the gateway: answer like PostgREST, log it
                 log.exception("unexpected error")
                 status, headers, body = 500, [], ApiError(500, "PGRST000", "internal gateway error").body()
-        headers = [(b"content-type", JSON), (b"access-control-allow-origin", b"*")] + headers if not any(
-            h[0] == b"content-type" for h in headers) else [(b"access-control-allow-origin", b"*")] + headers
+        if not any(name == b"content-type" for name, _ in headers):
+            headers = [(b"content-type", JSON), *headers]
+        # As PostgREST does by default: the web client may be served from elsewhere.
+        headers = [(b"access-control-allow-origin", b"*"), *headers]
         await send({"type": "http.response.start", "status": status,
                     "headers": headers + [(b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
@@ -275,5 +277,3 @@ class Gateway:
                 status = 206
         return status, [(b"content-range", content_range.encode())], body.encode()
 
-
-__all__ = ["Gateway", "parse_error"]

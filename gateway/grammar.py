@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .errors import ApiError, parse_error
+from .errors import parse_error
 
 OPERATORS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<=",
              "like": "LIKE", "ilike": "ILIKE", "in": "IN", "is": "IS"}
@@ -167,5 +167,3 @@ def parse(params: list[tuple[str, str]], argument_names: set[str] | None = None)
             query.filters.append(parse_filter(name, value))
     return query
 
-
-__all__ = ["ApiError", "Filter", "OrderItem", "Query", "SelectItem", "parse", "OPERATORS", "IS_VALUES"]
