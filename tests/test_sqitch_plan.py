@@ -72,7 +72,7 @@ def fingerprint(url: str) -> str:
 
 def scripts_of_plan() -> list[str]:
     """A script per change; a reworked change keeps each earlier version as
-    name@tag, the first tag after that version."""
+    name@tag, tag being the last one before the change's next version."""
     lines = [line.split()[0] for line in (ROOT / "sqitch.plan").read_text().splitlines()
              if line and not line.startswith(("%", "#"))]
     names = []
@@ -80,7 +80,8 @@ def scripts_of_plan() -> list[str]:
         if name.startswith("@"):
             continue
         if name in lines[i + 1:]:
-            name += next(t for t in lines[i + 1:] if t.startswith("@"))
+            rework = lines.index(name, i + 1)
+            name += [t for t in lines[i + 1:rework] if t.startswith("@")][-1]
         names.append(name)
     return sorted(names)
 

@@ -53,7 +53,13 @@ def test_two_fetchers_share_a_simulated_hour(clean_db, tabsim_factory, fetchers)
                               WHERE kind = 'event' AND seen_count > 1
                                 AND (last_received_at - received_at) * %s < interval '1 second'""",
                          (SPEED, SPEED)).fetchall()
-    assert repeats == [], f"the same poll twice: {repeats}"
+    context = [db.execute("""SELECT s.id, s.worker, s.generated_at, s.received_at, s.last_received_at, s.seen_count,
+                                    s.body #>> '{data,race,status}', t.next_poll_at, r.start_time
+                             FROM staging.raw_responses s JOIN raceday.poll_targets t ON t.target = s.target
+                             JOIN raceday.races r ON r.race_id::text = s.target
+                             WHERE s.target = %s ORDER BY s.generated_at DESC LIMIT 4""", (target,)).fetchall()
+               for target, _, _ in repeats]
+    assert repeats == [], f"the same poll twice: {repeats} {context}"
 
     # Every race that went through its last five minutes in the hour was
     # polled on the 15-second tier there (20 polls at most; allow for load).

@@ -1,7 +1,7 @@
 -- Poll tiers at their boundaries (DOMAIN.md §6), the next poll never jumping
 -- a boundary, final/abandoned stopping, the daily baseline, overdue spreading.
 BEGIN;
-SELECT plan(22);
+SELECT plan(23);
 
 CREATE TEMP TABLE start AS SELECT timestamptz '2026-07-17 03:00Z' AS s;
 
@@ -22,6 +22,8 @@ SELECT is(raceday.next_poll_time('open', s, s - interval '90 minutes'), s - inte
           'far from the boundary: the plain 5 minutes') FROM start;
 SELECT is(raceday.next_poll_time('open', s, s - interval '5 minutes 20 seconds'), s - interval '5 minutes',
           'a 30-second step stops at the 5-minute boundary') FROM start;
+SELECT is(raceday.next_poll_time('open', s, s - interval '5 minutes 0.5 seconds'), s - interval '4 minutes 45.5 seconds',
+          'half a second before a boundary: the faster tier''s 15 seconds, not a second poll at once') FROM start;
 SELECT is(raceday.next_poll_time('final', s, s), NULL, 'no next poll after final') FROM start;
 
 -- The baseline: on a first start at once, afterwards at 06:00 NZ.
