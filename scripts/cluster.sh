@@ -152,6 +152,14 @@ cmd_url() {
 cmd_psql() {
     need_toolchain
     is_running || die "the $INSTANCE cluster is not running: run 'make db-start'"
+    if [ $# -eq 0 ]; then
+        # An interactive session (make psql) starts in ops, saying what it holds.
+        echo "raceday: the ops views (search_path ops, raceday, api, public):" >&2
+        psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d "$DBNAME" -At -c "
+            SELECT format('  %-14s %s', c.relname, obj_description(c.oid, 'pg_class'))
+            FROM pg_class c WHERE c.relnamespace = 'ops'::regnamespace AND c.relkind = 'v' ORDER BY 1" >&2 || true
+        export PGOPTIONS="-c search_path=ops,raceday,api,public"
+    fi
     exec psql -X -h 127.0.0.1 -p "$PORT" -U postgres -d "$DBNAME" "$@"
 }
 
