@@ -123,9 +123,7 @@ def _argument_value(value: Any, type_name: str) -> Any:
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return json.dumps(value)
-    return json.dumps(value)
+    return json.dumps(value)  # numbers as their JSON text; arrays and objects as JSON
 
 
 def call(schema: str, function: Function, arguments: dict[str, Any], from_json: bool) -> Piece:
