@@ -193,7 +193,7 @@ class Gateway:
         every request cost about a sixth of the gateway's CPU."""
         text = self._statements.get(key)
         if text is None:
-            composed, _ = build()  # tests/test_gateway.py checks read_params() binds what read() composes
+            composed, _ = build()
             text = composed.as_bytes(None)
             if len(self._statements) >= 4096:
                 self._statements.clear()

@@ -26,26 +26,24 @@ def check_columns(query: Query, columns: dict[str, Column], relation: str) -> No
             raise unknown_column(relation, name)
 
 
-def _where(query: Query) -> Piece:
+def _where(query: Query) -> sql.Composable:
+    """The filters as SQL with placeholders; where_values() gives their values, in the same order."""
     parts: list[sql.Composable] = []
-    params: list[Any] = []
     for f in query.filters:
         column = sql.Identifier(f.column)
         if f.operator == "in":
             if f.value:
                 expr = sql.SQL("{} IN ({})").format(column, sql.SQL(", ").join([sql.Placeholder()] * len(f.value)))
-                params.extend(f.value)
             else:
                 expr = sql.SQL("false")
         elif f.operator == "is":
             expr = sql.SQL("{} IS {}").format(column, sql.SQL(IS_VALUES[str(f.value)]))
         else:
             expr = sql.SQL("{} {} %s").format(column, sql.SQL(OPERATORS[f.operator]))
-            params.append(f.value)
         parts.append(sql.SQL("NOT ({})").format(expr) if f.negated else expr)
     if not parts:
-        return sql.SQL(""), []
-    return sql.SQL(" WHERE ") + sql.SQL(" AND ").join(parts), params
+        return sql.SQL("")
+    return sql.SQL(" WHERE ") + sql.SQL(" AND ").join(parts)
 
 
 def _order(query: Query) -> sql.Composable:
@@ -68,20 +66,13 @@ def _columns(query: Query) -> sql.Composable:
 def read(target: Piece, query: Query, max_rows: int | None, count: bool) -> Piece:
     """SELECT total (or NULL), rows in the page, the page as JSON text."""
     source, source_params = target
-    where, where_params = _where(query)
-    limit = query.limit if max_rows is None else min(query.limit if query.limit is not None else max_rows, max_rows)
-    params: list[Any] = []
-    if count:
-        total = sql.SQL("(SELECT pg_catalog.count(*) FROM {}{})").format(source, where)
-        params += source_params + where_params
-    else:
-        total = sql.SQL("NULL::bigint")
+    where = _where(query)
+    total = sql.SQL("(SELECT pg_catalog.count(*) FROM {}{})").format(source, where) if count else sql.SQL("NULL::bigint")
     statement = sql.SQL(
         "SELECT {total}, pg_catalog.count(_t), coalesce(pg_catalog.json_agg(_t), '[]')::text "
         "FROM (SELECT {columns} FROM {source}{where}{order} LIMIT %s OFFSET %s) _t"
     ).format(total=total, columns=_columns(query), source=source, where=where, order=_order(query))
-    params += source_params + where_params + [limit, query.offset]
-    return statement, params
+    return statement, read_params(source_params, query, max_rows, count)
 
 
 def where_values(query: Query) -> list[Any]:
@@ -95,8 +86,9 @@ def where_values(query: Query) -> list[Any]:
 
 
 def read_params(source_params: list[Any], query: Query, max_rows: int | None, count: bool) -> list[Any]:
-    """The parameters read() binds, without composing its SQL again: with
-    shape() as a cache key, the SQL of a known shape is reused as is."""
+    """The parameters of read()'s statement, in placeholder order: the total's
+    (when counted), the page's, then limit and offset. Apart from read() so
+    that a request whose shape() is cached binds them without composing SQL."""
     where = where_values(query)
     limit = query.limit if max_rows is None else min(query.limit if query.limit is not None else max_rows, max_rows)
     return (source_params + where if count else []) + source_params + where + [limit, query.offset]

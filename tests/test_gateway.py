@@ -22,7 +22,9 @@ def compose(pairs: list[tuple[str, str]], count: bool = False) -> tuple[bytes, l
     statements.check_columns(query, COLUMNS, "races")
     composed, params = statements.read(statements.relation("api", "races"), query, 1000, count)
     assert statements.read_params([], query, 1000, count) == params
-    return composed.as_bytes(None), params
+    text = composed.as_bytes(None)
+    assert text.count(b"%s") == len(params), "one bound value per placeholder, in _where() and where_values() alike"
+    return text, params
 
 
 def test_values_are_bound_never_written_into_sql():
