@@ -30,6 +30,9 @@ class Config(BaseModel):
     db_connections: Annotated[int, Field(alias="FETCHER_DB_CONNECTIONS", ge=1, le=32)] = 2
     worker: Annotated[str, Field(alias="FETCHER_WORKER", pattern=r"^\S{1,100}$")] = \
         f"{socket.gethostname()}-{os.getpid()}"
+    # Touched about once a second while the loop runs: a container health
+    # check reads its age to tell a live fetcher from a stuck one.
+    heartbeat_file: Annotated[str | None, Field(alias="FETCHER_HEARTBEAT_FILE", min_length=1)] = None
 
     @field_validator("api_url")
     @classmethod

@@ -6,6 +6,7 @@ leases, exit 0."""
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import sys
 import time
@@ -26,6 +27,7 @@ class Fetcher:
         self.stopping = asyncio.Event()
         self.in_flight: dict[str, asyncio.Task] = {}
         self.polls = 0
+        self.beat = float("-inf")
 
     async def run(self) -> int:
         limits = httpx.Limits(max_connections=self.cfg.concurrency, max_keepalive_connections=self.cfg.concurrency)
@@ -34,6 +36,7 @@ class Fetcher:
             log("info", "started", worker=self.cfg.worker, api=self.cfg.api_url, concurrency=self.cfg.concurrency)
             delay = 0.2
             while not self.stopping.is_set():
+                self._heartbeat()
                 free = self.cfg.concurrency - len(self.in_flight)
                 claims: list[Claim] = []
                 if free > 0:
@@ -63,6 +66,16 @@ class Fetcher:
         await self.db.close()
         log("info", "stopped", worker=self.cfg.worker, polls=self.polls, leases_released=released)
         return 0
+
+    def _heartbeat(self) -> None:
+        now = time.monotonic()
+        if self.cfg.heartbeat_file and now - self.beat >= 1.0:
+            self.beat = now
+            try:
+                with open(self.cfg.heartbeat_file, "a"):
+                    os.utime(self.cfg.heartbeat_file)
+            except OSError as err:
+                log("warning", "heartbeat_failed", file=self.cfg.heartbeat_file, error=str(err))
 
     async def _sleep(self, seconds: float) -> None:
         try:

@@ -43,26 +43,24 @@ is_running() { [ -f "$HOST_SRV/data/postmaster.pid" ] && in_root "$PG_BIN/pg_ctl
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 write_config() {
-    # Rewritten at every start so a changed port or setting takes effect.
-    cat > "$HOST_SRV/data/conf.d/raceday.conf" <<CONF
-# Written by scripts/cluster.sh at each start; edit that script, not this file.
+    # Rewritten at every start so a changed port or setting takes effect: the
+    # settings production uses (docker/postgresql.conf), then where to listen.
+    {
+        echo "# Written by scripts/cluster.sh at each start from docker/postgresql.conf; edit those, not this file."
+        cat "$RACEDAY_HOME/docker/postgresql.conf"
+        cat <<CONF
+
+# this local cluster
 listen_addresses = '127.0.0.1'
 port = $PORT
 unix_socket_directories = '$SRV'
-shared_preload_libraries = 'pg_cron'
 cron.database_name = '$DBNAME'
-cron.use_background_workers = on
-max_worker_processes = 16
-timezone = 'UTC'
-shared_buffers = 256MB
-max_connections = 100
-log_line_prefix = '%m [%p] %q%u@%d '
-log_min_duration_statement = 1000
 CONF
-    if [ "$INSTANCE" = test ]; then
-        # The test cluster is thrown away after each run: durability buys nothing.
-        printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >> "$HOST_SRV/data/conf.d/raceday.conf"
-    fi
+        if [ "$INSTANCE" != dev ]; then
+            # Test clusters are thrown away after each run: durability buys nothing.
+            printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n'
+        fi
+    } > "$HOST_SRV/data/conf.d/raceday.conf"
 }
 
 cmd_init() {

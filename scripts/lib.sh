@@ -21,7 +21,7 @@ PG_BIN=/usr/lib/postgresql/18/bin
 
 # The Python environment is keyed by the pinned requirements and the host's
 # Python, so a change to either builds a new one and the old stays valid.
-VENV_DIR="$CACHE_DIR/venv-$(cat "$RACEDAY_HOME/requirements.txt" <(python3 -V 2>&1) | sha1sum | cut -c1-10)"
+VENV_DIR="$CACHE_DIR/venv-$(cat "$RACEDAY_HOME/requirements.txt" "$RACEDAY_HOME/fetcher/requirements.txt" <(python3 -V 2>&1) | sha1sum | cut -c1-10)"
 
 # Each checkout gets its own clusters: their names and default ports derive
 # from the checkout's absolute path, so a CI clone and a working copy on the

@@ -1,0 +1,167 @@
+"""The production stack, checked without Docker (no engine runs here): the
+compose file against the Compose specification's JSON schema, the
+Dockerfiles with hadolint, the image's PostgreSQL and extension versions
+against the local toolchain's, and the promises of docker-compose.yml
+(health checks, restarts, limits, secrets, nothing published beyond the
+host) one by one."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+from ruamel.yaml import YAML
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE = ROOT / "docker-compose.yml"
+DOCKERFILES = sorted((ROOT / "docker").glob("*.Dockerfile"))
+BIN = Path(sys.executable).parent
+
+
+def compose() -> dict:
+    return YAML(typ="safe").load(COMPOSE.read_text())
+
+
+def run(*cmd: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=120)
+
+
+def test_compose_file_follows_the_compose_specification():
+    proc = run(BIN / "check-jsonschema", "--builtin-schema", "vendor.compose-spec", COMPOSE)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_schema_check_rejects_a_broken_compose_file(tmp_path):
+    broken = tmp_path / "docker-compose.yml"
+    broken.write_text(COMPOSE.read_text().replace("restart: unless-stopped", "restart: [always]", 1))
+    proc = run(BIN / "check-jsonschema", "--builtin-schema", "vendor.compose-spec", broken)
+    assert proc.returncode != 0 and "restart" in proc.stdout
+
+
+@pytest.mark.parametrize("dockerfile", DOCKERFILES, ids=lambda p: p.name)
+def test_dockerfile_passes_hadolint(dockerfile):
+    proc = run(BIN / "hadolint", "--no-color", dockerfile)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_hadolint_finds_a_bad_dockerfile(tmp_path):
+    bad = tmp_path / "Dockerfile"
+    bad.write_text("FROM debian:latest\nRUN apt-get update && apt-get install -y curl\n")
+    proc = run(BIN / "hadolint", "--no-color", bad)
+    assert proc.returncode != 0 and "DL3007" in proc.stdout and "DL3008" in proc.stdout
+
+
+def test_every_service_is_built_or_pinned_and_every_dockerfile_is_used():
+    services = compose()["services"]
+    built = {s["build"]["dockerfile"] for s in services.values() if "build" in s}
+    assert built == {f"docker/{p.name}" for p in DOCKERFILES}
+    for name, service in services.items():
+        if "build" not in service:
+            assert re.fullmatch(r"[\w./-]+:v?\d+(\.\d+)+", service["image"]), f"{name}: image not pinned"
+
+
+def test_files_the_dockerfiles_copy_exist():
+    for dockerfile in DOCKERFILES:
+        for line in dockerfile.read_text().splitlines():
+            if line.startswith("COPY") and "--from" not in line:
+                for source in line.split()[1:-1]:
+                    assert (ROOT / source).exists(), f"{dockerfile.name}: COPY {source}: no such file"
+
+
+def dockerfile_args(name: str) -> dict[str, str]:
+    text = (ROOT / "docker" / name).read_text()
+    args = dict(re.findall(r"^ARG (\w+)=(\S+)$", text, re.M))
+    args["FROM"] = re.search(r"^FROM (\S+)$", text, re.M).group(1)
+    return args
+
+
+def root_versions() -> dict[str, str]:
+    """Debian package versions of the local toolchain's root, upstream part only."""
+    root = subprocess.run(["bash", "-c", "source scripts/lib.sh && echo \"$ROOT_DIR\""], cwd=ROOT,
+                          capture_output=True, text=True, check=True).stdout.strip()
+    lines = (Path(root) / ".versions").read_text().splitlines()
+    return {name: version.rsplit("-", 1)[0] for name, version in (line.split("\t") for line in lines)}
+
+
+def test_image_versions_match_the_local_toolchain(database_url):
+    image = dockerfile_args("db.Dockerfile")
+    local = root_versions()
+    postgres = re.fullmatch(r"postgres:(\d+\.\d+)-\w+", image["FROM"]).group(1)
+    assert postgres == local["postgresql-18"]
+    assert image["PG_CRON_VERSION"] == local["postgresql-18-cron"]
+    assert image["PGTAP_VERSION"] == local["postgresql-18-pgtap"]
+    assert local["postgresql-plpython3-18"] == postgres        # built with the server
+    assert dockerfile_args("migrate.Dockerfile")["FROM"] == image["FROM"]   # same psql as the server
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute("SHOW server_version").fetchone()[0].split()[0] == postgres
+        assert conn.execute("SELECT default_version FROM pg_available_extensions WHERE name = 'pgtap'"
+                            ).fetchone()[0] == image["PGTAP_VERSION"]
+
+
+def test_the_image_and_the_local_cluster_share_one_settings_file(db):
+    assert "COPY docker/postgresql.conf" in (ROOT / "docker" / "db.Dockerfile").read_text()
+    settings = dict(re.findall(r"^(\w[\w.]*) = '?([^'\n]*?)'?$", (ROOT / "docker" / "postgresql.conf").read_text(),
+                               re.M))
+    assert len(settings) >= 8
+    # What the local server read from its copy, and whether it took effect.
+    seen = {name: (setting, applied) for name, setting, applied in db.execute(
+        "SELECT name, setting, applied FROM pg_file_settings WHERE sourcefile LIKE '%/conf.d/raceday.conf' "
+        "ORDER BY seqno")}
+    for name, value in settings.items():
+        if name == "cron.database_name":
+            continue        # the local cluster names its own database
+        assert seen.get(name) == (value, True), f"{name}: the local cluster has {seen.get(name)}, the file {value}"
+
+
+def test_long_running_services_restart_are_limited_and_checked():
+    for name, service in compose()["services"].items():
+        assert service["deploy"]["resources"]["limits"]["memory"], name
+        assert service["deploy"]["resources"]["limits"]["cpus"], name
+        assert "logging" in service, name
+        if name == "migrate":
+            assert service["restart"] == "no"        # runs once, then exits
+            continue
+        assert service["restart"] == "unless-stopped", name
+        assert service["healthcheck"]["test"][0] == "CMD", name
+
+
+def test_start_order_waits_for_health_and_for_the_migration():
+    services = compose()["services"]
+    assert services["migrate"]["depends_on"] == {"db": {"condition": "service_healthy"}}
+    for name in ("postgrest", "fetcher"):
+        assert services[name]["depends_on"] == {"migrate": {"condition": "service_completed_successfully"}}
+
+
+def test_nothing_is_published_beyond_the_host():
+    for name, service in compose()["services"].items():
+        for port in service.get("ports", []):
+            assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port} on every interface"
+
+
+def test_every_variable_is_in_env_example_and_secrets_are_required():
+    text = COMPOSE.read_text()
+    used = set(re.findall(r"\$\{(\w+)", text))
+    required = set(re.findall(r"\$\{(\w+):\?", text))
+    example = (ROOT / ".env.example").read_text()
+    listed = set(re.findall(r"^#? ?(\w+)=", example, re.M))
+    assert used <= listed, f"missing from .env.example: {sorted(used - listed)}"
+    blank = set(re.findall(r"^(\w+)=$", example, re.M))
+    assert required == blank, "every required variable, and only those, is left blank in .env.example"
+    assert {"POSTGRES_PASSWORD", "AUTHENTICATOR_PASSWORD", "FETCHER_PASSWORD"} <= required
+    assert "/.env" in (ROOT / ".gitignore").read_text().split()
+
+
+def test_migrate_sets_a_password_for_every_login_role(db):
+    roles = {r for (r,) in db.execute("SELECT rolname FROM pg_roles WHERE rolcanlogin AND NOT rolsuper")}
+    script = (ROOT / "docker" / "migrate.sh").read_text()
+    assert roles == set(re.findall(r"ALTER ROLE (\w+) PASSWORD", script))
+
+
+def test_postgrest_runs_the_committed_configuration():
+    service = compose()["services"]["postgrest"]
+    assert "./docker/postgrest.conf:/etc/postgrest.conf:ro" in service["volumes"]
+    assert service["command"] == ["postgrest", "/etc/postgrest.conf"]
