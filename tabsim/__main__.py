@@ -29,11 +29,11 @@ def main(argv: list[str] | None = None) -> int:
             raise ValueError("--start needs an explicit offset, e.g. 2026-07-17T00:00:00+00:00")
         clock = SimClock(start, args.speed)
         faults = FaultRates.parse(args.faults)
-        sim = Simulator(args.seed, clock, args.port, faults, plunge=not args.no_plunge, form_size=args.form_size)
+        sim = Simulator(args.seed, clock, args.port, faults, plunge=not args.no_plunge,
+                        form_size=args.form_size).start()
     except (ValueError, OSError) as err:
         print(f"tabsim: error: {err}", file=sys.stderr)
         return 2
-    sim.start()
     print(f"tabsim: serving {sim.base_url} (seed {args.seed}, {len(sim.day.meetings)} meetings, "
           f"{len(sim.day.races)} races, speed {args.speed}x)", flush=True)
     done = threading.Event()

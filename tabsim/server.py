@@ -70,23 +70,29 @@ class Simulator:
         self._lock = threading.Lock()
         self._rng = random.Random(seed)
         self._stopping = threading.Event()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
-        self.httpd.daemon_threads = True
+        self.port = port
+        # Bound by start(): a simulator driven in-process (tabsim.replay) has no socket.
+        self.httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
     @property
     def base_url(self) -> str:
+        if self.httpd is None:
+            raise RuntimeError("the simulator is not serving: call start() first")
         return f"http://127.0.0.1:{self.httpd.server_address[1]}{PREFIX}"
 
     def start(self) -> Simulator:
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", self.port), _handler(self))
+        self.httpd.daemon_threads = True
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="tabsim", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
         self._stopping.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        if self.httpd is not None:
+            self.httpd.shutdown()
+            self.httpd.server_close()
         if self._thread:
             self._thread.join(timeout=5)
 
@@ -109,6 +115,44 @@ class Simulator:
             return self.faults.draw(self._rng)
 
     # -- the API ------------------------------------------------------------
+
+    def respond(self, path: str, query: dict[str, str], t: float, fault: str | None = None) -> tuple[str, int, str]:
+        """What the API answers for `path` at virtual time `t`, with a body
+        fault applied: (kind, status, body). The HTTP handler serves it; an
+        in-process replay (tabsim.replay) calls it directly."""
+        kind = "other"
+        try:
+            if path == f"{PREFIX}/racing/meetings":
+                kind = "meetings"
+                status, doc = self.meetings(query, t)
+                body = json.dumps(doc, separators=(",", ":"))
+            elif path.startswith(f"{PREFIX}/racing/meetings/"):
+                kind = "meeting"
+                status, doc = self.meeting(path.rsplit("/", 1)[1], t)
+                body = json.dumps(doc, separators=(",", ":"))
+            elif path.startswith(f"{PREFIX}/racing/events/"):
+                kind = "event"
+                race = self.day.races.get(path.rsplit("/", 1)[1])
+                if race is None:
+                    status, body = 404, json.dumps({"error": {"code": 404, "message": "event not found"}})
+                else:
+                    status, body = 200, event_json(self.day, race, t, query)
+            else:
+                status, body = 404, json.dumps({"error": {"code": 404, "message": "no such path"}})
+        except BadRequest as err:
+            status, body = 400, json.dumps({"error": {"code": 400, "message": str(err)}})
+        if fault in ("500", "502", "503"):
+            status, body = int(fault), json.dumps({"error": {"code": int(fault), "message": "upstream error"}})
+        elif fault == "429":
+            status, body = 429, json.dumps({"error": {"code": 429, "message": "too many requests"}})
+        elif fault == "malformed":
+            body = body.replace('"', "'", 7)
+        elif fault == "truncated":
+            body = body[: len(body) // 2]
+        elif fault == "empty":
+            body = ""
+        return kind, status, body
+
 
     def meetings(self, query: dict[str, str], t: float) -> tuple[int, dict]:
         today = datetime.fromtimestamp(t, NZ).date()
@@ -167,7 +211,6 @@ def _handler(sim: Simulator):
             url = urlsplit(self.path)
             query = {k: v[-1] for k, v in parse_qs(url.query).items()}
             fault = query.pop("tabsim_fault", None) or sim.draw_fault()
-            kind = "other"
             if fault == "latency":
                 time.sleep(sim.faults.latency_ms / 1000)
                 fault = None
@@ -177,41 +220,10 @@ def _handler(sim: Simulator):
                 sim._stopping.wait(sim.faults.hang_s)
                 self.close_connection = True
                 return
-            t = sim.clock.now()
-            path = url.path
-            try:
-                if path == "/_tabsim/stats":
-                    return self._send(200, json.dumps({"served": dict(sim.served), "hung": sim.hung,
-                                                       "total": sim.total_served()}), None)
-                if path == f"{PREFIX}/racing/meetings":
-                    kind = "meetings"
-                    status, doc = sim.meetings(query, t)
-                    body = json.dumps(doc, separators=(",", ":"))
-                elif path.startswith(f"{PREFIX}/racing/meetings/"):
-                    kind = "meeting"
-                    status, doc = sim.meeting(path.rsplit("/", 1)[1], t)
-                    body = json.dumps(doc, separators=(",", ":"))
-                elif path.startswith(f"{PREFIX}/racing/events/"):
-                    kind = "event"
-                    race = sim.day.races.get(path.rsplit("/", 1)[1])
-                    if race is None:
-                        status, body = 404, json.dumps({"error": {"code": 404, "message": "event not found"}})
-                    else:
-                        status, body = 200, event_json(sim.day, race, t, query)
-                else:
-                    status, body = 404, json.dumps({"error": {"code": 404, "message": "no such path"}})
-            except BadRequest as err:
-                status, body = 400, json.dumps({"error": {"code": 400, "message": str(err)}})
-            if fault in ("500", "502", "503"):
-                status, body = int(fault), json.dumps({"error": {"code": int(fault), "message": "upstream error"}})
-            elif fault == "429":
-                status, body = 429, json.dumps({"error": {"code": 429, "message": "too many requests"}})
-            elif fault == "malformed":
-                body = body.replace('"', "'", 7)
-            elif fault == "truncated":
-                body = body[: len(body) // 2]
-            elif fault == "empty":
-                body = ""
+            if url.path == "/_tabsim/stats":
+                return self._send(200, json.dumps({"served": dict(sim.served), "hung": sim.hung,
+                                                   "total": sim.total_served()}), None)
+            kind, status, body = sim.respond(url.path, query, sim.clock.now(), fault)
             self._send(status, body, kind)
 
         def _send(self, status: int, body: str, kind: str | None) -> None:
