@@ -3,7 +3,9 @@ control paths under /_tabsim, and fault injection.
 
 Faults, per request (query parameter `tabsim_fault`) or as rates for every
 request (FaultRates): latency, hang (longer than any client timeout), 5xx,
-429 with Retry-After, malformed JSON, truncated JSON, empty body. Every
+429 with Retry-After, malformed JSON, truncated JSON, empty body, and an
+event that is valid JSON with a value of the wrong type (badvalue: the
+database must quarantine it). Every
 response actually sent is counted, so a test can check that whatever the
 simulator served reached the database.
 """
@@ -25,7 +27,7 @@ from .model import NZ, RacingDay
 from .payloads import envelope, event_json, meeting_json
 
 PREFIX = "/affiliates/v1"
-FAULTS = ("latency", "hang", "500", "502", "503", "429", "malformed", "truncated", "empty")
+FAULTS = ("latency", "hang", "500", "502", "503", "429", "malformed", "truncated", "empty", "badvalue")
 
 
 @dataclass
@@ -151,6 +153,12 @@ class Simulator:
             body = body[: len(body) // 2]
         elif fault == "empty":
             body = ""
+        elif fault == "badvalue" and kind == "event" and status == 200:
+            doc = json.loads(body)
+            entrants = doc["data"].get("money_tracker", {}).get("entrants")
+            if entrants:
+                entrants[0]["hold_percentage"] = "a lot"
+                body = json.dumps(doc, separators=(",", ":"))
         return kind, status, body
 
 

@@ -229,3 +229,43 @@ class ApiServer:
                 self.proc.kill()
                 self.proc.wait()
 
+
+
+# -- a database filled by a simulated racing day (tests/day) ---------------
+
+DAY_HOURS = 1.5
+DAY_FAULTS = "500=0.01,503=0.005,429=0.005,malformed=0.003,badvalue=0.003"
+
+
+class Day:
+    """A cluster of its own holding a replayed day: its URL, port, the
+    simulator that answered and what the replay did."""
+
+    def __init__(self, url: str, port: int, env: dict[str, str], sim, stats):
+        self.url, self.port, self.env, self.sim, self.stats = url, port, env, sim, stats
+
+
+@pytest.fixture(scope="session")
+def simulated_day() -> Iterator[Day]:
+    """A cluster of its own (the `test` cluster's tests empty the tables as
+    they go), deployed, then an hour and a half of racing replayed into it
+    through the real schedule and the fetcher's database layer, with faults:
+    5xx and 429 answers, bodies that are not JSON, and events the transform
+    must quarantine. The day ends now, so views that measure age and lag
+    against the clock see a pipeline that has just stopped."""
+    from tabsim.replay import replay_until_now
+
+    env = {"RACEDAY_PG_PORT": str(free_port())}
+    cluster("destroy", instance="day", env=env)
+    try:
+        cluster("start", instance="day", env=env)
+        cluster("deploy", instance="day", env=env)
+        url = cluster("url", instance="day", env=env).stdout.strip().splitlines()[-1]
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pgtap")
+        sim, stats = replay_until_now(url, url.replace("postgres@", "raceday_fetcher@"), DAY_HOURS, seed=3,
+                                      form_size=3, faults=DAY_FAULTS)
+        assert stats.polls > 1000, f"the replay made only {stats.polls} polls"
+        yield Day(url, int(env["RACEDAY_PG_PORT"]), env, sim, stats)
+    finally:
+        cluster("destroy", instance="day", env=env, check=False)

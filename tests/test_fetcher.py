@@ -182,3 +182,20 @@ def test_database_restart_loses_nothing(scratch_cluster, tabsim_factory):
     assert warnings & {"db_lost", "db_unavailable", "claim_failed"}
     with psycopg.connect(url) as conn:
         assert stored_responses(conn) == sim.total_served()
+
+
+def test_heartbeat_file_is_touched_while_the_loop_runs(clean_db, tabsim_factory, fetchers, tmp_path):
+    """The container health check reads the file's age: fresh while the
+    fetcher runs, even with the database's work going on, and left alone
+    once it stops."""
+    beat = tmp_path / "fetcher.alive"
+    sim = tabsim_factory(form_size=2)
+    fp = fetchers(sim.base_url, FETCHER_HEARTBEAT_FILE=str(beat), **FAST)
+    assert wait_for(beat.exists, timeout=10)
+    first = beat.stat().st_mtime
+    assert wait_for(lambda: beat.stat().st_mtime > first, timeout=5), "the heartbeat did not move"
+    assert time.time() - beat.stat().st_mtime < 3
+    assert fp.stop() == 0
+    stopped = beat.stat().st_mtime
+    time.sleep(1.5)
+    assert beat.stat().st_mtime == stopped

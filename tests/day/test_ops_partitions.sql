@@ -1,0 +1,25 @@
+-- ops.partitions on a simulated day: both history tables' daily
+-- partitions, premade a week ahead, with the day's rows and sizes.
+BEGIN;
+SELECT plan(5);
+
+SELECT is((SELECT count(*) FROM ops.partitions),
+          (SELECT count(*) FROM pg_inherits
+           WHERE inhparent IN ('raceday.money_flow_history'::regclass, 'raceday.odds_history'::regclass)),
+          'every partition of both history tables');
+-- Bounds are NZ midnights, shown in UTC (the server's time zone).
+SELECT is((SELECT count(*) FROM ops.partitions p, generate_series(0, 7) i,
+                  LATERAL (SELECT raceday.nz_racing_day(now()) + i AS d) day
+           WHERE p.bounds = format('FOR VALUES FROM (%L) TO (%L)', d::timestamp AT TIME ZONE 'Pacific/Auckland',
+                                   (d + 1)::timestamp AT TIME ZONE 'Pacific/Auckland')),
+          16::bigint, 'today and the next seven NZ racing days, for both tables');
+-- Statistics, not counts: the replay's connections have closed, so they are flushed and exact.
+SELECT is((SELECT sum(live_rows) FROM ops.partitions WHERE parent = 'raceday.money_flow_history'::regclass),
+          (SELECT count(*) FROM raceday.money_flow_history)::numeric, 'money flow rows by partition add up');
+SELECT is((SELECT sum(live_rows) FROM ops.partitions WHERE parent = 'raceday.odds_history'::regclass),
+          (SELECT count(*) FROM raceday.odds_history)::numeric, 'odds rows by partition add up');
+SELECT ok((SELECT bool_and(total_bytes = pg_total_relation_size(partition) AND total_size = pg_size_pretty(total_bytes))
+           FROM ops.partitions), 'sizes, in bytes and readable');
+
+SELECT * FROM finish();
+ROLLBACK;
