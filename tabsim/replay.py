@@ -6,8 +6,8 @@ take as long as the database needs to ingest them.
 
 By default the day is laid out so that it ends now: the database then holds
 what a fetcher running since the first race would have stored, and its clock
-is handed back to real time. Tests (ops views, backup and restore) and the
-benchmark use it; `python -m tabsim.replay --help` runs it by hand.
+is handed back to real time. The tests of tests/day (ops views, backup and
+restore) use it; `python -m tabsim.replay --help` runs it by hand.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from .clock import SimClock
 from .server import PREFIX, FaultRates, Simulator
 
 WORKER = "replay"
-FAILED = {"malformed", "truncated", "empty"}     # bodies that are not JSON
 
 
 @dataclass
