@@ -83,15 +83,8 @@ class Fetcher:
         except TimeoutError:
             pass
 
-    def _meta(self, attempt: Attempt, final: bool) -> dict:
-        return {"url": attempt.url, "http_status": attempt.status, "attempt": attempt.number,
-                "worker": self.cfg.worker, "bytes": len(attempt.body), "final": final}
-
     async def _record_failure(self, claim: Claim, attempt: Attempt, final: bool) -> int:
-        meta = self._meta(attempt, final) | {"error": attempt.error}
-        if attempt.body:
-            meta["body"] = attempt.body.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
-        return await self.db.failure(claim, datetime.now(UTC), meta)
+        return await self.db.failure(claim, datetime.now(UTC), attempt.failure_meta(self.cfg.worker, final))
 
     async def _poll(self, claim: Claim) -> None:
         url = self.cfg.api_url + claim.path
@@ -105,7 +98,7 @@ class Fetcher:
             if attempt.ok:
                 try:
                     staging_id, error = await self.db.ingest(claim, attempt.body, received,
-                                                             self._meta(attempt, True))
+                                                             attempt.meta(self.cfg.worker, True))
                 except Exception as err:
                     # The database refused the ingest itself (a bug in it): the
                     # body is still kept, as a failure carrying the error.

@@ -30,6 +30,18 @@ class Attempt:
     def retryable(self) -> bool:
         return self.status is None or self.status == 429 or self.status >= 500
 
+    def meta(self, worker: str, final: bool) -> dict:
+        """What staging keeps beside the body: where it came from, which attempt, by whom."""
+        return {"url": self.url, "http_status": self.status, "attempt": self.number,
+                "worker": worker, "bytes": len(self.body), "final": final}
+
+    def failure_meta(self, worker: str, final: bool) -> dict:
+        """meta() of a failed attempt: with its error and, if any, the body as text."""
+        meta = self.meta(worker, final) | {"error": self.error}
+        if self.body:
+            meta["body"] = self.body.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
+        return meta
+
     @property
     def ok(self) -> bool:
         return self.status is not None and 200 <= self.status < 300

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 import psycopg
 
 from fetcher.db import Claim, Database
+from fetcher.tab import Attempt
 from .clock import SimClock
 from .server import PREFIX, FaultRates, Simulator
 
@@ -42,17 +43,17 @@ class Replay:
 
 async def _deliver(db: Database, sim: Simulator, claim: Claim, t: float, stats: Replay) -> None:
     query = {k: str(v) for k, v in claim.query.items()}
-    kind, status, body = sim.respond(PREFIX + claim.path, query, t, sim.draw_fault())
+    _, status, body = sim.respond(PREFIX + claim.path, query, t, sim.draw_fault())
     received = datetime.fromtimestamp(t, UTC)
-    meta = {"url": PREFIX + claim.path, "http_status": status, "attempt": 1, "worker": WORKER,
-            "bytes": len(body.encode()), "final": True}
+    ok = 200 <= status < 300
+    attempt = Attempt(1, PREFIX + claim.path, status, body.encode(), None if ok else f"HTTP {status}", 0.0)
     stats.by_status[str(status)] = stats.by_status.get(str(status), 0) + 1
     stats.polls += 1
-    if 200 <= status < 300:
-        _, error = await db.ingest(claim, body.encode(), received, meta)
+    if ok:
+        _, error = await db.ingest(claim, attempt.body, received, attempt.meta(WORKER, True))
     else:
-        error = f"HTTP {status}"
-        await db.failure(claim, received, meta | {"error": error, "body": body})
+        error = attempt.error
+        await db.failure(claim, received, attempt.failure_meta(WORKER, True))
     stats.failures += error is not None
 
 
