@@ -40,6 +40,23 @@ def cluster(*args: str, instance: str = "test", env: dict[str, str] | None = Non
     return proc
 
 
+def fresh_cluster(instance: str = "test", env: dict[str, str] | None = None, deploy: bool = True) -> str:
+    """Starts a cluster from nothing (a crashed earlier run may have left it
+    behind), deploys the plan into it unless told not to, and returns its
+    URL. The caller destroys it."""
+    cluster("destroy", instance=instance, env=env)
+    cluster("start", instance=instance, env=env)
+    if deploy:
+        cluster("deploy", instance=instance, env=env)
+    return cluster("url", instance=instance, env=env).stdout.strip().splitlines()[-1]
+
+
+def toolchain_root() -> Path:
+    """The sid root holding PostgreSQL 18, as scripts/lib.sh names it."""
+    return Path(subprocess.run(["bash", "-c", 'source scripts/lib.sh && echo "$ROOT_DIR"'], cwd=ROOT,
+                               capture_output=True, text=True, check=True).stdout.strip())
+
+
 def sqitch_target(url: str) -> str:
     """sqitch's name for a libpq URL."""
     return "db:pg:" + url.removeprefix("postgresql:")
@@ -47,12 +64,8 @@ def sqitch_target(url: str) -> str:
 
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
-    # A crashed earlier run may have left its cluster behind: start clean.
-    cluster("destroy")
     try:
-        cluster("start")
-        cluster("deploy")
-        url = cluster("url").stdout.strip().splitlines()[-1]
+        url = fresh_cluster()
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("CREATE EXTENSION IF NOT EXISTS pgtap")
         yield url
@@ -238,11 +251,10 @@ DAY_FAULTS = "500=0.01,503=0.005,429=0.005,malformed=0.003,badvalue=0.003"
 
 
 class Day:
-    """A cluster of its own holding a replayed day: its URL, port, the
-    simulator that answered and what the replay did."""
+    """A cluster of its own holding a replayed day: its URL and port."""
 
-    def __init__(self, url: str, port: int, env: dict[str, str], sim, stats):
-        self.url, self.port, self.env, self.sim, self.stats = url, port, env, sim, stats
+    def __init__(self, url: str, port: int):
+        self.url, self.port = url, port
 
 
 @pytest.fixture(scope="session")
@@ -256,16 +268,13 @@ def simulated_day() -> Iterator[Day]:
     from tabsim.replay import replay_until_now
 
     env = {"RACEDAY_PG_PORT": str(free_port())}
-    cluster("destroy", instance="day", env=env)
     try:
-        cluster("start", instance="day", env=env)
-        cluster("deploy", instance="day", env=env)
-        url = cluster("url", instance="day", env=env).stdout.strip().splitlines()[-1]
+        url = fresh_cluster("day", env)
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("CREATE EXTENSION IF NOT EXISTS pgtap")
-        sim, stats = replay_until_now(url, url.replace("postgres@", "raceday_fetcher@"), DAY_HOURS, seed=3,
+        _, stats = replay_until_now(url, url.replace("postgres@", "raceday_fetcher@"), DAY_HOURS, seed=3,
                                       form_size=3, faults=DAY_FAULTS)
         assert stats.polls > 1000, f"the replay made only {stats.polls} polls"
-        yield Day(url, int(env["RACEDAY_PG_PORT"]), env, sim, stats)
+        yield Day(url, int(env["RACEDAY_PG_PORT"]))
     finally:
         cluster("destroy", instance="day", env=env, check=False)

@@ -16,6 +16,8 @@ import psycopg
 import pytest
 from ruamel.yaml import YAML
 
+from conftest import toolchain_root
+
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
 DOCKERFILES = sorted((ROOT / "docker").glob("*.Dockerfile"))
@@ -81,9 +83,7 @@ def dockerfile_args(name: str) -> dict[str, str]:
 
 def root_versions() -> dict[str, str]:
     """Debian package versions of the local toolchain's root, upstream part only."""
-    root = subprocess.run(["bash", "-c", "source scripts/lib.sh && echo \"$ROOT_DIR\""], cwd=ROOT,
-                          capture_output=True, text=True, check=True).stdout.strip()
-    lines = (Path(root) / ".versions").read_text().splitlines()
+    lines = (toolchain_root() / ".versions").read_text().splitlines()
     return {name: version.rsplit("-", 1)[0] for name, version in (line.split("\t") for line in lines)}
 
 

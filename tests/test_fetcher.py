@@ -3,13 +3,12 @@ retries per fault, nothing lost, clean stop, database restarts, filtering."""
 
 from __future__ import annotations
 
-import socket
 import time
 
 import psycopg
 import pytest
 
-from conftest import cluster, wait_for
+from conftest import cluster, free_port, fresh_cluster, wait_for
 
 FAST = {"FETCHER_BACKOFF_S": "0.05", "FETCHER_TIMEOUT_S": "1"}
 
@@ -147,14 +146,9 @@ def test_only_nz_and_aus_horses_are_polled(clean_db, tabsim_factory, fetchers):
 @pytest.fixture
 def scratch_cluster():
     """A cluster of its own, deployed, that a test may restart at will."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = str(s.getsockname()[1])
-    env = {"RACEDAY_PG_PORT": port}
+    env = {"RACEDAY_PG_PORT": str(free_port())}
     try:
-        cluster("start", instance="restart", env=env)
-        cluster("deploy", instance="restart", env=env)
-        yield env, cluster("url", instance="restart", env=env).stdout.strip().splitlines()[-1]
+        yield env, fresh_cluster("restart", env)
     finally:
         cluster("destroy", instance="restart", env=env, check=False)
 

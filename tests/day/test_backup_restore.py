@@ -19,7 +19,7 @@ from pathlib import Path
 
 import psycopg
 
-from conftest import ROOT, cluster, free_port, sqitch_target
+from conftest import ROOT, cluster, free_port, fresh_cluster, sqitch_target, toolchain_root
 
 SCHEMAS = ("raceday", "staging", "sqitch")
 
@@ -42,20 +42,17 @@ def fingerprint(conn: psycopg.Connection) -> dict[str, tuple]:
     return found
 
 
-def root_dir() -> Path:
-    return Path(subprocess.run(["bash", "-c", 'source scripts/lib.sh && echo "$ROOT_DIR"'], cwd=ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip())
+BIN = "/usr/lib/postgresql/18/bin"       # inside the root
 
 
 def in_root(root: Path, tool: str, *args: str) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(["chroot", str(root), f"/usr/lib/postgresql/18/bin/{tool}", *args],
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(["chroot", str(root), f"{BIN}/{tool}", *args], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, f"{tool} failed: {proc.stderr[-2000:]}"
     return proc
 
 
 def test_dump_restores_into_a_fresh_cluster_identically(simulated_day):
-    root = root_dir()
+    root = toolchain_root()
     work = Path(tempfile.mkdtemp(prefix="raceday-backup-", dir=root / "tmp"))
     inside = "/" + str(work.relative_to(root))
     source = ["-h", "127.0.0.1", "-p", str(simulated_day.port), "-U", "postgres"]
@@ -70,25 +67,22 @@ def test_dump_restores_into_a_fresh_cluster_identically(simulated_day):
         in_root(root, "pg_dumpall", *source, "--roles-only", "--file", f"{inside}/roles.sql")
         assert before["raceday.money_flow_history"][0] > 1000 and before["staging.raw_responses"][0] > 1000
 
-        cluster("destroy", instance="restore", env=env)
-        cluster("start", instance="restore", env=env)
-        url = cluster("url", instance="restore", env=env).stdout.strip().splitlines()[-1]
+        url = fresh_cluster("restore", env, deploy=False)
         target = ["-h", "127.0.0.1", "-p", env["RACEDAY_PG_PORT"], "-U", "postgres"]
         # The runbook's order: no pg_cron job may run until everything is back.
         in_root(root, "psql", *target, "-X", "-q", "-d", "postgres", "-c",
                 "ALTER SYSTEM SET cron.launch_active_jobs = off", "-c", "SELECT pg_reload_conf()")
         # The only error allowed: the superuser exists in every cluster.
-        roles = subprocess.run(["chroot", str(root), "/usr/lib/postgresql/18/bin/psql", *target, "-X", "-q",
+        roles = subprocess.run(["chroot", str(root), f"{BIN}/psql", *target, "-X", "-q",
                                 "-d", "postgres", "-f", f"{inside}/roles.sql"], capture_output=True, text=True)
         errors = [line for line in roles.stderr.splitlines() if "ERROR" in line]
         assert errors and all('role "postgres" already exists' in e for e in errors), roles.stderr
         in_root(root, "pg_restore", *target, "-d", "raceday", "--exit-on-error", "--jobs=2", f"{inside}/raceday.dump")
         # Who may connect is the database's own property: pg_restore applies it
         # only when it creates the database, so the runbook replays those lines.
-        bin18 = "/usr/lib/postgresql/18/bin"
         acl = subprocess.run(["chroot", str(root), "/bin/sh", "-c",
-                              f"set -e; {bin18}/pg_restore --create --section=pre-data -f - {inside}/raceday.dump "
-                              f"| grep ' ON DATABASE ' | {bin18}/psql {' '.join(target)} -X -q -v ON_ERROR_STOP=1 "
+                              f"set -e; {BIN}/pg_restore --create --section=pre-data -f - {inside}/raceday.dump "
+                              f"| grep ' ON DATABASE ' | {BIN}/psql {' '.join(target)} -X -q -v ON_ERROR_STOP=1 "
                               "-d raceday"], capture_output=True, text=True)
         assert acl.returncode == 0, acl.stderr
 
