@@ -3,11 +3,12 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test toolchain db-start db-stop db-status db-url db-destroy psql api-url
+.PHONY: help run test bench toolchain db-start db-stop db-status db-url db-destroy psql api-url
 
 help:
 	@echo "make run         build or reuse the toolchain, start and deploy the database, run raceday (DURATION=N: for N seconds)"
 	@echo "make test        the same setup, then every test (PYTEST_ARGS=... to pass pytest options)"
+	@echo "make bench       the pipeline and the API measured, each figure beside its goal (BENCH_ARGS=... e.g. --hours 1)"
 	@echo "make toolchain   build or reuse PostgreSQL 18, sqitch and the Python environment"
 	@echo "make db-start    start this checkout's database and deploy pending changes"
 	@echo "make db-stop     stop it"
@@ -22,6 +23,9 @@ run:
 
 test:
 	@bash scripts/test.sh $(PYTEST_ARGS)
+
+bench:
+	@bash scripts/bench.sh $(BENCH_ARGS)
 
 toolchain:
 	@bash scripts/toolchain.sh

@@ -3,7 +3,8 @@
 # root (see toolchain.sh). Usage: cluster.sh init|start|stop|status|url|psql|deploy|destroy
 #
 # RACEDAY_INSTANCE picks the cluster: `dev` (make run, make psql), `test`
-# (the test suite's own, thrown away after each run) or another short name
+# (the test suite's own, thrown away after each run), `bench` (make bench's,
+# durable like dev) or another short name
 # with an explicit RACEDAY_PG_PORT (scratch clusters of tests). Data and socket live in
 # the root under /srv/raceday/<checkout id>-<instance>; the server listens on
 # 127.0.0.1 only, on a per-checkout port unless RACEDAY_PG_PORT says otherwise.
@@ -56,8 +57,9 @@ port = $PORT
 unix_socket_directories = '$SRV'
 cron.database_name = '$DBNAME'
 CONF
-        if [ "$INSTANCE" != dev ]; then
+        if [ "$INSTANCE" != dev ] && [ "$INSTANCE" != bench ]; then
             # Test clusters are thrown away after each run: durability buys nothing.
+            # (The bench's cluster keeps it: its figures are production's.)
             printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n'
         fi
     } > "$HOST_SRV/data/conf.d/raceday.conf"

@@ -58,11 +58,13 @@ async def _deliver(db: Database, sim: Simulator, claim: Claim, t: float, stats: 
 
 
 async def replay(admin_url: str, fetcher_url: str, sim: Simulator, start: float, until: float,
-                 progress=None, connections: int = 2, stats: Replay | None = None) -> Replay:
+                 progress=None, connections: int = 2, stats: Replay | None = None, deliver=None) -> Replay:
     """Polls the simulator's day from virtual `start` to `until` (epoch
     seconds) as the database schedules it, delivering the polls due at one
     instant over `connections` connections at once. `progress(t)` is called
-    as the clock moves."""
+    as the clock moves. `deliver(db, sim, claim, t, stats)` answers and
+    hands over one claim: by default in-process; the bench fetches over HTTP."""
+    deliver = deliver or _deliver
     stats = stats or Replay(first=start)
     began = time.perf_counter()
     with psycopg.connect(admin_url, autocommit=True) as admin:
@@ -78,7 +80,7 @@ async def replay(admin_url: str, fetcher_url: str, sim: Simulator, start: float,
                               "clock_speed = 1e-9", (t,))
                 claims = await db.claim(WORKER, 100)
                 # One claim per target: delivering them together keeps each race's polls in order.
-                await asyncio.gather(*(_deliver(db, sim, claim, t, stats) for claim in claims))
+                await asyncio.gather(*(deliver(db, sim, claim, t, stats) for claim in claims))
                 if claims:
                     continue
                 (due,) = admin.execute("SELECT extract(epoch FROM min(next_poll_at)) FROM raceday.poll_targets "
