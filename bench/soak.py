@@ -40,7 +40,8 @@ verdict fails:
             mean of the first third (after the warm-up) by --memory-growth
             (25 MB) and no more: a leak of anything per poll or per request
             (a 400 KB body, a row set) passes that within minutes; caches that
-            fill once do so during the warm-up.
+            fill once do so during the warm-up. Workers that live for one job
+            (autovacuum, pg_cron jobs) are reported but not judged.
   api       every request answered 200 (a 5xx, any other status, or no
             answer at all fails).
   fetchers  every fetcher runs to the end and exits 0 when stopped.
@@ -125,6 +126,12 @@ def children(ppid: int) -> list[int]:
     return found
 
 
+# Workers that live for one job (autovacuum, a pg_cron job, a parallel query):
+# their memory ends with them, and one vacuuming a large table in the last
+# third would look like growth. Reported, not judged.
+TRANSIENT = "pg transient workers"
+
+
 def postgres_classes(db: psycopg.Connection, postmaster: int | None) -> dict[str, list[int]]:
     """PostgreSQL's processes by kind: the postmaster, the fetchers' and the
     API's backends, and the rest (checkpointer, walwriter, autovacuum, pg_cron,
@@ -134,13 +141,16 @@ def postgres_classes(db: psycopg.Connection, postmaster: int | None) -> dict[str
     kinds = {pid: (btype, app) for pid, btype, app in
              db.execute("SELECT pid, backend_type, application_name FROM pg_stat_activity")}
     classes: dict[str, list[int]] = {"pg postmaster": [postmaster], "pg fetcher backends": [],
-                                     "pg api backends": [], "pg other": []}
+                                     "pg api backends": [], "pg other": [], TRANSIENT: []}
     for pid in children(postmaster):
         btype, app = kinds.get(pid, ("", ""))
         if btype == "client backend" and app == "raceday-fetcher":
             classes["pg fetcher backends"].append(pid)
         elif btype == "client backend" and app != "raceday-soak":
             classes["pg api backends"].append(pid)
+        elif btype in ("", "autovacuum worker", "parallel worker") or (
+                btype.startswith("pg_cron") and btype != "pg_cron launcher"):
+            classes[TRANSIENT].append(pid)      # not listed yet (just forked) counts here too
         else:
             classes["pg other"].append(pid)
     return classes
@@ -426,7 +436,7 @@ def run_soak(database_url: str, cfg: SoakConfig, out=sys.stdout) -> dict:
 
 def short(name: str) -> str:
     return {"soak (simulator, clients)": "soak", "pg postmaster": "pm", "pg fetcher backends": "pgf",
-            "pg api backends": "pga", "pg other": "pgo"}.get(name, name.replace("soak-fetcher-", "f"))
+            "pg api backends": "pga", "pg other": "pgo", TRANSIENT: "pgt"}.get(name, name.replace("soak-fetcher-", "f"))
 
 
 # -- verdicts --------------------------------------------------------------------
@@ -464,7 +474,7 @@ def verdicts(result: dict, cfg: SoakConfig) -> list[dict]:
     for name in classes(samples):
         a = [s["memory"][name]["max_mb"] for s in first if name in s["memory"]]
         b = [s["memory"][name]["max_mb"] for s in last if name in s["memory"]]
-        if not a or not b:
+        if not a or not b or name == TRANSIENT:
             continue
         growth = statistics.mean(b) - statistics.mean(a)
         check(f"memory of {name}", growth <= cfg.memory_growth_mb,
