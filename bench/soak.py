@@ -217,7 +217,11 @@ class Client(threading.Thread):
             if self.stop_event.wait(self.rng.uniform(0, self.think_s * 3)):
                 return
             while not self.stop_event.is_set():
-                self.session(http)
+                try:
+                    self.session(http)
+                except Exception as err:    # a body that is not what the contract says: count it, go on
+                    self.stats.record("(session)", f"client error ({type(err).__name__})", 0.0)
+                    self.pause()
 
     def session(self, http: httpx.Client) -> None:
         self.get(http, "/rpc/upcoming_races")
@@ -545,6 +549,15 @@ def report(result: dict, cfg: SoakConfig, out=sys.stdout) -> None:
         say(f"{'ok  ' if v['ok'] else 'FAIL'} {v['name']}: {v['detail']}")
 
 
+def write_result(result: dict) -> Path:
+    """bench/results/soak-<UTC timestamp>.json (bench/results is not committed)."""
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    path = results / f"soak-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
+    path.write_text(json.dumps(result, indent=1, default=str))
+    return path
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     defaults = SoakConfig()
@@ -565,11 +578,7 @@ def main() -> int:
                      lag_tolerance_s=args.lag_tolerance, memory_growth_mb=args.memory_growth)
     result = run_soak(args.database_url, cfg)
     report(result, cfg)
-    results = ROOT / "bench" / "results"
-    results.mkdir(exist_ok=True)
-    path = results / f"soak-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
-    path.write_text(json.dumps(result, indent=1, default=str))
-    print(f"\nwritten: {path.relative_to(ROOT)}")
+    print(f"\nwritten: {write_result(result).relative_to(ROOT)}")
     return 0 if all(v["ok"] for v in result["verdicts"]) else 1
 
 

@@ -4,14 +4,15 @@ API and 20 clients reading it) keeps up and stays within bounds: the
 pipeline's lag does not grow, no process's own memory grows beyond the bound,
 every API request is answered 200, and both fetchers run to the end and exit
 0. It runs bench/soak.py's code and verdicts (see that file for what each
-verdict measures and why); RACEDAY_SOAK=full runs the full ten minutes."""
+verdict measures and why). RACEDAY_SOAK=full runs the full ten minutes and
+writes its figures to bench/results/ as bench/soak.py does."""
 
 from __future__ import annotations
 
 import io
 import os
 
-from bench.soak import SoakConfig, report, run_soak
+from bench.soak import SoakConfig, report, run_soak, write_result
 
 FULL = os.environ.get("RACEDAY_SOAK") == "full"
 
@@ -21,6 +22,8 @@ def test_soak_keeps_up_and_stays_bounded(clean_db, database_url):
     out = io.StringIO()
     result = run_soak(database_url, cfg, out=out)
     report(result, cfg, out=out)
+    if FULL:
+        print(f"written: {write_result(result)}", file=out)
     print(out.getvalue())          # the figures, for -s and for a failure's report
 
     verdicts = {v["name"]: v for v in result["verdicts"]}
