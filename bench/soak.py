@@ -542,6 +542,7 @@ def report(result: dict, cfg: SoakConfig, out=sys.stdout) -> None:
             warm = next((s["memory"][name]["max_mb"] for s in steady if name in s["memory"]), series[0])
             n = samples[-1]["memory"].get(name, {}).get("n", 0)
             label = f"{name} (largest of {n})" if name.startswith("pg ") and name != "pg postmaster" else name
+            label = "pg transient (not judged)" if name == TRANSIENT else label
             say(f"{label:<34} {series[0]:8.1f} {warm:8.1f} {series[-1]:8.1f} {max(series):8.1f} "
                 f"{statistics.mean(a):9.1f} {statistics.mean(b):9.1f} {statistics.mean(b) - statistics.mean(a):+7.1f}")
         shm = [sum(v["shm_mb"] for k, v in s["memory"].items() if k.startswith("pg ")) for s in samples]
