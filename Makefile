@@ -3,12 +3,13 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test bench toolchain db-start db-stop db-status db-url db-destroy psql api-url
+.PHONY: help run test bench soak toolchain db-start db-stop db-status db-url db-destroy psql api-url
 
 help:
 	@echo "make run         build or reuse the toolchain, start and deploy the database, run raceday (DURATION=N: for N seconds)"
 	@echo "make test        the same setup, then every test (PYTEST_ARGS=... to pass pytest options)"
 	@echo "make bench       the pipeline and the API measured, each figure beside its goal (BENCH_ARGS=... e.g. --hours 1)"
+	@echo "make soak        the full soak: a simulated day at 20x for 10 minutes, lag and memory judged (bench/results/)"
 	@echo "make toolchain   build or reuse PostgreSQL 18, sqitch and the Python environment"
 	@echo "make db-start    start this checkout's database and deploy pending changes"
 	@echo "make db-stop     stop it"
@@ -26,6 +27,10 @@ test:
 
 bench:
 	@bash scripts/bench.sh $(BENCH_ARGS)
+
+# On the test suite's throw-away cluster: the soak empties the database it is given.
+soak:
+	@RACEDAY_SOAK=full bash scripts/test.sh -q -s tests/test_soak.py -k keeps_up
 
 toolchain:
 	@bash scripts/toolchain.sh

@@ -79,7 +79,7 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.api_load import start_api  # noqa: E402
+from bench.api import Api  # noqa: E402
 from tabsim.clock import SimClock  # noqa: E402
 from tabsim.server import Simulator  # noqa: E402
 
@@ -361,8 +361,8 @@ def run_soak(database_url: str, cfg: SoakConfig, out=sys.stdout) -> dict:
                    "clock_speed = %s", (virtual0, real0, speed))
         fetchers = [Fetcher(database_url, sim.base_url, f"soak-fetcher-{i + 1}", logdir)
                     for i in range(cfg.fetchers)]
-        api_proc, base, api_kind = start_api(database_url)
-        api = api_proc
+        api_server = Api(database_url)
+        api, base, api_kind = api_server.proc, api_server.base, api_server.kind
         clients = [Client(i, base, sim.clock, stats, cfg.think_s, stop) for i in range(cfg.clients)]
         for c in clients:
             c.start()
