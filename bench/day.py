@@ -57,25 +57,31 @@ def real_path(admin_url: str, fetcher_url: str, server: TabServer, start: float,
 
     async def run() -> Replay:
         async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=connections)) as client:
+            # As many polls in flight as there are connections, like a fetcher
+            # whose concurrency matches its pool: without the bound every due
+            # poll would fetch at once and each figure would be mostly queueing.
+            slots = asyncio.Semaphore(connections)
+
             async def deliver(db: Database, _sim, claim, t: float, stats: Replay) -> None:
-                server.set(t)
-                attempt = await fetch(client, server.base_url + claim.path, {k: str(v) for k, v in claim.query.items()},
-                                      1, 0.0, 0.0, _noop)
-                received = datetime.fromtimestamp(t, UTC)
-                began = time.perf_counter()
-                stats.polls += 1
-                stats.by_status[str(attempt.status)] = stats.by_status.get(str(attempt.status), 0) + 1
-                if attempt.ok:
-                    _, error = await db.ingest(claim, attempt.body, received, attempt.meta("bench", True))
-                else:
-                    error = attempt.error
-                    await db.failure(claim, received, attempt.failure_meta("bench", True))
-                stats.failures += error is not None
-                ingest_ms = (time.perf_counter() - began) * 1000
-                result.timings.fetch.append(attempt.fetch_ms)
-                result.timings.ingest.append(ingest_ms)
-                result.timings.total.append(attempt.fetch_ms + ingest_ms)
-                result.received_bytes += len(attempt.body)
+                async with slots:
+                    server.set(t)
+                    query = {k: str(v) for k, v in claim.query.items()}
+                    attempt = await fetch(client, server.base_url + claim.path, query, 1, 0.0, 0.0, _noop)
+                    received = datetime.fromtimestamp(t, UTC)
+                    began = time.perf_counter()
+                    stats.polls += 1
+                    stats.by_status[str(attempt.status)] = stats.by_status.get(str(attempt.status), 0) + 1
+                    if attempt.ok:
+                        _, error = await db.ingest(claim, attempt.body, received, attempt.meta("bench", True))
+                    else:
+                        error = attempt.error
+                        await db.failure(claim, received, attempt.failure_meta("bench", True))
+                    stats.failures += error is not None
+                    ingest_ms = (time.perf_counter() - began) * 1000
+                    result.timings.fetch.append(attempt.fetch_ms)
+                    result.timings.ingest.append(ingest_ms)
+                    result.timings.total.append(attempt.fetch_ms + ingest_ms)
+                    result.received_bytes += len(attempt.body)
 
             stats = Replay(first=start)
             bar = Progress("day, real path", until - start, " s of racing")
