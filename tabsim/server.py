@@ -236,6 +236,12 @@ def _handler(sim: Simulator):
         def log_message(self, *args) -> None:      # quiet: the fetcher logs every poll
             pass
 
+        def handle(self) -> None:
+            try:
+                super().handle()
+            except ConnectionResetError:    # a client killed mid-connection (the fault matrix does that)
+                self.close_connection = True
+
         def do_GET(self) -> None:
             url = urlsplit(self.path)
             query = {k: v[-1] for k, v in parse_qs(url.query).items()}
