@@ -90,3 +90,9 @@ def unaccounted(served: Counter[Key], stored: Counter[Key]) -> tuple[dict[Key, i
     missing = {k: n - stored[k] for k, n in served.items() if n > stored[k]}
     extra = {k: n - served[k] for k, n in stored.items() if n > served[k]}
     return missing, extra
+
+
+def few(found: dict | set, shown: int = 8) -> str:
+    """A failure message that names a few of what was found, and how many."""
+    items = sorted(found.items() if isinstance(found, dict) else found, key=str)
+    return f"{len(items)}: {items[:shown]}{' ...' if len(items) > shown else ''}"

@@ -64,7 +64,7 @@ import psycopg
 import pytest
 
 from conftest import FetcherProcess, cluster, empty_database, free_port, fresh_cluster, share_clock, wait_for
-from faults import BUG, crash_and_restart, inject_transform_bug, remove_transform_bug, served_counts, \
+from faults import BUG, crash_and_restart, few, inject_transform_bug, remove_transform_bug, served_counts, \
     stored_counts, target_of, unaccounted
 from test_replay import checksums
 
@@ -237,20 +237,20 @@ def test_nothing_is_lost_under_faults(faults_cluster, tabsim_factory, processes,
         stored = stored_counts(db)
         assert sum(stored.values()) > 300, f"too little happened: {sum(stored.values())} responses stored"
         missing, extra = unaccounted(served_counts(ledger), stored)
-        assert extra == {}, f"stored more often than served (a response stored twice?): {extra}"
+        assert extra == {}, f"stored more often than served (a response stored twice?): {few(extra)}"
         if faults.kill:
             lost_targets = {target for (_, target, _) in missing}
-            assert lost_targets <= dead, f"lost responses of targets the killed fetcher did not hold: {missing}"
-            assert all(n == 1 for n in missing.values()) and len(missing) == len(lost_targets), missing
+            assert lost_targets <= dead, f"lost responses of targets the killed fetcher did not hold: {few(missing)}"
+            assert all(n == 1 for n in missing.values()) and len(missing) == len(lost_targets), few(missing)
             to_killed = served_counts(ledger, {"fetcher-a"})
             assert all(to_killed[k] >= n for k, n in missing.items()), "a lost response was not the killed one's"
             # Its claims were taken over once their leases ran out.
             assert dead, "the killed fetcher held no claim"
             again = {target_of(s)[1] for s in ledger if s.at > killed_at and s.client != "fetcher-a" and target_of(s)}
-            assert dead <= again, f"dead claims never polled again: {dead - again}"
+            assert dead <= again, f"dead claims never polled again: {few(dead - again)}"
             assert leased(url, "fetcher-a") == set(), "the killed fetcher's leases were never reclaimed"
         else:
-            assert missing == {}, f"served but in staging neither as a body nor as a failure: {missing}"
+            assert missing == {}, f"served but in staging neither as a body nor as a failure: {few(missing)}"
         timeouts = db.execute("SELECT count(*) FROM staging.raw_responses WHERE fetch_error LIKE 'timeout%'"
                               ).fetchone()[0]
         assert sim.hung - len(dead) <= timeouts <= sim.hung
