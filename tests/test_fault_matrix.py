@@ -103,6 +103,8 @@ def faults_cluster():
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("ALTER SYSTEM SET synchronous_commit = on")
             conn.execute("SELECT pg_reload_conf()")
+        assert wait_for(lambda: one_value(url, "SHOW synchronous_commit") == "on", timeout=10)
+        with psycopg.connect(url, autocommit=True) as conn:
             # The transform as deployed: each run starts from it, whatever an
             # earlier, failed run left behind.
             pristine = conn.execute("SELECT pg_get_functiondef('raceday.transform_event(bigint)'::regprocedure)"
