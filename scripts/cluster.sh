@@ -8,6 +8,8 @@
 # with an explicit RACEDAY_PG_PORT (scratch clusters of tests). Data and socket live in
 # the root under /srv/raceday/<checkout id>-<instance>; the server listens on
 # 127.0.0.1 only, on a per-checkout port unless RACEDAY_PG_PORT says otherwise.
+# RACEDAY_STOP_MODE=immediate makes `stop` a crash (the fault tests restart
+# a cluster that way); the default is a fast, clean shutdown.
 source "$(dirname "$0")/lib.sh"
 
 INSTANCE="${RACEDAY_INSTANCE:-dev}"
@@ -21,6 +23,8 @@ case "$INSTANCE" in
 esac
 [[ "$PORT" =~ ^[0-9]+$ ]] && [ "$PORT" -ge 1024 ] && [ "$PORT" -le 65535 ] && [ "$PORT" != 5432 ] \
     || die "RACEDAY_PG_PORT must be a port number in 1024-65535 other than 5432, not '$PORT'"
+STOP_MODE="${RACEDAY_STOP_MODE:-fast}"
+[[ "$STOP_MODE" =~ ^(smart|fast|immediate)$ ]] || die "RACEDAY_STOP_MODE must be smart, fast or immediate, not '$STOP_MODE'"
 DBNAME="${RACEDAY_DB:-raceday}"
 [[ "$DBNAME" =~ ^[a-z_][a-z0-9_]*$ ]] || die "RACEDAY_DB must be a lower-case SQL identifier, not '$DBNAME'"
 
@@ -124,7 +128,7 @@ cmd_deploy() {
 cmd_stop() {
     require_root
     if [ -d "$HOST_SRV/data" ] && is_running; then
-        in_root "$PG_BIN/pg_ctl -D $DATA -m fast -w -t 60 stop" > "$LOG_DIR/pg_ctl-$INSTANCE.log" 2>&1 \
+        in_root "$PG_BIN/pg_ctl -D $DATA -m $STOP_MODE -w -t 60 stop" > "$LOG_DIR/pg_ctl-$INSTANCE.log" 2>&1 \
             || die "PostgreSQL did not stop; server log: $PGLOG"
         say "$INSTANCE cluster stopped"
     else

@@ -7,7 +7,9 @@ request (FaultRates): latency, hang (longer than any client timeout), 5xx,
 event that is valid JSON with a value of the wrong type (badvalue: the
 database must quarantine it). Every
 response actually sent is counted, so a test can check that whatever the
-simulator served reached the database.
+simulator served reached the database; with `ledger=True` each one is also
+listed (Served: who asked, what, which status), so a test can account for
+every response one by one.
 """
 
 from __future__ import annotations
@@ -58,17 +60,31 @@ class FaultRates:
         return None
 
 
+@dataclass(frozen=True)
+class Served:
+    """One response written in full to a client: a line of the ledger."""
+    at: float               # real time (time.time()) when it was written
+    client: str             # the X-Partner-ID header: which fetcher asked
+    path: str
+    query: dict[str, str]
+    kind: str
+    status: int
+    fault: str | None
+
+
 class Simulator:
     """A running simulator. Use as a context manager, or start()/stop()."""
 
     def __init__(self, seed: int = 1, clock: SimClock | None = None, port: int = 0,
                  faults: FaultRates | None = None, plunge: bool = True, layout_start: float | None = None,
-                 form_size: int = 90):
+                 form_size: int = 90, ledger: bool = False):
         self.clock = clock or SimClock()
         self.day = RacingDay(seed, layout_start if layout_start is not None else self.clock.now(), plunge, form_size)
         self.faults = faults or FaultRates()
         self.served: Counter[str] = Counter()      # "<kind> <status>" -> responses sent
         self.hung = 0
+        # Off by default: a long soak would otherwise keep every response in memory.
+        self.ledger: list[Served] | None = [] if ledger else None
         self._lock = threading.Lock()
         self._rng = random.Random(seed)
         self._stopping = threading.Event()
@@ -107,6 +123,11 @@ class Simulator:
     def count(self, kind: str, status: int) -> None:
         with self._lock:
             self.served[f"{kind} {status}"] += 1
+
+    def record(self, served: Served) -> None:
+        if self.ledger is not None:
+            with self._lock:
+                self.ledger.append(served)
 
     def total_served(self) -> int:
         with self._lock:
@@ -215,6 +236,12 @@ def _handler(sim: Simulator):
         def log_message(self, *args) -> None:      # quiet: the fetcher logs every poll
             pass
 
+        def handle(self) -> None:
+            try:
+                super().handle()
+            except ConnectionResetError:    # a client killed mid-connection (the fault matrix does that)
+                self.close_connection = True
+
         def do_GET(self) -> None:
             url = urlsplit(self.path)
             query = {k: v[-1] for k, v in parse_qs(url.query).items()}
@@ -229,12 +256,16 @@ def _handler(sim: Simulator):
                 self.close_connection = True
                 return
             if url.path == "/_tabsim/stats":
-                return self._send(200, json.dumps({"served": dict(sim.served), "hung": sim.hung,
-                                                   "total": sim.total_served()}), None)
+                self._send(200, json.dumps({"served": dict(sim.served), "hung": sim.hung,
+                                            "total": sim.total_served()}), None)
+                return
             kind, status, body = sim.respond(url.path, query, sim.clock.now(), fault)
-            self._send(status, body, kind)
+            if self._send(status, body, kind):
+                sim.record(Served(time.time(), self.headers.get("X-Partner-ID", ""), url.path, query, kind, status,
+                                  fault))
 
-        def _send(self, status: int, body: str, kind: str | None) -> None:
+        def _send(self, status: int, body: str, kind: str | None) -> bool:
+            """Writes the response; False if the client was gone before it was written."""
             data = body.encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -247,8 +278,9 @@ def _handler(sim: Simulator):
                 self.wfile.flush()
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True      # the client gave up: nothing was served
-                return
+                return False
             if kind is not None:
                 sim.count(kind, status)
+            return True
 
     return Handler
