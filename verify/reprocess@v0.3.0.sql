@@ -1,0 +1,3 @@
+-- Verify raceday:reprocess on pg
+
+SELECT 'raceday.reprocess(uuid)'::regprocedure, 'raceday.sweep(integer)'::regprocedure;
