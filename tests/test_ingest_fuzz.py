@@ -14,7 +14,7 @@ JSON parser and PostgreSQL's documented limits), so valid JSON can never
 silently end up as an "invalid JSON" failure. The fetcher's backend answers
 on the same pid after every example and the server never restarted.
 
-`RACEDAY_FUZZ_EXAMPLES` sets the number of examples (default 150, fixed
+`RACEDAY_FUZZ_EXAMPLES` sets the number of examples (default 200, fixed
 seed); `RACEDAY_FUZZ=full` runs 2000 with a random seed.
 """
 
@@ -33,11 +33,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import empty_database
 from fetcher.db import Claim, Database
 from fetcher.tab import Attempt
 
 FULL = os.environ.get("RACEDAY_FUZZ") == "full"
-EXAMPLES = int(os.environ.get("RACEDAY_FUZZ_EXAMPLES", 2000 if FULL else 150))
+EXAMPLES = int(os.environ.get("RACEDAY_FUZZ_EXAMPLES", 2000 if FULL else 200))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not FULL, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large, HealthCheck.large_base_example])
@@ -57,8 +58,9 @@ SAFE_DEPTH = 10_000
 # -- realistic payloads from the simulator ---------------------------------
 
 class Corpus:
-    """A racing day's meetings page and events of one race at several
-    moments (open, closed, interim, final), as the simulator serves them."""
+    """A racing day's meetings page and the events of its first meeting's
+    races at several moments (open, closed, interim, final), as the
+    simulator serves them: (race id, body)."""
 
     def __init__(self) -> None:
         from tabsim.clock import SimClock
@@ -68,12 +70,15 @@ class Corpus:
         self.sim = Simulator(11, SimClock(start), layout_start=start.timestamp(), form_size=2)
         meeting = self.sim.day.meetings[0]
         self.day = meeting.date
-        self.race = meeting.races[0]
-        go = self.race.start
+        self.races = [race.race_id for race in meeting.races]
         self.meetings_query = {"date_from": self.day, "date_to": self.day, "limit": "100", "offset": "0"}
-        _, _, self.meetings = self.sim.respond(PREFIX + "/racing/meetings", self.meetings_query, go - 3600)
-        self.events = [self.sim.respond(f"{PREFIX}/racing/events/{self.race.race_id}", EVENT_QUERY, go + dt)[2]
-                       for dt in (-3000, -200, 30, 400, 1500)]
+        _, _, self.meetings = self.sim.respond(PREFIX + "/racing/meetings", self.meetings_query,
+                                               meeting.races[0].start - 3600)
+        # Spread over the races, as a day's polls are: the sweep reprocesses
+        # a race with all its polls while the fuzzing goes on.
+        self.events = [(race.race_id, self.sim.respond(f"{PREFIX}/racing/events/{race.race_id}", EVENT_QUERY,
+                                                       race.start + dt)[2])
+                       for race in meeting.races for dt in (-3000, -200, 30, 400, 1500)]
 
 
 CORPUS = Corpus()
@@ -187,9 +192,10 @@ def serialise(doc, ascii_only: bool) -> str:
 
 
 @st.composite
-def body_bytes(draw, kind: str) -> bytes:
-    """A response body: a mutated document, sometimes damaged as bytes."""
-    base = CORPUS.meetings if kind == "meetings" else draw(st.sampled_from(CORPUS.events))
+def body_bytes(draw, kind: str) -> tuple[str | None, bytes]:
+    """A race id (for an event) and a response body: a mutated document,
+    sometimes damaged as bytes."""
+    race_id, base = (None, CORPUS.meetings) if kind == "meetings" else draw(st.sampled_from(CORPUS.events))
     body = serialise(draw(mutated_document(base)), ascii_only=draw(st.booleans())).encode()
     damage = draw(st.sampled_from(["none"] * 6 + ["truncate", "nul", "bad-utf8", "bom", "empty", "garbage"]))
     if damage == "truncate":
@@ -206,7 +212,7 @@ def body_bytes(draw, kind: str) -> bytes:
         body = draw(st.sampled_from([b"", b" ", b"\n"]))
     elif damage == "garbage":
         body = body + draw(st.sampled_from([b"}", b",", b"x", b"<html>", b"{}"]))
-    return body
+    return race_id, body
 
 
 # -- what PostgreSQL's jsonb can hold, judged without PostgreSQL ----------
@@ -260,16 +266,17 @@ def jsonb_can_hold(text: str) -> bool | None:
             strings_ok = False
         return value
 
-    def walk(value):
-        if isinstance(value, str):
-            check_string(value)
-        elif isinstance(value, list):
-            for v in value:
-                walk(v)
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                check_string(k)
-                walk(v)
+    def walk(doc):                            # iterative: documents may be deep
+        stack = [doc]
+        while stack:
+            value = stack.pop()
+            if isinstance(value, str):
+                check_string(value)
+            elif isinstance(value, list):
+                stack.extend(value)
+            elif isinstance(value, dict):
+                stack.extend(value.keys())
+                stack.extend(value.values())
 
     numbers_ok = True
 
@@ -305,9 +312,9 @@ class Ingest:
     def backend_pid(self) -> int:
         return self.run(self.db.call("SELECT pg_backend_pid()", ()))[0][0]
 
-    def ingest(self, kind: str, body: bytes) -> tuple[int, str | None]:
+    def ingest(self, kind: str, body: bytes, race_id: str | None = None) -> tuple[int, str | None]:
         if kind == "event":
-            claim = Claim(CORPUS.race.race_id, "event", f"/racing/events/{CORPUS.race.race_id}", EVENT_QUERY)
+            claim = Claim(race_id, "event", f"/racing/events/{race_id}", EVENT_QUERY)
         else:
             claim = Claim(f"meetings:{CORPUS.day}:0", "meetings", "/racing/meetings", CORPUS.meetings_query)
         attempt = Attempt(1, "http://tab.invalid" + claim.path, 200, body, None, 1.0)
@@ -330,20 +337,21 @@ def fuzz(database_url: str, clean_db: psycopg.Connection) -> Iterator[tuple[Inge
     sid, why = ing.ingest("meetings", CORPUS.meetings.encode())
     assert why is None and conn.execute("SELECT transform_error FROM staging.raw_responses WHERE id = %s",
                                         (sid,)).fetchone() == (None,)
-    assert conn.execute("SELECT count(*) FROM raceday.races WHERE race_id = %s",
-                        (CORPUS.race.race_id,)).fetchone()[0] == 1, "the corpus's race is not in scope"
+    assert conn.execute("SELECT count(*) FROM raceday.races WHERE race_id = ANY(%s::uuid[])",
+                        (CORPUS.races,)).fetchone()[0] == len(CORPUS.races), "the corpus's races are not in scope"
     try:
         yield ing, conn
         assert ing.backend_pid() == pid, "the fetcher's backend went away"
     finally:
         ing.close()
     assert conn.execute("SELECT pg_postmaster_start_time()").fetchone()[0] == started, "the server restarted"
+    empty_database(conn)                # pgTAP files that may run later expect empty tables
 
 
-def check_stored(ing: Ingest, conn: psycopg.Connection, kind: str, body: bytes) -> str:
+def check_stored(ing: Ingest, conn: psycopg.Connection, kind: str, body: bytes, race_id: str | None = None) -> str:
     """Ingests one body and checks where and how it was kept; returns the outcome."""
     pid = ing.backend_pid()
-    staging_id, why = ing.ingest(kind, body)
+    staging_id, why = ing.ingest(kind, body, race_id)
     assert ing.backend_pid() == pid, "the backend serving the ingest died"
     text = body.decode("utf-8", errors="replace")
     row = conn.execute("""SELECT kind, http_status, body IS NOT NULL, processed_at IS NOT NULL, transform_error,
@@ -372,9 +380,9 @@ def test_mutated_payload_is_kept_and_processed_or_quarantined(fuzz, kind):
     outcomes: dict[str, int] = {}
 
     @FUZZ
-    @given(body=body_bytes(kind))
-    def one(body: bytes) -> None:
-        outcome = check_stored(ing, conn, kind, body)
+    @given(polled=body_bytes(kind))
+    def one(polled: tuple[str | None, bytes]) -> None:
+        outcome = check_stored(ing, conn, kind, polled[1], polled[0])
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
 
     one()
@@ -391,9 +399,10 @@ def test_deep_nesting_is_kept(fuzz, depth, shape):
     """Deep nesting inside a real event: jsonb holds 10,000 levels; deeper
     is kept as text, and the call returns instead of retrying for ever."""
     ing, conn = fuzz
-    doc = json.loads(CORPUS.events[1])
+    race_id, text = CORPUS.events[1]
+    doc = json.loads(text)
     doc["data"]["race"]["comment"] = nested(depth, shape)
-    outcome = check_stored(ing, conn, "event", serialise(doc, True).encode())
+    outcome = check_stored(ing, conn, "event", serialise(doc, True).encode(), race_id)
     assert outcome == ("failure" if depth > SAFE_DEPTH * 4 else "processed")
 
 
@@ -402,13 +411,14 @@ def test_ten_megabyte_body_is_kept(fuzz, valid):
     """A 10 MB event: as valid JSON it is stored and transformed; cut short
     it is kept whole as text."""
     ing, conn = fuzz
-    doc = json.loads(CORPUS.events[1])
+    race_id, text = CORPUS.events[1]
+    doc = json.loads(text)
     doc["data"]["padding"] = ["x" * 1000] * 10_000
     body = serialise(doc, True).encode()
     if not valid:
         body = body[:-2]
     assert len(body) > 10_000_000
-    assert check_stored(ing, conn, "event", body) == ("processed" if valid else "failure")
+    assert check_stored(ing, conn, "event", body, race_id) == ("processed" if valid else "failure")
     if valid:
         assert conn.execute("SELECT count(*) FROM raceday.poll_quality q JOIN staging.raw_responses r "
                             "ON r.id = q.staging_id WHERE r.body_bytes = %s", (len(body),)).fetchone()[0] == 1
