@@ -1,11 +1,14 @@
 -- Deploy raceday:reprocess to pg
 -- requires: reprocess@v0.3.0
--- Why: the sweep rebuilt a race once per quarantined poll of it, all in one
--- transaction holding the race's row lock: a race with n quarantined polls
--- (a transform bug for a while, say) was rebuilt n times every minute, and
--- its live polls waited for all of them (long enough for a stopping
--- fetcher to overrun its grace period). One rebuild per race and sweep is
--- what the polls need: it retries every one of them.
+-- Why: the sweep reprocessed a race once for every pending poll of it, and
+-- each reprocess transforms all of the race's polls again: a race with a
+-- few hundred quarantined polls cost the square of that (the fault matrix
+-- caught one race rebuilt some twenty times in one sweep) while holding the
+-- race's row lock, so the fetcher's next ingest of that race waited for it
+-- (long enough for a stopping fetcher to overrun its grace period). Each
+-- race is now reprocessed once per sweep, after the pending meetings pages
+-- (which create races), and the count of rows that now succeed is taken
+-- once at the end.
 
 BEGIN;
 
@@ -16,36 +19,36 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, raceday
 AS $$
 DECLARE
+    pending bigint[];
     item record;
-    fixed integer := 0;
-    rebuilt uuid[] := '{}';     -- races already reprocessed by this call
 BEGIN
     -- Runs never pile up: a sweep still running makes the next one a no-op.
     IF NOT pg_try_advisory_xact_lock(hashtext('raceday.sweep')) THEN
         RETURN 0;
     END IF;
-    FOR item IN
-        SELECT s.id, s.kind, s.target FROM staging.raw_responses s
+    pending := ARRAY(
+        SELECT s.id FROM staging.raw_responses s
         WHERE s.body IS NOT NULL AND (s.processed_at IS NULL OR s.transform_error IS NOT NULL)
-        ORDER BY s.id LIMIT max_rows
+        ORDER BY s.id LIMIT max_rows);
+    FOR item IN
+        SELECT s.id, s.kind FROM staging.raw_responses s
+        WHERE s.id = ANY (pending) AND s.kind <> 'event' ORDER BY s.id
     LOOP
-        IF item.kind = 'event' THEN
-            -- One rebuild retries every poll of the race: its other
-            -- quarantined polls need no rebuild of their own.
-            IF pg_input_is_valid(item.target, 'uuid') AND item.target::uuid <> ALL (rebuilt) THEN
-                PERFORM raceday.reprocess(item.target::uuid);
-                rebuilt := rebuilt || item.target::uuid;
-            END IF;
-        ELSE
-            PERFORM raceday.run_transform(item.id, item.kind);
-        END IF;
-        fixed := fixed + (SELECT count(*) FROM staging.raw_responses s
-                          WHERE s.id = item.id AND s.transform_error IS NULL AND s.processed_at IS NOT NULL)::integer;
+        PERFORM raceday.run_transform(item.id, item.kind);
     END LOOP;
-    RETURN fixed;
+    -- One reprocess per race replays all its polls, the pending ones included.
+    FOR item IN
+        SELECT s.target FROM staging.raw_responses s
+        WHERE s.id = ANY (pending) AND s.kind = 'event' AND pg_input_is_valid(s.target, 'uuid')
+        GROUP BY s.target ORDER BY min(s.id)
+    LOOP
+        PERFORM raceday.reprocess(item.target::uuid);
+    END LOOP;
+    RETURN (SELECT count(*) FROM staging.raw_responses s
+            WHERE s.id = ANY (pending) AND s.transform_error IS NULL AND s.processed_at IS NOT NULL);
 END
 $$;
 COMMENT ON FUNCTION raceday.sweep(integer) IS
-    'Retries unprocessed or quarantined stored responses (events by reprocessing their race); returns how many now succeed.';
+    'Retries unprocessed or quarantined stored responses (events by reprocessing their race, once per race); returns how many now succeed.';
 
 COMMIT;

@@ -56,6 +56,12 @@ class Database:
                 self._idle.put_nowait(conn)
                 return rows
             except psycopg.OperationalError as err:
+                if not (conn.broken or conn.closed):
+                    # The statement failed on a live connection (psycopg
+                    # counts class 54, e.g. "stack depth limit exceeded",
+                    # as operational): running it again fails again.
+                    self._idle.put_nowait(conn)
+                    raise
                 await conn.close()
                 self._idle.put_nowait(None)
                 if not retry:
@@ -83,8 +89,11 @@ class Database:
                 rows = await self.call("SELECT raceday.ingest_meetings(%s::jsonb, %s, %s)",
                                        (text, received_at, Jsonb({**meta, "target": claim.target})))
             return rows[0][0], None
+        # Bodies jsonb cannot hold are kept as text too: not JSON at all, a
+        # \u0000 escape, a number beyond numeric, or nesting deeper than the
+        # server's JSON parser goes (stack depth, SQLSTATE 54001).
         except (psycopg.errors.InvalidTextRepresentation, psycopg.errors.UntranslatableCharacter,
-                psycopg.DataError) as err:
+                psycopg.DataError, psycopg.errors.StatementTooComplex) as err:
             why = f"invalid JSON: {str(err).strip().splitlines()[0]}"
             staging_id = await self.failure(claim, received_at, {**meta, "error": why,
                                                                 "body": text.replace("\x00", "\ufffd")})
