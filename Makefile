@@ -3,13 +3,15 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test bench soak toolchain db-start db-stop db-status db-url db-destroy psql api-url
+.PHONY: help run test bench soak test-faults test-fuzz toolchain db-start db-stop db-status db-url db-destroy psql api-url
 
 help:
 	@echo "make run         build or reuse the toolchain, start and deploy the database, run raceday (DURATION=N: for N seconds)"
 	@echo "make test        the same setup, then every test (PYTEST_ARGS=... to pass pytest options)"
 	@echo "make bench       the pipeline and the API measured, each figure beside its goal (BENCH_ARGS=... e.g. --hours 1)"
 	@echo "make soak        the full soak: a simulated day at 20x for 10 minutes, lag and memory judged (bench/results/)"
+	@echo "make test-faults the whole fault matrix: every combination of the four faults (16 runs, about 15 minutes)"
+	@echo "make test-fuzz   the fuzz tests at full length, with a random seed"
 	@echo "make toolchain   build or reuse PostgreSQL 18, sqitch and the Python environment"
 	@echo "make db-start    start this checkout's database and deploy pending changes"
 	@echo "make db-stop     stop it"
@@ -31,6 +33,14 @@ bench:
 # On the test suite's throw-away cluster: the soak empties the database it is given.
 soak:
 	@RACEDAY_SOAK=full bash scripts/test.sh -q -s tests/test_soak.py -k keeps_up
+
+# make test runs a bounded form of both: all faults together in one run, and
+# the fuzz tests with fewer examples and a fixed seed.
+test-faults:
+	@RACEDAY_FAULT_MATRIX=full bash scripts/test.sh tests/test_fault_matrix.py $(PYTEST_ARGS)
+
+test-fuzz:
+	@RACEDAY_FUZZ=full bash scripts/test.sh -q tests/test_ingest_fuzz.py tests/test_api_fuzz.py $(PYTEST_ARGS)
 
 toolchain:
 	@bash scripts/toolchain.sh
