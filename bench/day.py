@@ -107,12 +107,13 @@ async def _noop(_attempt) -> None:
 def database_alone(admin_url: str, connections: int) -> DayResult:
     """Ingests again, in the same order and at the same virtual instants,
     every response the real path stored; each poll in its own transaction,
-    timed as in bench.polls (its quarantine checked outside the timing)."""
+    timed as in bench.polls (its quarantine checked outside the timing).
+    The responses are set aside as text, as the fetcher hands them over."""
     result = DayResult()
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute("DROP TABLE IF EXISTS public.bench_held")
         admin.execute("""CREATE UNLOGGED TABLE public.bench_held AS
-            SELECT id, kind, target, body, received_at,
+            SELECT id, kind, target, body::text AS body, received_at,
                    jsonb_build_object('url', url, 'http_status', http_status, 'attempt', attempt,
                                       'worker', 'bench', 'bytes', body_bytes, 'final', true, 'target', target) AS meta
             FROM staging.raw_responses WHERE body IS NOT NULL""")

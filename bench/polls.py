@@ -58,7 +58,7 @@ async def poll(client: httpx.AsyncClient, conn: psycopg.AsyncConnection, base_ur
     try:
         before = await transform_counter(conn)
         t0 = time.perf_counter()
-        cur = await conn.execute("SELECT raceday.ingest_event(%s, %s::jsonb, %s, %s::jsonb)",
+        cur = await conn.execute("SELECT raceday.ingest_event(%s, %s::text, %s, %s::jsonb)",
                                  (race_id, attempt.body.decode(), received, '{"worker": "bench"}'))
         (staging_id,) = await cur.fetchone()
         t1 = time.perf_counter()
@@ -85,7 +85,7 @@ async def poll(client: httpx.AsyncClient, conn: psycopg.AsyncConnection, base_ur
 async def transform_counter(conn: psycopg.AsyncConnection) -> float:
     """Milliseconds this session spent in the transforms, not yet flushed."""
     cur = await conn.execute("""SELECT coalesce(pg_stat_get_xact_function_total_time(
-                                    'raceday.transform_event(bigint)'::regprocedure), 0)
+                                    'raceday.transform_event(bigint, jsonb)'::regprocedure), 0)
                                 + coalesce(pg_stat_get_xact_function_total_time(
                                     'raceday.transform_meetings(bigint)'::regprocedure), 0)""")
     return (await cur.fetchone())[0]

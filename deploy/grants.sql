@@ -1,5 +1,5 @@
 -- Deploy raceday:grants to pg
--- requires: every change before it in sqitch.plan
+-- requires: grants@v0.4.0 ingest
 -- Why: every privilege of raceday in one place, so what each role may do is
 -- read here and nowhere else. The rule: deny by default, then grant.
 --   web_anon        usage on api and what api holds, nothing else
@@ -8,6 +8,10 @@
 --                   no table at all (those functions run as their owner)
 --   staging         nobody but its owner
 -- This change is reworked whenever a new object needs a privilege.
+--
+-- Reworked: the fetcher ingests the body as received, through the text
+-- versions of ingest_meetings and ingest_event (see ingest); the jsonb
+-- versions are for the owner's tests and tools and are taken back from it.
 
 BEGIN;
 
@@ -48,9 +52,13 @@ GRANT USAGE ON SCHEMA raceday TO raceday_fetcher;
 GRANT EXECUTE ON FUNCTION
     raceday.claim_due_polls(text, integer),
     raceday.release_polls(text),
-    raceday.ingest_meetings(jsonb, timestamptz, jsonb),
-    raceday.ingest_event(text, jsonb, timestamptz, jsonb),
+    raceday.ingest_meetings(text, timestamptz, jsonb),
+    raceday.ingest_event(text, text, timestamptz, jsonb),
     raceday.ingest_failure(text, text, timestamptz, jsonb)
 TO raceday_fetcher;
+REVOKE EXECUTE ON FUNCTION
+    raceday.ingest_meetings(jsonb, timestamptz, jsonb),
+    raceday.ingest_event(text, jsonb, timestamptz, jsonb)
+FROM raceday_fetcher;
 
 COMMIT;

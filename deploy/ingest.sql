@@ -1,37 +1,49 @@
 -- Deploy raceday:ingest to pg
--- requires: ingest@v0.3.0
--- Why: ingest_meetings read TAB's echo of the page limit with a plain
--- ::integer cast, outside the transform's subtransaction: a page whose
--- params.limit was not an integer ("abc", 1e308, {}) failed the whole call,
--- and the fetcher kept valid JSON as an "invalid JSON" failure instead of
--- storing it. The echo is now read only when it is a positive integer, else
--- the configured page size counts.
+-- requires: ingest@v0.4.0 store_response transform_event
+-- Why: the ingest functions took the response as jsonb, so PostgreSQL parsed
+-- the body before the call and nothing could see the text that arrived.
+-- They now take the body as received (text) and parse it once themselves:
+-- the text is what a repeat is recognised by (staging.content_hash, no
+-- longer the parsed document printed back to text, 5 ms a poll), and the
+-- document goes to store_response and on to the transform in memory (no
+-- read back from staging). A body that is not JSON, or that jsonb cannot
+-- hold, raises as before, and the fetcher keeps it as a failed fetch.
+-- The jsonb versions stay for callers that hold a document (tests, tools):
+-- they ingest its text. The fetcher is granted the text versions only.
 
 BEGIN;
 
 SET LOCAL ROLE raceday_owner;
 
-CREATE FUNCTION raceday.meetings_page_limit(response jsonb, page_size integer) RETURNS integer
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog
+DROP FUNCTION raceday.run_transform(bigint, text);
+
+-- Runs a transform and records its outcome on the raw row. doc, when given,
+-- is the stored document (the ingest has it in memory; a reprocess has not).
+CREATE FUNCTION raceday.run_transform(staging_id bigint, kind text, doc jsonb DEFAULT NULL) RETURNS boolean
+LANGUAGE plpgsql
+SET search_path = pg_catalog, raceday
 AS $$
 DECLARE
-    echoed text := response #>> '{params,limit}';
+    failure text;
 BEGIN
-    -- Nested, not one CASE: the planner folds a CASE over constants and
-    -- would evaluate the cast even where pg_input_is_valid said no.
-    IF pg_input_is_valid(echoed, 'integer') THEN
-        IF echoed::integer > 0 THEN
-            RETURN echoed::integer;
+    BEGIN
+        IF kind = 'meetings' THEN
+            PERFORM raceday.transform_meetings(staging_id);
+        ELSE
+            PERFORM raceday.transform_event(staging_id, doc);
         END IF;
-    END IF;
-    RETURN page_size;
+    EXCEPTION WHEN OTHERS THEN
+        failure := SQLSTATE || ': ' || SQLERRM;
+    END;
+    UPDATE staging.raw_responses SET processed_at = clock_timestamp(), transform_error = failure
+    WHERE id = staging_id;
+    RETURN failure IS NULL;
 END
 $$;
-COMMENT ON FUNCTION raceday.meetings_page_limit(jsonb, integer) IS
-    'The page limit TAB echoes in a meetings response (params.limit) when it is a positive integer, else page_size.';
+COMMENT ON FUNCTION raceday.run_transform(bigint, text, jsonb) IS
+    'Transforms a stored response in a subtransaction; a failure quarantines it (transform_error) instead of raising.';
 
-CREATE OR REPLACE FUNCTION raceday.ingest_meetings(response jsonb, received_at timestamptz DEFAULT now(),
+CREATE FUNCTION raceday.ingest_meetings(response text, received_at timestamptz DEFAULT now(),
                                         meta jsonb DEFAULT '{}')
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER
@@ -43,6 +55,7 @@ DECLARE
     page_size integer;
     v_target text := meta ->> 'target';
     stored record;
+    doc jsonb := response::jsonb;       -- not JSON (or not jsonb's): raised, nothing stored
 BEGIN
     IF response IS NULL THEN
         RAISE EXCEPTION 'ingest_meetings: response is null; record failures with ingest_failure'
@@ -50,8 +63,8 @@ BEGIN
     END IF;
     IF v_target IS NULL THEN
         -- A replay without its claim: the page is named by TAB's own echo.
-        v_target := format('meetings:%s:%s', left(response #>> '{params,date_from}', 10),
-                         coalesce(response #>> '{params,offset}', '0'));
+        v_target := format('meetings:%s:%s', left(doc #>> '{params,date_from}', 10),
+                         coalesce(doc #>> '{params,offset}', '0'));
     END IF;
     IF v_target !~ '^meetings:\d{4}-\d\d-\d\d:\d+$' THEN
         RAISE EXCEPTION 'ingest_meetings: target % is not meetings:<YYYY-MM-DD>:<offset>', v_target
@@ -60,15 +73,15 @@ BEGIN
     v_day := split_part(v_target, ':', 2)::date;
     v_offset := split_part(v_target, ':', 3)::integer;
 
-    stored := raceday.store_response('meetings', v_target, response, received_at, meta);
+    stored := raceday.store_response('meetings', v_target, response, doc, received_at, meta);
     IF stored.is_new THEN
-        PERFORM raceday.run_transform(stored.staging_id, 'meetings');
+        PERFORM raceday.run_transform(stored.staging_id, 'meetings', doc);
     END IF;
 
     -- A full page means there may be more: schedule the next one now.
     SELECT s.meetings_page_size INTO page_size FROM raceday.settings s;
-    IF jsonb_typeof(response #> '{data,meetings}') = 'array'
-       AND jsonb_array_length(response #> '{data,meetings}') >= raceday.meetings_page_limit(response, page_size) THEN
+    IF jsonb_typeof(doc #> '{data,meetings}') = 'array'
+       AND jsonb_array_length(doc #> '{data,meetings}') >= raceday.meetings_page_limit(doc, page_size) THEN
         INSERT INTO raceday.poll_targets (target, kind, day, page_offset, next_poll_at)
         VALUES (format('meetings:%s:%s', v_day, v_offset + page_size), 'meetings', v_day, v_offset + page_size,
                 raceday.clock())
@@ -89,7 +102,61 @@ BEGIN
     RETURN stored.staging_id;
 END
 $$;
+COMMENT ON FUNCTION raceday.ingest_meetings(text, timestamptz, jsonb) IS
+    'Stores a GET /racing/meetings response (its body as received), transforms it, schedules the next page and the refresh; returns the staging id.';
+
+CREATE FUNCTION raceday.ingest_event(race_id text, response text, received_at timestamptz DEFAULT now(),
+                                     meta jsonb DEFAULT '{}')
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, raceday
+AS $$
+DECLARE
+    stored record;
+    doc jsonb;
+BEGIN
+    IF race_id IS NULL OR NOT pg_input_is_valid(race_id, 'uuid') THEN
+        RAISE EXCEPTION 'ingest_event: race_id % is not a uuid', race_id USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF response IS NULL THEN
+        RAISE EXCEPTION 'ingest_event: response is null; record failures with ingest_failure'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    doc := response::jsonb;             -- not JSON (or not jsonb's): raised, nothing stored
+    stored := raceday.store_response('event', race_id, response, doc, received_at, meta);
+    IF stored.is_new THEN
+        PERFORM raceday.run_transform(stored.staging_id, 'event', doc);
+    END IF;
+    UPDATE raceday.poll_targets t
+    SET next_poll_at = raceday.next_poll_time(r.status, r.start_time, raceday.clock()),
+        last_polled_at = raceday.clock(), last_status = coalesce((meta ->> 'http_status')::integer, 200),
+        polls = t.polls + 1, failures = 0, lease_owner = NULL, lease_until = NULL
+    FROM raceday.races r
+    WHERE t.target = ingest_event.race_id AND r.race_id = t.race_id;
+    RETURN stored.staging_id;
+END
+$$;
+COMMENT ON FUNCTION raceday.ingest_event(text, text, timestamptz, jsonb) IS
+    'Stores a GET /racing/events/{id} response (its body as received), transforms it and schedules the race''s next poll; returns the staging id.';
+
+-- A document already parsed is ingested as its text (which is what the
+-- repeat check and the stored row then see).
+CREATE OR REPLACE FUNCTION raceday.ingest_meetings(response jsonb, received_at timestamptz DEFAULT now(),
+                                                   meta jsonb DEFAULT '{}')
+RETURNS bigint
+LANGUAGE sql
+SET search_path = pg_catalog, raceday
+RETURN raceday.ingest_meetings(response::text, received_at, meta);
 COMMENT ON FUNCTION raceday.ingest_meetings(jsonb, timestamptz, jsonb) IS
-    'Stores a GET /racing/meetings response, transforms it, schedules the next page and the refresh; returns the staging id.';
+    'ingest_meetings(text, ...) of a document already parsed: for tests and tools; the fetcher sends text.';
+
+CREATE OR REPLACE FUNCTION raceday.ingest_event(race_id text, response jsonb, received_at timestamptz DEFAULT now(),
+                                                meta jsonb DEFAULT '{}')
+RETURNS bigint
+LANGUAGE sql
+SET search_path = pg_catalog, raceday
+RETURN raceday.ingest_event(race_id, response::text, received_at, meta);
+COMMENT ON FUNCTION raceday.ingest_event(text, jsonb, timestamptz, jsonb) IS
+    'ingest_event(text, text, ...) of a document already parsed: for tests and tools; the fetcher sends text.';
 
 COMMIT;

@@ -83,10 +83,10 @@ class Database:
         text = body.decode("utf-8", errors="replace")
         try:
             if claim.kind == "event":
-                rows = await self.call("SELECT raceday.ingest_event(%s, %s::jsonb, %s, %s)",
+                rows = await self.call("SELECT raceday.ingest_event(%s, %s::text, %s, %s)",
                                        (claim.target, text, received_at, Jsonb(meta)))
             else:
-                rows = await self.call("SELECT raceday.ingest_meetings(%s::jsonb, %s, %s)",
+                rows = await self.call("SELECT raceday.ingest_meetings(%s::text, %s, %s)",
                                        (text, received_at, Jsonb({**meta, "target": claim.target})))
             return rows[0][0], None
         # Bodies jsonb cannot hold are kept as text too: not JSON at all, a

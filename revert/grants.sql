@@ -1,16 +1,13 @@
--- Revert raceday:grants to its @v0.1.0 version: that script again (below),
--- and PUBLIC's EXECUTE on pg_cron's functions, as the extension grants it.
--- requires: every change before it in sqitch.plan
--- Why: every privilege of raceday in one place, so what each role may do is
--- read here and nowhere else. The rule: deny by default, then grant.
---   web_anon        usage on api and what api holds, nothing else
---   authenticator   connect, and switching to web_anon (roles change)
---   raceday_fetcher connect, and execute on the claim/ingest functions;
---                   no table at all (those functions run as their owner)
---   staging         nobody but its owner
--- This change is reworked whenever a new object needs a privilege.
+-- Revert raceday:grants to its version of grants@v0.4.0: that script again
+-- (below), after taking back what this version granted on top of it.
 
 BEGIN;
+
+-- The text versions of the ingest functions were not the fetcher's before.
+REVOKE EXECUTE ON FUNCTION
+    raceday.ingest_meetings(text, timestamptz, jsonb),
+    raceday.ingest_event(text, text, timestamptz, jsonb)
+FROM raceday_fetcher;
 
 -- Database: only raceday's login roles connect; nobody makes temp tables.
 DO $$
@@ -25,7 +22,10 @@ $$;
 -- only api. pg_cron grants its schema to PUBLIC; jobs are the owner's business.
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 REVOKE ALL ON SCHEMA cron FROM PUBLIC;
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA cron TO PUBLIC;
+-- pg_cron also lets PUBLIC execute its functions (cron.schedule...); with the
+-- schema closed nobody could reach them, but nothing outside api should be
+-- executable by web_anon at all. Jobs are scheduled by the superuser deploy.
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA cron FROM PUBLIC;
 -- ...but the owner's housekeeping prunes pg_cron's run history.
 GRANT USAGE ON SCHEMA cron TO raceday_owner;
 GRANT SELECT, DELETE ON cron.job_run_details TO raceday_owner;

@@ -1,9 +1,10 @@
--- Revert raceday:transform_event from pg: back to the function as of
--- transform_event@v0.3.0, which reads data -> 'runners' in every statement.
+-- Revert raceday:transform_event from pg: the version of transform_event@v0.4.0.
 
 BEGIN;
 
 SET LOCAL ROLE raceday_owner;
+
+DROP FUNCTION raceday.transform_event(bigint, jsonb);
 
 CREATE OR REPLACE FUNCTION raceday.transform_event(staging_id bigint) RETURNS void
 LANGUAGE plpgsql
@@ -24,11 +25,23 @@ DECLARE
     place_total  numeric;
     minutes      numeric;
     bucket       numeric;
+    runners      jsonb;        -- data.runners, only the fields read below
 BEGIN
     SELECT r.target, r.body -> 'data' AS data, coalesce(r.generated_at, r.received_at) AS observed, r.received_at
     INTO src FROM staging.raw_responses r WHERE r.id = staging_id;
     data := src.data;
     race := data -> 'race';
+    runners := data -> 'runners';
+    runners := CASE WHEN jsonb_typeof(runners) = 'array' THEN (
+        SELECT coalesce(jsonb_agg(jsonb_strip_nulls(
+            jsonb_build_object('entrant_id', e -> 'entrant_id', 'name', e -> 'name',
+                'runner_number', e -> 'runner_number', 'barrier', e -> 'barrier', 'jockey', e -> 'jockey',
+                'trainer_name', e -> 'trainer_name', 'silk_colours', e -> 'silk_colours',
+                'silk_url_64x64', e -> 'silk_url_64x64', 'silk_url_128x128', e -> 'silk_url_128x128',
+                'is_scratched', e -> 'is_scratched', 'is_late_scratched', e -> 'is_late_scratched',
+                'scratch_time', e -> 'scratch_time', 'is_emergency', e -> 'is_emergency',
+                'favourite', e -> 'favourite', 'mover', e -> 'mover', 'odds', e -> 'odds')) ORDER BY n), '[]')
+        FROM jsonb_array_elements(runners) WITH ORDINALITY AS r(e, n)) END;
     observed := src.observed;
     IF jsonb_typeof(race) IS DISTINCT FROM 'object' THEN
         RAISE EXCEPTION 'event response % has no data.race object', staging_id
@@ -132,7 +145,7 @@ BEGIN
            m.hold, m.bet, raceday.pool_cents(win_total, m.hold), raceday.pool_cents(place_total, m.hold),
            round(raceday.pool_cents(win_total, m.hold) / nullif(win_total, 0), 2),
            round(raceday.pool_cents(place_total, m.hold) / nullif(place_total, 0), 2)
-    FROM jsonb_to_recordset(CASE WHEN jsonb_typeof(data -> 'runners') = 'array' THEN data -> 'runners' END) AS x(
+    FROM jsonb_to_recordset(runners) AS x(
              entrant_id uuid, name text, runner_number integer, barrier jsonb, jockey text, trainer_name text,
              silk_colours text, silk_url_64x64 text, silk_url_128x128 text, is_scratched boolean,
              is_late_scratched boolean, scratch_time bigint, is_emergency boolean, favourite boolean, mover boolean,
@@ -200,7 +213,7 @@ BEGIN
                coalesce((SELECT jsonb_object_agg(x ->> 'runner_number',
                                                  jsonb_build_object('fixed_win', x #> '{odds,fixed_win}',
                                                                     'fixed_place', x #> '{odds,fixed_place}'))
-                         FROM jsonb_array_elements(data -> 'runners') x WHERE x ? 'runner_number'), '{}'),
+                         FROM jsonb_array_elements(runners) x WHERE x ? 'runner_number'), '{}'),
                new_status, true,
                EXISTS (SELECT FROM jsonb_array_elements(data -> 'dividends') d WHERE d ->> 'status' ILIKE '%photo%'),
                EXISTS (SELECT FROM jsonb_array_elements(data -> 'dividends') d WHERE d ->> 'status' ILIKE '%inquiry%'),
@@ -231,7 +244,7 @@ BEGIN
     INSERT INTO raceday.odds_history (race_id, entrant_id, staging_id, odds_type, odds, event_timestamp)
     SELECT race_uuid, o.entrant_id, transform_event.staging_id, o.odds_type, round(o.value, 2), observed
     FROM (SELECT x.entrant_id, k.odds_type, (x.odds ->> k.odds_type)::numeric AS value
-          FROM jsonb_to_recordset(CASE WHEN jsonb_typeof(data -> 'runners') = 'array' THEN data -> 'runners' END)
+          FROM jsonb_to_recordset(runners)
                    AS x(entrant_id uuid, odds jsonb)
           CROSS JOIN unnest(ARRAY['fixed_win', 'fixed_place', 'pool_win', 'pool_place']) AS k(odds_type)) o
     LEFT JOIN LATERAL (SELECT h.odds FROM raceday.odds_history h
@@ -263,7 +276,7 @@ BEGIN
                      nullif((x.odds ->> 'fixed_place')::numeric, 0) AS fixed_place,
                      nullif((x.odds ->> 'pool_win')::numeric, 0) AS pool_win,
                      nullif((x.odds ->> 'pool_place')::numeric, 0) AS pool_place
-              FROM jsonb_to_recordset(CASE WHEN jsonb_typeof(data -> 'runners') = 'array' THEN data -> 'runners' END)
+              FROM jsonb_to_recordset(runners)
                        AS x(entrant_id uuid, is_scratched boolean, odds jsonb)
               CROSS JOIN LATERAL (SELECT coalesce((money -> x.entrant_id::text ->> 'hold')::numeric, 0) AS hold,
                                          coalesce((money -> x.entrant_id::text ->> 'bet')::numeric, 0) AS bet) m
@@ -290,11 +303,11 @@ BEGIN
            sum((money -> x.entrant_id::text ->> 'bet')::numeric) FILTER (WHERE NOT coalesce(x.is_scratched, false)),
            (SELECT count(*) FROM jsonb_object_keys(coalesce(money, '{}')) k
             WHERE k NOT IN (SELECT y ->> 'entrant_id' FROM jsonb_array_elements(
-                                CASE WHEN jsonb_typeof(data -> 'runners') = 'array' THEN data -> 'runners' END) y
+                                runners) y
                             WHERE y ->> 'entrant_id' IS NOT NULL)),
            array_remove(ARRAY[CASE WHEN win_total IS NULL THEN 'win' END,
                               CASE WHEN place_total IS NULL THEN 'place' END], NULL)
-    FROM jsonb_to_recordset(CASE WHEN jsonb_typeof(data -> 'runners') = 'array' THEN data -> 'runners' END)
+    FROM jsonb_to_recordset(runners)
              AS x(entrant_id uuid, is_scratched boolean)
     ON CONFLICT ON CONSTRAINT poll_quality_pkey DO NOTHING;
 END

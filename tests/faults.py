@@ -21,7 +21,7 @@ def inject_transform_bug(conn: psycopg.Connection, race_id: str) -> str:
     would, and returns the function's definition to put back. Replacing the
     function (same OID) rather than renaming it means every session, the
     fetchers' included, runs the new body on its next call."""
-    original = conn.execute("SELECT pg_get_functiondef('raceday.transform_event(bigint)'::regprocedure)").fetchone()[0]
+    original = conn.execute("SELECT pg_get_functiondef('raceday.transform_event(bigint, jsonb)'::regprocedure)").fetchone()[0]
     marker = "\nBEGIN\n"
     assert original.count(marker) >= 1, "transform_event's body has no BEGIN line to put the bug after"
     guard = (f"    IF (SELECT r.target FROM staging.raw_responses r WHERE r.id = staging_id) = '{race_id}' THEN\n"

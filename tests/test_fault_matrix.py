@@ -107,7 +107,7 @@ def faults_cluster():
         with psycopg.connect(url, autocommit=True) as conn:
             # The transform as deployed: each run starts from it, whatever an
             # earlier, failed run left behind.
-            pristine = conn.execute("SELECT pg_get_functiondef('raceday.transform_event(bigint)'::regprocedure)"
+            pristine = conn.execute("SELECT pg_get_functiondef('raceday.transform_event(bigint, jsonb)'::regprocedure)"
                                     ).fetchone()[0]
         yield env, url, pristine
     finally:

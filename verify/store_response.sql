@@ -1,3 +1,3 @@
 -- Verify raceday:store_response on pg
 
-SELECT 'raceday.store_response(text, text, jsonb, timestamptz, jsonb)'::regprocedure;
+SELECT 'raceday.store_response(text, text, text, jsonb, timestamptz, jsonb)'::regprocedure;
