@@ -1,7 +1,7 @@
 -- Privileges: web_anon uses only api; the fetcher reads no raceday table;
 -- nobody but the owner reads staging.
 BEGIN;
-SELECT plan(17);
+SELECT plan(18);
 
 SELECT is(ARRAY(SELECT nspname::text FROM pg_namespace
                 WHERE has_schema_privilege('web_anon', oid, 'USAGE')
@@ -37,6 +37,15 @@ SELECT ok(NOT has_database_privilege('public', current_database(), 'CONNECT'), '
 SELECT ok(has_database_privilege('raceday_fetcher', current_database(), 'CONNECT'), 'the fetcher can connect');
 SELECT ok(NOT has_function_privilege('public', 'raceday.ensure_history_partitions(date, date)', 'EXECUTE'),
     'raceday functions are not executable by PUBLIC');
+SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
+                WHERE p.pronamespace = 'raceday'::regnamespace
+                  AND has_function_privilege('raceday_fetcher', p.oid, 'EXECUTE') ORDER BY 1),
+          ARRAY['raceday.claim_due_polls(text,integer)',
+                'raceday.ingest_event(text,text,timestamp with time zone,jsonb)',
+                'raceday.ingest_failure(text,text,timestamp with time zone,jsonb)',
+                'raceday.ingest_meetings(text,timestamp with time zone,jsonb)',
+                'raceday.release_polls(text)'],
+          'the fetcher executes the claim functions and the text ingest functions, nothing else');
 
 -- The same, observed by the roles themselves (the role switch is undone with
 -- the error, so pgTAP, which web_anon cannot see, keeps working).

@@ -1,7 +1,8 @@
--- Ingest stores first, deduplicates by the hash of data, quarantines what it
--- cannot transform, filters to the configured scope, pages, and schedules.
+-- Ingest stores first, deduplicates by the hash of the text received (less
+-- generated_time), quarantines what it cannot transform, filters to the
+-- configured scope, pages, and schedules.
 BEGIN;
-SELECT plan(17);
+SELECT plan(22);
 
 DELETE FROM raceday.poll_targets;
 UPDATE raceday.settings SET clock_virtual = '2026-07-16 20:00Z', clock_real = now(), clock_speed = 1,
@@ -71,6 +72,25 @@ SELECT ok((SELECT failures = 1 AND next_poll_at = raceday.clock() + interval '15
            FROM raceday.poll_targets WHERE target = 'meetings:2026-07-17:0'),
           'and retried after 15 s');
 SELECT throws_ok($$SELECT raceday.ingest_event('not-a-uuid', '{}')$$, '22023', NULL, 'a bad race id is refused');
+
+-- The body as the fetcher hands it over: the text received.
+CREATE TEMP TABLE event_text AS SELECT
+    '{"header": {"generated_time": "2026-07-16T20:01:00.5Z"},  "data": {"race": {"event_id": "00000000-0000-4000-8000-0000000000b1", "status": "Final", "advertised_start": 1784250000, "meeting_id": "00000000-0000-4000-8000-0000000000a1", "race_number": 1, "description": "Maiden 1200", "type": "T", "country": "NZ", "race_date_nz": "2026-07-17"}, "note": "x"}}'::text AS body;
+CREATE TEMP TABLE stored AS
+SELECT raceday.ingest_event('00000000-0000-4000-8000-0000000000b1', (SELECT body FROM event_text), now(), '{}'::jsonb)
+    AS id;
+SELECT is((SELECT body_bytes FROM staging.raw_responses WHERE id = (SELECT id FROM stored)),
+          (SELECT octet_length(body) FROM event_text), 'a body as received is stored with its size as received');
+SELECT is(raceday.ingest_event('00000000-0000-4000-8000-0000000000b1',
+                               (SELECT replace(body, '20:01:00.5Z', '20:01:15.75Z') FROM event_text), now(), '{}'::jsonb),
+          (SELECT id FROM stored), 'the same text with another generated_time is a repeat');
+SELECT is((SELECT seen_count FROM staging.raw_responses WHERE id = (SELECT id FROM stored)), 2,
+          'and is counted on the stored row');
+SELECT isnt(raceday.ingest_event('00000000-0000-4000-8000-0000000000b1',
+                                 (SELECT replace(body, '"x"', '"y"') FROM event_text), now(), '{}'::jsonb),
+            (SELECT id FROM stored), 'other data is stored anew');
+SELECT throws_ok($$SELECT raceday.ingest_event('00000000-0000-4000-8000-0000000000b1', '{"header": {', now(), '{}')$$,
+                 '22P02', NULL, 'a body that is not JSON raises (the fetcher keeps it as a failed fetch)');
 
 SELECT * FROM finish();
 ROLLBACK;
