@@ -20,8 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speed", type=float, default=1.0, help="virtual seconds per real second")
     parser.add_argument("--faults", default="", help="fault rates, e.g. 500=0.02,429=0.01,truncated=0.01")
     parser.add_argument("--no-plunge", action="store_true", help="no insider plunge race")
-    parser.add_argument("--form-size", type=int, default=90,
-                        help="past starts per runner (90: real-size events of ~400 KB)")
+    parser.add_argument("--form-size", type=int, default=70,
+                        help="past starts per runner (70: real-size events, about 400 KB for 14 runners)")
     args = parser.parse_args(argv)
     try:
         start = datetime.fromisoformat(args.start) if args.start else None

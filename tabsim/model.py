@@ -134,10 +134,11 @@ class RacingDay:
     """The day's card. `start` is the instant the layout hangs from: the first
     races go off a few minutes after it."""
 
-    def __init__(self, seed: int = 1, start: float | None = None, plunge: bool = True, form_size: int = 90):
+    def __init__(self, seed: int = 1, start: float | None = None, plunge: bool = True, form_size: int = 70):
         self.seed = seed
-        # Past starts per runner in the form data: 90 makes real-size events
-        # (~30-40 KB per runner); tests of the schedule use a few.
+        # Past starts per runner in the form data: 70 makes real-size events
+        # (about 28 KB per runner, 400 KB for 14 runners); tests of the
+        # schedule use a few.
         self.form_size = form_size
         self.start = int(start if start is not None else datetime.now(UTC).timestamp())
         self.meetings: list[Meeting] = []

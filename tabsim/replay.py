@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="superuser libpq URL of the database (default: RACEDAY_DATABASE_URL)")
     parser.add_argument("--hours", type=float, default=4.0, help="how long ago the day began (default 4)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the racing day")
-    parser.add_argument("--form-size", type=int, default=3, help="past starts per runner (90: real-size events)")
+    parser.add_argument("--form-size", type=int, default=3, help="past starts per runner (70: real-size events)")
     parser.add_argument("--faults", default="", help="fault rates, e.g. 500=0.01,malformed=0.005")
     args = parser.parse_args(argv)
     if not args.url or "@" not in args.url:

@@ -77,7 +77,7 @@ class Simulator:
 
     def __init__(self, seed: int = 1, clock: SimClock | None = None, port: int = 0,
                  faults: FaultRates | None = None, plunge: bool = True, layout_start: float | None = None,
-                 form_size: int = 90, ledger: bool = False):
+                 form_size: int = 70, ledger: bool = False):
         self.clock = clock or SimClock()
         self.day = RacingDay(seed, layout_start if layout_start is not None else self.clock.now(), plunge, form_size)
         self.faults = faults or FaultRates()
