@@ -36,7 +36,9 @@ from .report import Report, spread
 from .tabserver import TabServer
 
 RESULTS = Path(__file__).resolve().parent / "results"
-DATA_TABLES = "raceday.meetings, raceday.poll_targets, staging.raw_responses"
+# What TRUNCATE ... CASCADE empties; the history tables reference nothing, so they are named.
+DATA_TABLES = ("raceday.meetings, raceday.poll_targets, staging.raw_responses, "
+               "raceday.money_flow_history, raceday.odds_history")
 MB = 1024 * 1024
 
 

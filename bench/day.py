@@ -6,8 +6,9 @@
    jumps to the next due poll as soon as the last one is in, so the day
    takes as long as the pipeline needs (tabsim.replay, delivering over HTTP).
 2. The database alone: every stored response is set aside, the data emptied,
-   and the responses ingested again in their order, no HTTP and no Python
-   work in between: what PostgreSQL itself sustains."""
+   and the responses ingested again, races side by side and each race's
+   polls in order, no HTTP and no Python work in between: what PostgreSQL
+   itself sustains."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from datetime import UTC, datetime
 
 import httpx
 import psycopg
+from psycopg.types.json import Jsonb
 
 from fetcher.db import Database
 from fetcher.tab import fetch
@@ -26,7 +28,9 @@ from .polls import Timings, transform_counter
 from .progress import Progress
 from .tabserver import TabServer
 
-DATA_TABLES = "raceday.meetings, raceday.poll_targets, staging.raw_responses"
+# What TRUNCATE ... CASCADE empties; the history tables reference nothing, so they are named.
+DATA_TABLES = ("raceday.meetings, raceday.poll_targets, staging.raw_responses, "
+               "raceday.money_flow_history, raceday.odds_history")
 
 
 @dataclass
@@ -105,10 +109,15 @@ async def _noop(_attempt) -> None:
 
 
 def database_alone(admin_url: str, connections: int) -> DayResult:
-    """Ingests again, in the same order and at the same virtual instants,
-    every response the real path stored; each poll in its own transaction,
+    """Ingests again every response the real path stored, as fast as the
+    database takes them: the meetings pages first, then the races spread
+    over the connections, each race's polls in their order (money flow
+    compares a poll with the race's earlier ones; races are independent),
+    as several fetchers would. Each body is read back first and handed over
+    as text, as the fetcher hands it over; each poll is its own transaction,
     timed as in bench.polls (its quarantine checked outside the timing).
-    The responses are set aside as text, as the fetcher hands them over."""
+    This is the capacity of the database; the real path's rate is bound by
+    the schedule as well (how many polls fall due at one instant)."""
     result = DayResult()
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute("DROP TABLE IF EXISTS public.bench_held")
@@ -118,25 +127,31 @@ def database_alone(admin_url: str, connections: int) -> DayResult:
                                       'worker', 'bench', 'bytes', body_bytes, 'final', true, 'target', target) AS meta
             FROM staging.raw_responses WHERE body IS NOT NULL""")
         admin.execute("ALTER TABLE public.bench_held ADD PRIMARY KEY (id)")
-        groups = admin.execute("""SELECT received_at, array_agg(id ORDER BY id), array_agg(kind ORDER BY id)
-                                  FROM public.bench_held GROUP BY received_at ORDER BY received_at""").fetchall()
+        work = admin.execute("""SELECT kind = 'event', array_agg(id ORDER BY received_at, id)
+                                FROM public.bench_held GROUP BY kind, CASE WHEN kind = 'event' THEN target END
+                                ORDER BY 1, min(received_at)""").fetchall()
+        meetings = [ids for is_event, ids in work if not is_event]
+        races = [ids for is_event, ids in work if is_event]
+        # The schedule's clock stands at the end of the day: ingest reschedules
+        # each target, which the figures do not depend on.
+        admin.execute("""UPDATE raceday.settings SET clock_virtual = (SELECT max(received_at) FROM public.bench_held),
+                         clock_real = now(), clock_speed = 1e-9""")
         admin.execute(f"TRUNCATE {DATA_TABLES} RESTART IDENTITY CASCADE")
         admin.execute("VACUUM ANALYZE")
-        total = sum(len(ids) for _, ids, _ in groups)
+        total = sum(len(ids) for _, ids in work)
 
         async def run() -> None:
             conns = [await psycopg.AsyncConnection.connect(admin_url, application_name="raceday-bench")
                      for _ in range(connections)]
-            queue: asyncio.Queue = asyncio.Queue()
             bar = Progress("day, database alone", total, " polls")
             try:
-                for at, ids, kinds in groups:
-                    admin.execute("UPDATE raceday.settings SET clock_virtual = %s, clock_real = now(), "
-                                  "clock_speed = 1e-9", (at,))
-                    for item in zip(ids, kinds):
-                        queue.put_nowait(item)
-                    await asyncio.gather(*(_drain(conn, queue, result) for conn in conns))
-                    bar.update(result.polls, f"failed {result.failures}")
+                queue: asyncio.Queue = asyncio.Queue()
+                for group in (meetings, races):
+                    for ids in group:
+                        queue.put_nowait(ids)
+                    # The meetings pages on one connection, in order; then every race at once.
+                    await asyncio.gather(*(_drain(conn, queue, result, bar)
+                                           for conn in (conns[:1] if group is meetings else conns)))
             finally:
                 for conn in conns:
                     await conn.close()
@@ -151,32 +166,40 @@ def database_alone(admin_url: str, connections: int) -> DayResult:
     return result
 
 
-async def _drain(conn: psycopg.AsyncConnection, queue: asyncio.Queue, result: DayResult) -> None:
-    """One connection's share of the polls due at one instant (one per target, so any order is safe)."""
+async def _drain(conn: psycopg.AsyncConnection, queue: asyncio.Queue, result: DayResult, bar: Progress) -> None:
+    """Takes one target's polls after another off the queue and ingests each, in its order."""
     t = result.timings
     while not queue.empty():
-        staging_id, kind = queue.get_nowait()
-        call = ("raceday.ingest_event(h.target, h.body, h.received_at, h.meta)" if kind == "event" else
-                "raceday.ingest_meetings(h.body, h.received_at, h.meta)")
-        try:
-            before = await transform_counter(conn)
-            t0 = time.perf_counter()
-            cur = await conn.execute(f"SELECT {call} FROM public.bench_held h WHERE h.id = %s", (staging_id,))
-            (new_id,) = await cur.fetchone()
-            t1 = time.perf_counter()
-            transform_ms = await transform_counter(conn) - before
-            cur = await conn.execute("SELECT transform_error FROM staging.raw_responses WHERE id = %s", (new_id,))
-            (error,) = await cur.fetchone()
-            t2 = time.perf_counter()
+        for staging_id in queue.get_nowait():
+            cur = await conn.execute("SELECT kind, body, received_at, meta FROM public.bench_held WHERE id = %s",
+                                     (staging_id,))
+            kind, body, received_at, meta = await cur.fetchone()
             await conn.commit()
-            t3 = time.perf_counter()
-        except psycopg.Error:
-            await conn.rollback()
-            result.failures += 1
-            continue
-        result.polls += 1
-        result.failures += error is not None
-        t.transform.append(transform_ms)
-        t.ingest.append((t1 - t0) * 1000 - transform_ms)
-        t.commit.append((t3 - t2) * 1000)
-        t.total.append((t1 - t0 + t3 - t2) * 1000)
+            call, args = (("SELECT raceday.ingest_event(%s, %s::text, %s, %s)", (meta["target"], body, received_at,
+                                                                                  Jsonb(meta)))
+                          if kind == "event" else
+                          ("SELECT raceday.ingest_meetings(%s::text, %s, %s)", (body, received_at, Jsonb(meta))))
+            try:
+                before = await transform_counter(conn)
+                t0 = time.perf_counter()
+                cur = await conn.execute(call, args)
+                (new_id,) = await cur.fetchone()
+                t1 = time.perf_counter()
+                transform_ms = await transform_counter(conn) - before
+                cur = await conn.execute("SELECT transform_error FROM staging.raw_responses WHERE id = %s", (new_id,))
+                (error,) = await cur.fetchone()
+                t2 = time.perf_counter()
+                await conn.commit()
+                t3 = time.perf_counter()
+            except psycopg.Error:
+                await conn.rollback()
+                result.failures += 1
+                continue
+            result.polls += 1
+            result.failures += error is not None
+            t.transform.append(transform_ms)
+            t.ingest.append((t1 - t0) * 1000 - transform_ms)
+            t.commit.append((t3 - t2) * 1000)
+            t.total.append((t1 - t0 + t3 - t2) * 1000)
+            if result.polls % 100 == 0:
+                bar.update(result.polls, f"failed {result.failures}")

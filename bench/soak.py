@@ -83,7 +83,9 @@ from bench.api import Api  # noqa: E402
 from tabsim.clock import SimClock  # noqa: E402
 from tabsim.server import Simulator  # noqa: E402
 
-DATA_TABLES = "raceday.meetings, raceday.poll_targets, staging.raw_responses, raceday.alert_configs"
+# What TRUNCATE ... CASCADE empties; the history tables reference nothing, so they are named.
+DATA_TABLES = ("raceday.meetings, raceday.poll_targets, staging.raw_responses, "
+               "raceday.money_flow_history, raceday.odds_history, raceday.alert_configs")
 
 
 @dataclass

@@ -90,7 +90,9 @@ def db(database_url: str) -> Iterator[psycopg.Connection]:
 
 # -- the pipeline: a clean database, the simulator, fetcher processes ------
 
-DATA_TABLES = "raceday.meetings, raceday.poll_targets, staging.raw_responses, raceday.alert_configs"
+# What TRUNCATE ... CASCADE empties; the history tables reference nothing, so they are named.
+DATA_TABLES = ("raceday.meetings, raceday.poll_targets, staging.raw_responses, "
+               "raceday.money_flow_history, raceday.odds_history, raceday.alert_configs")
 
 
 def empty_database(conn: psycopg.Connection) -> None:
