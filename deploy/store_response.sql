@@ -1,14 +1,14 @@
 -- Deploy raceday:store_response to pg
--- requires: store_response@v0.4.0 raw_responses_content_hash
+-- requires: store_response@v0.4.0 raw_responses_body_text
 -- Why: the first statement of every ingest: keep the response before
 -- anything derives from it. A repeat of the same data for the same target
 -- (TAB's header changes on every call, its data does not between refreshes)
 -- is counted on the existing row instead of stored again.
 --
--- Reworked: it takes the response twice, as the text received (which the
--- repeat is recognised by: staging.content_hash, see
--- raw_responses_content_hash) and as the document parsed from it (which is
--- stored), so nothing is parsed or printed twice.
+-- Reworked: it takes the response twice, as the text received (which is
+-- stored, see raw_responses_body_text, and which a repeat is recognised by:
+-- staging.content_hash, see raw_responses_content_hash) and as the document
+-- parsed from it (for its generated_time), so nothing is parsed twice.
 
 BEGIN;
 
@@ -35,7 +35,7 @@ BEGIN
             -- TAB writes nanoseconds; PostgreSQL keeps microseconds. A bad
             -- value leaves the column null rather than losing the response.
             CASE WHEN pg_input_is_valid(generated, 'timestamptz') THEN generated::timestamptz END,
-            p_response, coalesce((p_meta ->> 'bytes')::integer, octet_length(p_text)),
+            p_text, coalesce((p_meta ->> 'bytes')::integer, octet_length(p_text)),
             staging.content_hash(p_text, generated))
     ON CONFLICT (target, content_hash) DO UPDATE
         SET seen_count = r.seen_count + 1,
@@ -44,7 +44,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION raceday.store_response(text, text, text, jsonb, timestamptz, jsonb) IS
-    'Stores a raw response, given as received and as parsed (or counts a repeat of the same data); '
+    'Stores a raw response as received, given also as parsed (or counts a repeat of the same data); '
     'returns its staging id and whether it is new.';
 
 COMMIT;

@@ -23,7 +23,8 @@
 --
 -- Reworked again, for speed (make bench): the ingest hands over the document
 -- it has just parsed and stored, so the transform no longer reads it back
--- from staging (a reprocess still does, passing none); and the statements
+-- from staging (a reprocess still does, passing none, and parses the text
+-- kept there: see raw_responses_body_text); and the statements
 -- run on generic plans. The history tables are partitioned by day, and a
 -- custom plan of each statement that touches them (PL/pgSQL's choice for
 -- the first calls of every session, and often after) cost more planning
@@ -59,8 +60,8 @@ DECLARE
     bucket       numeric;
     runners      jsonb;        -- data.runners, only the fields read below
 BEGIN
-    -- coalesce() reads (and decompresses) the stored body only without doc.
-    SELECT r.target, coalesce(doc, r.body) -> 'data' AS data, coalesce(r.generated_at, r.received_at) AS observed,
+    -- coalesce() reads, and parses, the stored text only without doc.
+    SELECT r.target, coalesce(doc, r.body::jsonb) -> 'data' AS data, coalesce(r.generated_at, r.received_at) AS observed,
            r.received_at
     INTO src FROM staging.raw_responses r WHERE r.id = staging_id;
     data := src.data;

@@ -1,17 +1,21 @@
 -- Deploy raceday:transform_meetings to pg
--- requires: store_response meetings races poll_targets settings
+-- requires: transform_meetings@v0.4.0
 -- Why: a meetings list tells raceday which races exist and when they start;
 -- without it nothing is scheduled. Two set-based statements over the stored
 -- document upsert the meetings and races of the configured countries and
 -- categories (others, such as greyhounds, are ignored), touching a row only
 -- when something changed; a third gives each new race its first event poll,
 -- due at once (the day's baseline poll).
+--
+-- Reworked: staging keeps each response as the text received (see
+-- raw_responses_body_text), so the stored body is parsed here. A meetings
+-- page is read a few times an hour; an event is handed over parsed.
 
 BEGIN;
 
 SET LOCAL ROLE raceday_owner;
 
-CREATE FUNCTION raceday.transform_meetings(staging_id bigint) RETURNS integer
+CREATE OR REPLACE FUNCTION raceday.transform_meetings(staging_id bigint) RETURNS integer
 LANGUAGE plpgsql
 SET search_path = pg_catalog, raceday
 AS $$
@@ -19,7 +23,7 @@ DECLARE
     doc jsonb;
     new_races integer;
 BEGIN
-    SELECT r.body -> 'data' -> 'meetings' INTO doc FROM staging.raw_responses r WHERE r.id = staging_id;
+    SELECT r.body::jsonb -> 'data' -> 'meetings' INTO doc FROM staging.raw_responses r WHERE r.id = staging_id;
     IF jsonb_typeof(doc) IS DISTINCT FROM 'array' THEN
         RAISE EXCEPTION 'meetings response % has no data.meetings array', staging_id
             USING ERRCODE = 'invalid_parameter_value';

@@ -281,7 +281,7 @@ def test_nothing_is_lost_under_faults(faults_cluster, tabsim_factory, processes,
         while db.execute("SELECT raceday.sweep()").fetchone()[0] > 0:
             pass
         db.execute("SELECT pg_advisory_unlock(hashtext('raceday.sweep'))")
-        bad = "body @? '$.data.money_tracker.entrants[*] ? (@.hold_percentage == \"a lot\")'"
+        bad = "body::jsonb @? '$.data.money_tracker.entrants[*] ? (@.hold_percentage == \"a lot\")'"
         broken, bad_bodies, unprocessed = db.execute(f"""
             SELECT count(*) FILTER (WHERE transform_error IS NOT NULL), count(*) FILTER (WHERE {bad}),
                    count(*) FILTER (WHERE processed_at IS NULL)

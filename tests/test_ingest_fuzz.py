@@ -7,9 +7,9 @@ column, NUL and surrogate escapes, deep nesting, bytes that are not UTF-8,
 truncation) and handed to the database exactly as the fetcher hands them:
 through `fetcher.db.Database.ingest`, as `raceday_fetcher`. For every
 example the call returns, and the body is in `staging.raw_responses`:
-either as jsonb, unchanged and processed (transformed or quarantined with
-its error), or, when jsonb cannot hold it, as text recorded as a failed
-fetch. Which of the two is predicted independently from the body (Python's
+either as the body, the very text received, and processed (transformed or
+quarantined with its error), or, when jsonb cannot hold it, as text
+recorded as a failed fetch. Which of the two is predicted independently from the body (Python's
 JSON parser and PostgreSQL's documented limits), so valid JSON can never
 silently end up as an "invalid JSON" failure. The fetcher's backend answers
 on the same pid after every example and the server never restarted.
@@ -358,19 +358,19 @@ def check_stored(ing: Ingest, conn: psycopg.Connection, kind: str, body: bytes, 
                                  fetch_error, body_raw, body_bytes
                           FROM staging.raw_responses WHERE id = %s""", (staging_id,)).fetchone()
     assert row is not None, f"staging id {staging_id} was not stored"
-    stored_kind, status, as_jsonb, processed, transform_error, fetch_error, body_raw, size = row
+    stored_kind, status, has_body, processed, transform_error, fetch_error, body_raw, size = row
     assert stored_kind == kind and status == 200
     expected = jsonb_can_hold(text)
     if why is None:
-        assert expected is not False, "a body jsonb cannot hold was stored as jsonb"
-        assert as_jsonb and fetch_error is None and processed, "a stored body was not transformed"
-        # Unchanged: the same document, or (a repeat of the same data) the row holding it.
-        assert conn.execute("""SELECT body = %s::jsonb OR body -> 'data' = (%s::jsonb) -> 'data'
+        assert expected is not False, "a body jsonb cannot hold was stored as a body"
+        assert has_body and fetch_error is None and processed, "a stored body was not transformed"
+        # Unchanged: the very text received, or (a repeat of the same data) the row holding it.
+        assert conn.execute("""SELECT body = %s OR body::jsonb -> 'data' = (%s::jsonb) -> 'data'
                                FROM staging.raw_responses WHERE id = %s""", (text, text, staging_id)).fetchone()[0]
         return "quarantined" if transform_error else "processed"
     assert expected is not True, f"valid JSON was recorded as a failure: {why}"
     assert why.startswith("invalid JSON") and fetch_error == why
-    assert not as_jsonb and body_raw == text.replace("\x00", "\ufffd") and size == len(body)
+    assert not has_body and body_raw == text.replace("\x00", "\ufffd") and size == len(body)
     return "failure"
 
 

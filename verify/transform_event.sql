@@ -3,4 +3,4 @@
 
 SELECT 1 / count(*) FROM pg_proc
 WHERE oid = 'raceday.transform_event(bigint, jsonb)'::regprocedure
-  AND 'plan_cache_mode=force_generic_plan' = ANY (proconfig) AND prosrc LIKE '%coalesce(doc, r.body)%';
+  AND 'plan_cache_mode=force_generic_plan' = ANY (proconfig) AND prosrc LIKE '%coalesce(doc, r.body::jsonb)%';

@@ -1,0 +1,3 @@
+-- Verify raceday:transform_meetings on pg
+
+SELECT 'raceday.transform_meetings(bigint)'::regprocedure;
