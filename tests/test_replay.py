@@ -101,7 +101,8 @@ def test_corrupted_poll_is_quarantined_then_swept(clean_db, tabsim_factory):
     assert db.execute("SELECT raceday.sweep()").fetchone()[0] == 0
     # Repaired (as after a fix): the sweep rebuilds the race in order, and
     # the result equals a clean replay of all three polls.
-    db.execute("UPDATE staging.raw_responses SET body = jsonb_set(body, '{data,money_tracker,entrants,0,hold_percentage}', '3') "
+    db.execute("UPDATE staging.raw_responses "
+               "SET body = jsonb_set(body::jsonb, '{data,money_tracker,entrants,0,hold_percentage}', '3')::text "
                "WHERE id = %s", (ids[1],))
     assert db.execute("SELECT raceday.sweep()").fetchone()[0] == 1
     assert db.execute("SELECT transform_error FROM staging.raw_responses WHERE id = %s", (ids[1],)).fetchone()[0] is None

@@ -33,9 +33,9 @@ def test_two_fetchers_share_a_simulated_hour(clean_db, tabsim_factory, fetchers)
     early = db.execute("""
         WITH polls AS (
             SELECT s.target, s.generated_at AS at, r.start_time,
-                   lower(s.body #>> '{data,race,status}') AS status,
+                   lower(s.body::jsonb #>> '{data,race,status}') AS status,
                    lag(s.generated_at) OVER w AS prev_at,
-                   lag(lower(s.body #>> '{data,race,status}')) OVER w AS prev_status
+                   lag(lower(s.body::jsonb #>> '{data,race,status}')) OVER w AS prev_status
             FROM staging.raw_responses s JOIN raceday.races r ON r.race_id::text = s.target
             WHERE s.kind = 'event'
             WINDOW w AS (PARTITION BY s.target ORDER BY s.generated_at))
@@ -54,7 +54,7 @@ def test_two_fetchers_share_a_simulated_hour(clean_db, tabsim_factory, fetchers)
                                 AND (last_received_at - received_at) * %s < interval '1 second'""",
                          (SPEED, SPEED)).fetchall()
     context = [db.execute("""SELECT s.id, s.worker, s.generated_at, s.received_at, s.last_received_at, s.seen_count,
-                                    s.body #>> '{data,race,status}', t.next_poll_at, r.start_time
+                                    s.body::jsonb #>> '{data,race,status}', t.next_poll_at, r.start_time
                              FROM staging.raw_responses s JOIN raceday.poll_targets t ON t.target = s.target
                              JOIN raceday.races r ON r.race_id::text = s.target
                              WHERE s.target = %s ORDER BY s.generated_at DESC LIMIT 4""", (target,)).fetchall()
