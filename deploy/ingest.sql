@@ -4,10 +4,11 @@
 -- the body before the call and nothing could see the text that arrived.
 -- They now take the body as received (text) and parse it once themselves:
 -- the text is what a repeat is recognised by (staging.content_hash, no
--- longer the parsed document printed back to text, 5 ms a poll), and the
--- document goes to store_response and on to the transform in memory (no
--- read back from staging). A body that is not JSON, or that jsonb cannot
--- hold, raises as before, and the fetcher keeps it as a failed fetch.
+-- longer the parsed document printed back to text, 5 ms a poll) and what
+-- staging keeps (see raw_responses_body_text), and the document goes on to
+-- the transform in memory (no read back from staging). A body that is not
+-- JSON, or that jsonb cannot hold, raises as before, and the fetcher keeps
+-- it as a failed fetch.
 -- The jsonb versions stay for callers that hold a document (tests, tools):
 -- they ingest its text. The fetcher is granted the text versions only.
 
