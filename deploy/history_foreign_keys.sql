@@ -4,7 +4,8 @@
 -- row written checked its race and its runner (a FOR KEY SHARE lookup each):
 -- about 120 checks a poll of a 14-runner race. Over a replayed day of
 -- 11,790 polls they were 40 % of the transform: p50 9.6 ms with them and
--- 5.7 ms without, p95 33 ms and 8.8 ms.
+-- 5.7 ms without, p95 33 ms and 8.8 ms. On one real-size race polled alone
+-- (make bench) they were about a tenth of it: p50 10.6 ms and 9.5 ms.
 -- They guard nothing the transform can get wrong: it writes history only
 -- for the runners it has just upserted in the same transaction, and
 -- reprocess deletes a race's history itself before its runners. History is
