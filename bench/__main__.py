@@ -36,14 +36,11 @@ from .report import Report, spread
 from .tabserver import TabServer
 
 RESULTS = Path(__file__).resolve().parent / "results"
-# What TRUNCATE ... CASCADE empties; the history tables reference nothing, so they are named.
-DATA_TABLES = ("raceday.meetings, raceday.poll_targets, staging.raw_responses, "
-               "raceday.money_flow_history, raceday.odds_history")
 MB = 1024 * 1024
 
 
 def empty(admin: psycopg.Connection) -> None:
-    admin.execute(f"TRUNCATE {DATA_TABLES} RESTART IDENTITY CASCADE")
+    admin.execute(f"TRUNCATE {day_mod.DATA_TABLES} RESTART IDENTITY CASCADE")
     admin.execute("UPDATE raceday.settings SET clock_virtual = NULL, clock_real = NULL, clock_speed = 1")
 
 

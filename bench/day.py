@@ -122,7 +122,7 @@ def database_alone(admin_url: str, connections: int) -> DayResult:
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute("DROP TABLE IF EXISTS public.bench_held")
         admin.execute("""CREATE UNLOGGED TABLE public.bench_held AS
-            SELECT id, kind, target, body::text AS body, received_at,
+            SELECT id, kind, target, body, received_at,
                    jsonb_build_object('url', url, 'http_status', http_status, 'attempt', attempt,
                                       'worker', 'bench', 'bytes', body_bytes, 'final', true, 'target', target) AS meta
             FROM staging.raw_responses WHERE body IS NOT NULL""")

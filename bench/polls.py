@@ -87,7 +87,7 @@ async def transform_counter(conn: psycopg.AsyncConnection) -> float:
     cur = await conn.execute("""SELECT coalesce(pg_stat_get_xact_function_total_time(
                                     'raceday.transform_event(bigint, jsonb)'::regprocedure), 0)
                                 + coalesce(pg_stat_get_xact_function_total_time(
-                                    'raceday.transform_meetings(bigint)'::regprocedure), 0)""")
+                                    'raceday.transform_meetings(bigint, jsonb)'::regprocedure), 0)""")
     return (await cur.fetchone())[0]
 
 

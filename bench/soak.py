@@ -79,13 +79,13 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import day  # noqa: E402
 from bench.api import Api  # noqa: E402
 from tabsim.clock import SimClock  # noqa: E402
 from tabsim.server import Simulator  # noqa: E402
 
-# What TRUNCATE ... CASCADE empties; the history tables reference nothing, so they are named.
-DATA_TABLES = ("raceday.meetings, raceday.poll_targets, staging.raw_responses, "
-               "raceday.money_flow_history, raceday.odds_history, raceday.alert_configs")
+# The bench's data tables, and the alert settings the soak's clients save.
+DATA_TABLES = day.DATA_TABLES + ", raceday.alert_configs"
 
 
 @dataclass

@@ -19,7 +19,8 @@ SET LOCAL ROLE raceday_owner;
 DROP FUNCTION raceday.run_transform(bigint, text);
 
 -- Runs a transform and records its outcome on the raw row. doc, when given,
--- is the stored document (the ingest has it in memory; a reprocess has not).
+-- is the stored document, for either transform (the ingest has it in
+-- memory; a reprocess has not).
 CREATE FUNCTION raceday.run_transform(staging_id bigint, kind text, doc jsonb DEFAULT NULL) RETURNS boolean
 LANGUAGE plpgsql
 SET search_path = pg_catalog, raceday
@@ -29,7 +30,7 @@ DECLARE
 BEGIN
     BEGIN
         IF kind = 'meetings' THEN
-            PERFORM raceday.transform_meetings(staging_id);
+            PERFORM raceday.transform_meetings(staging_id, doc);
         ELSE
             PERFORM raceday.transform_event(staging_id, doc);
         END IF;

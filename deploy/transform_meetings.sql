@@ -8,30 +8,35 @@
 -- due at once (the day's baseline poll).
 --
 -- Reworked: staging keeps each response as the text received (see
--- raw_responses_body_text), so the stored body is parsed here. A meetings
--- page is read a few times an hour; an event is handed over parsed.
+-- raw_responses_body_text). The ingest hands over the document it has just
+-- parsed, as it does to transform_event; without one (a reprocess) the
+-- stored text is parsed here.
 
 BEGIN;
 
 SET LOCAL ROLE raceday_owner;
 
-CREATE OR REPLACE FUNCTION raceday.transform_meetings(staging_id bigint) RETURNS integer
+DROP FUNCTION raceday.transform_meetings(bigint);
+
+-- doc, when given, must be the stored document of staging_id.
+CREATE FUNCTION raceday.transform_meetings(staging_id bigint, doc jsonb DEFAULT NULL) RETURNS integer
 LANGUAGE plpgsql
 SET search_path = pg_catalog, raceday
 AS $$
 DECLARE
-    doc jsonb;
+    meetings jsonb;
     new_races integer;
 BEGIN
-    SELECT r.body::jsonb -> 'data' -> 'meetings' INTO doc FROM staging.raw_responses r WHERE r.id = staging_id;
-    IF jsonb_typeof(doc) IS DISTINCT FROM 'array' THEN
+    SELECT coalesce(doc, r.body::jsonb) -> 'data' -> 'meetings' INTO meetings
+    FROM staging.raw_responses r WHERE r.id = staging_id;
+    IF jsonb_typeof(meetings) IS DISTINCT FROM 'array' THEN
         RAISE EXCEPTION 'meetings response % has no data.meetings array', staging_id
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
 
     INSERT INTO raceday.meetings AS t (meeting_id, meeting_name, country, category, date, state, track_condition)
     SELECT m.meeting, m.name, m.country, m.category, left(m.date, 10)::date, m.state, nullif(m.track_condition, '')
-    FROM jsonb_to_recordset(doc) AS m(meeting uuid, name text, country text, category text, date text,
+    FROM jsonb_to_recordset(meetings) AS m(meeting uuid, name text, country text, category text, date text,
                                       state text, track_condition text),
          raceday.settings s
     WHERE m.country = ANY (s.countries) AND m.category = ANY (s.categories)
@@ -44,7 +49,7 @@ BEGIN
 
     WITH races AS (
         SELECT (m ->> 'meeting')::uuid AS meeting_id, m ->> 'category' AS category, r.*
-        FROM jsonb_array_elements(doc) AS m
+        FROM jsonb_array_elements(meetings) AS m
         CROSS JOIN raceday.settings s
         CROSS JOIN LATERAL jsonb_to_recordset(m -> 'races') AS r(
             id uuid, race_number integer, name text, start_time timestamptz, track_condition text,
@@ -74,7 +79,7 @@ BEGIN
     RETURN new_races;
 END
 $$;
-COMMENT ON FUNCTION raceday.transform_meetings(bigint) IS
+COMMENT ON FUNCTION raceday.transform_meetings(bigint, jsonb) IS
     'Upserts the in-scope meetings and races of a stored meetings response; schedules new races. Returns how many were new.';
 
 COMMIT;

@@ -1,11 +1,13 @@
 -- Revert raceday:transform_meetings from pg: the version of transform_meetings@v0.4.0,
--- which reads a stored jsonb body.
+-- which reads a stored jsonb body and takes no document.
 
 BEGIN;
 
 SET LOCAL ROLE raceday_owner;
 
-CREATE OR REPLACE FUNCTION raceday.transform_meetings(staging_id bigint) RETURNS integer
+DROP FUNCTION raceday.transform_meetings(bigint, jsonb);
+
+CREATE FUNCTION raceday.transform_meetings(staging_id bigint) RETURNS integer
 LANGUAGE plpgsql
 SET search_path = pg_catalog, raceday
 AS $$

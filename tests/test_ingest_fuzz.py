@@ -9,8 +9,9 @@ through `fetcher.db.Database.ingest`, as `raceday_fetcher`. For every
 example the call returns, and the body is in `staging.raw_responses`:
 either as the body, the very text received, and processed (transformed or
 quarantined with its error), or, when jsonb cannot hold it, as text
-recorded as a failed fetch. Which of the two is predicted independently from the body (Python's
-JSON parser and PostgreSQL's documented limits), so valid JSON can never
+recorded as a failed fetch. Which of the two is predicted independently
+from the body (Python's JSON parser and PostgreSQL's documented limits),
+so valid JSON can never
 silently end up as an "invalid JSON" failure. The fetcher's backend answers
 on the same pid after every example and the server never restarted.
 
