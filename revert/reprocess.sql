@@ -1,40 +1,47 @@
--- Revert raceday:reprocess from pg: sweep() as of reprocess@v0.3.0.
+-- Revert raceday:reprocess from pg: sweep() as of reprocess@v0.4.0, which
+-- retries every quarantined poll on every run, lowest ids first.
 
 BEGIN;
 
 SET LOCAL ROLE raceday_owner;
 
-CREATE OR REPLACE FUNCTION raceday.sweep(max_rows integer DEFAULT 200) RETURNS integer
+DROP FUNCTION raceday.sweep(integer, boolean);
+
+CREATE FUNCTION raceday.sweep(max_rows integer DEFAULT 200) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, raceday
 AS $$
 DECLARE
+    pending bigint[];
     item record;
-    fixed integer := 0;
 BEGIN
     -- Runs never pile up: a sweep still running makes the next one a no-op.
     IF NOT pg_try_advisory_xact_lock(hashtext('raceday.sweep')) THEN
         RETURN 0;
     END IF;
-    FOR item IN
-        SELECT s.id, s.kind, s.target FROM staging.raw_responses s
+    pending := ARRAY(
+        SELECT s.id FROM staging.raw_responses s
         WHERE s.body IS NOT NULL AND (s.processed_at IS NULL OR s.transform_error IS NOT NULL)
-        ORDER BY s.id LIMIT max_rows
+        ORDER BY s.id LIMIT max_rows);
+    FOR item IN
+        SELECT s.id, s.kind FROM staging.raw_responses s
+        WHERE s.id = ANY (pending) AND s.kind <> 'event' ORDER BY s.id
     LOOP
-        IF item.kind = 'event' THEN
-            IF pg_input_is_valid(item.target, 'uuid') THEN
-                PERFORM raceday.reprocess(item.target::uuid);
-            END IF;
-        ELSE
-            PERFORM raceday.run_transform(item.id, item.kind);
-        END IF;
-        fixed := fixed + (SELECT count(*) FROM staging.raw_responses s
-                          WHERE s.id = item.id AND s.transform_error IS NULL AND s.processed_at IS NOT NULL)::integer;
+        PERFORM raceday.run_transform(item.id, item.kind);
     END LOOP;
-    RETURN fixed;
+    -- One reprocess per race replays all its polls, the pending ones included.
+    FOR item IN
+        SELECT s.target FROM staging.raw_responses s
+        WHERE s.id = ANY (pending) AND s.kind = 'event' AND pg_input_is_valid(s.target, 'uuid')
+        GROUP BY s.target ORDER BY min(s.id)
+    LOOP
+        PERFORM raceday.reprocess(item.target::uuid);
+    END LOOP;
+    RETURN (SELECT count(*) FROM staging.raw_responses s
+            WHERE s.id = ANY (pending) AND s.transform_error IS NULL AND s.processed_at IS NOT NULL);
 END
 $$;
 COMMENT ON FUNCTION raceday.sweep(integer) IS
-    'Retries unprocessed or quarantined stored responses (events by reprocessing their race); returns how many now succeed.';
+    'Retries unprocessed or quarantined stored responses (events by reprocessing their race, once per race); returns how many now succeed.';
 
 COMMIT;
