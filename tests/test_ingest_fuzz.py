@@ -11,9 +11,9 @@ either as the body, the very text received, and processed (transformed or
 quarantined with its error), or, when jsonb cannot hold it, as text
 recorded as a failed fetch. Which of the two is predicted independently
 from the body (Python's JSON parser and PostgreSQL's documented limits),
-so valid JSON can never
-silently end up as an "invalid JSON" failure. The fetcher's backend answers
-on the same pid after every example and the server never restarted.
+so valid JSON can never silently end up as an "invalid JSON" failure. The
+fetcher's backend answers on the same pid after every example and the
+server never restarted.
 
 `RACEDAY_FUZZ_EXAMPLES` sets the number of examples (default 200, fixed
 seed); `RACEDAY_FUZZ=full` runs 2000 with a random seed.

@@ -122,7 +122,7 @@ def test_sweep_takes_unprocessed_polls_before_quarantined_ones(db, tabsim_factor
                "processed_at = now() - interval '2 hours' WHERE id = ANY(%s)", (broken,))
     # A poll stored but never transformed (its transaction's transform undone
     # by hand here), with a higher id than all the quarantined ones.
-    (unprocessed,) = [ingest_event(db, day, second, second.start - 600, broken=False)]
+    unprocessed = ingest_event(db, day, second, second.start - 600, broken=False)
     db.execute("DELETE FROM raceday.money_flow_history WHERE staging_id = %s", (unprocessed,))
     db.execute("UPDATE staging.raw_responses SET processed_at = NULL WHERE id = %s", (unprocessed,))
 
