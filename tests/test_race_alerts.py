@@ -56,8 +56,9 @@ def test_insider_plunge_is_flagged_as_it_happens(clean_db, tabsim_factory, fetch
 def polls_around(db, race, plunger: str) -> str:
     """The race's polls of its last three minutes, for a failure message:
     seconds before the start, bucket, the plunger's hold and odds, and the
-    alerts each poll raised for it. A gap says the fetcher fell behind; a
-    poll that raised nothing says the rule did not see the surge."""
+    alerts each poll raised for it (the first poll to raise an alert keeps
+    it). A gap says the fetcher fell behind; surge polls that raised nothing
+    before the alert say the rule did not see the surge."""
     start = datetime.fromtimestamp(race.start, UTC)
     rows = db.execute("""
         SELECT round(extract(epoch FROM %s - s.generated_at))::int, h.time_interval, h.hold_percentage,
