@@ -118,6 +118,17 @@ def share_clock(conn: psycopg.Connection, sim) -> None:
                     clock_speed = %s""", (virtual0, real0, speed))
 
 
+def ingest_meeting(conn: psycopg.Connection, day, meeting, at: float) -> None:
+    """Ingests a meetings page holding one of the simulated day's meetings,
+    as it stood at `at`, so that its races exist for events ingested by hand."""
+    from tabsim.payloads import meeting_json
+
+    conn.execute("SELECT raceday.ingest_meetings(%s, now(), %s)", (json.dumps({
+        "header": {"generated_time": "2026-07-16T20:00:00Z"}, "params": {"limit": 100},
+        "data": {"meetings": [meeting_json(meeting, day, at)]}}),
+        json.dumps({"target": f"meetings:{meeting.date}:0"})))
+
+
 @pytest.fixture
 def tabsim_factory():
     """Starts simulators on free ports; all are stopped after the test."""

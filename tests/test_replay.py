@@ -9,8 +9,8 @@ import time
 
 import psycopg
 
-from conftest import share_clock
-from tabsim.payloads import event_json, meeting_json
+from conftest import ingest_meeting, share_clock
+from tabsim.payloads import event_json
 
 # Every derived table, as text, without the columns a rebuild may renumber
 # (identity ids) or re-stamp (created_at, updated_at).
@@ -78,10 +78,7 @@ def test_corrupted_poll_is_quarantined_then_swept(clean_db, tabsim_factory):
     day = sim.day
     race, other = [r.race_id for r in day.meetings[0].races[2:4]]
     start = day.races[race].start
-    db.execute("SELECT raceday.ingest_meetings(%s, now(), %s)", (json.dumps({
-        "header": {"generated_time": "2026-07-16T20:00:00Z"}, "params": {"limit": 100},
-        "data": {"meetings": [meeting_json(day.meetings[0], day, start - 3600)]}}),
-        json.dumps({"target": f"meetings:{day.meetings[0].date}:0"})))
+    ingest_meeting(db, day, day.meetings[0], start - 3600)
 
     def ingest(race_id: str, doc: dict) -> int:
         return db.execute("SELECT raceday.ingest_event(%s, %s, now())", (race_id, json.dumps(doc))).fetchone()[0]

@@ -21,8 +21,8 @@ import json
 import psycopg
 import pytest
 
-from conftest import empty_database
-from tabsim.payloads import event_json, meeting_json
+from conftest import empty_database, ingest_meeting
+from tabsim.payloads import event_json
 
 POLLS, BROKEN = 12, 6
 
@@ -36,13 +36,6 @@ def db(clean_db):
     finally:
         clean_db.execute("SELECT cron.alter_job(jobid, active := true) FROM cron.job WHERE jobname = 'raceday-sweep'")
         empty_database(clean_db)        # pgTAP files that may run later expect empty tables
-
-
-def ingest_meeting(db, day, meeting) -> None:
-    db.execute("SELECT raceday.ingest_meetings(%s, now(), %s)", (json.dumps({
-        "header": {"generated_time": "2026-07-16T20:00:00Z"}, "params": {"limit": 100},
-        "data": {"meetings": [meeting_json(meeting, day, meeting.races[0].start - 3600)]}}),
-        json.dumps({"target": f"meetings:{meeting.date}:0"})))
 
 
 def ingest_event(db, day, race, at: float, broken: bool) -> int:
@@ -64,7 +57,7 @@ def test_sweep_reprocesses_each_race_once(db, tabsim_factory):
     day = tabsim_factory(form_size=2).day
     meeting = day.meetings[0]
     race = meeting.races[0]
-    ingest_meeting(db, day, meeting)
+    ingest_meeting(db, day, meeting, meeting.races[0].start - 3600)
     for i in range(POLLS):
         ingest_event(db, day, race, race.start - 900 + 60 * i, broken=bool(i % 2))
     assert db.execute("SELECT count(*) FROM staging.raw_responses WHERE transform_error IS NOT NULL"
@@ -97,7 +90,7 @@ def test_sweep_waits_longer_each_time_a_poll_fails(db, tabsim_factory):
     day = tabsim_factory(form_size=2).day
     meeting = day.meetings[0]
     assert len(meeting.races) >= len(WAITS)
-    ingest_meeting(db, day, meeting)
+    ingest_meeting(db, day, meeting, meeting.races[0].start - 3600)
     # One race per case: the sweep retries an event poll by reprocessing its race.
     ids = [ingest_event(db, day, race, race.start - 600, broken=True) for race in meeting.races[:len(WAITS)]]
     for i, ((received, tried), _) in zip(ids, WAITS):
@@ -115,7 +108,7 @@ def test_sweep_waits_longer_each_time_a_poll_fails(db, tabsim_factory):
 def test_sweep_takes_unprocessed_polls_before_quarantined_ones(db, tabsim_factory):
     day = tabsim_factory(form_size=2).day
     meeting = day.meetings[0]
-    ingest_meeting(db, day, meeting)
+    ingest_meeting(db, day, meeting, meeting.races[0].start - 3600)
     first, second = meeting.races[:2]
     broken = [ingest_event(db, day, first, first.start - 600 + 60 * k, broken=True) for k in range(3)]
     db.execute("UPDATE staging.raw_responses SET received_at = now() - interval '3 days', "
