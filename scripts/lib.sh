@@ -12,8 +12,10 @@ ROOT_RECIPE=1
 ROOT_PACKAGES="postgresql-18,postgresql-18-cron,postgresql-18-pgtap,postgresql-plpython3-18"
 # Packages the host needs: debootstrap builds the root, sqitch + DBD::Pg deploy,
 # the PostgreSQL client runs sqitch's scripts and `make psql`.
-# curl asks the API whether it is ready.
-HOST_PACKAGES="debootstrap sqitch libdbd-pg-perl postgresql-client python3-venv ca-certificates curl"
+# curl asks the API whether it is ready. chromium and chromium-driver run the
+# race board's browser test (tests/test_board.py) in a real browser, Debian's
+# build, so nothing downloads a browser or a driver.
+HOST_PACKAGES="debootstrap sqitch libdbd-pg-perl postgresql-client python3-venv ca-certificates curl chromium chromium-driver"
 
 CACHE_DIR="${RACEDAY_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/raceday}"
 ROOT_DIR="$CACHE_DIR/pg18-sid-r$ROOT_RECIPE"
