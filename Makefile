@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test bench soak test-faults test-fuzz toolchain db-start db-stop db-status db-url db-destroy psql api-url
+.PHONY: help run test bench soak test-faults test-fuzz toolchain db-start db-stop db-status db-url db-destroy psql api-url live-url
 
 help:
 	@echo "make run         build or reuse the toolchain, start and deploy the database, run raceday (DURATION=N: for N seconds)"
@@ -20,6 +20,7 @@ help:
 	@echo "make db-destroy  stop it and delete its data"
 	@echo "make psql        psql on it"
 	@echo "make api-url     print the base URL of the API that make run serves"
+	@echo "make live-url    print the URL of the race board and live stream that make run serves"
 
 run:
 	@bash scripts/run.sh
@@ -65,3 +66,6 @@ psql:
 
 api-url:
 	@bash -c 'source scripts/lib.sh && echo "$$API_URL"'
+
+live-url:
+	@bash -c 'source scripts/lib.sh && echo "$$LIVE_URL"'

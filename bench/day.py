@@ -30,7 +30,7 @@ from .tabserver import TabServer
 
 # What TRUNCATE ... CASCADE empties; the history tables reference nothing, so they are named.
 DATA_TABLES = ("raceday.meetings, raceday.poll_targets, staging.raw_responses, "
-               "raceday.money_flow_history, raceday.odds_history")
+               "raceday.money_flow_history, raceday.odds_history, raceday.change_feed")
 
 
 @dataclass

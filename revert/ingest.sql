@@ -1,12 +1,11 @@
--- Revert raceday:ingest from pg: the functions of ingest@v0.4.0, which take
--- the response as jsonb. Their versions here call the text versions, so
--- they are replaced first and the text versions dropped after.
+-- Revert raceday:ingest from pg: the ingest functions of ingest@v0.5.0,
+-- which announce nothing.
 
 BEGIN;
 
 SET LOCAL ROLE raceday_owner;
 
-CREATE OR REPLACE FUNCTION raceday.ingest_meetings(response jsonb, received_at timestamptz DEFAULT now(),
+CREATE OR REPLACE FUNCTION raceday.ingest_meetings(response text, received_at timestamptz DEFAULT now(),
                                         meta jsonb DEFAULT '{}')
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER
@@ -18,6 +17,7 @@ DECLARE
     page_size integer;
     v_target text := meta ->> 'target';
     stored record;
+    doc jsonb := response::jsonb;       -- not JSON (or not jsonb's): raised, nothing stored
 BEGIN
     IF response IS NULL THEN
         RAISE EXCEPTION 'ingest_meetings: response is null; record failures with ingest_failure'
@@ -25,8 +25,8 @@ BEGIN
     END IF;
     IF v_target IS NULL THEN
         -- A replay without its claim: the page is named by TAB's own echo.
-        v_target := format('meetings:%s:%s', left(response #>> '{params,date_from}', 10),
-                         coalesce(response #>> '{params,offset}', '0'));
+        v_target := format('meetings:%s:%s', left(doc #>> '{params,date_from}', 10),
+                         coalesce(doc #>> '{params,offset}', '0'));
     END IF;
     IF v_target !~ '^meetings:\d{4}-\d\d-\d\d:\d+$' THEN
         RAISE EXCEPTION 'ingest_meetings: target % is not meetings:<YYYY-MM-DD>:<offset>', v_target
@@ -35,15 +35,15 @@ BEGIN
     v_day := split_part(v_target, ':', 2)::date;
     v_offset := split_part(v_target, ':', 3)::integer;
 
-    stored := raceday.store_response('meetings', v_target, response, received_at, meta);
+    stored := raceday.store_response('meetings', v_target, response, doc, received_at, meta);
     IF stored.is_new THEN
-        PERFORM raceday.run_transform(stored.staging_id, 'meetings');
+        PERFORM raceday.run_transform(stored.staging_id, 'meetings', doc);
     END IF;
 
     -- A full page means there may be more: schedule the next one now.
     SELECT s.meetings_page_size INTO page_size FROM raceday.settings s;
-    IF jsonb_typeof(response #> '{data,meetings}') = 'array'
-       AND jsonb_array_length(response #> '{data,meetings}') >= raceday.meetings_page_limit(response, page_size) THEN
+    IF jsonb_typeof(doc #> '{data,meetings}') = 'array'
+       AND jsonb_array_length(doc #> '{data,meetings}') >= raceday.meetings_page_limit(doc, page_size) THEN
         INSERT INTO raceday.poll_targets (target, kind, day, page_offset, next_poll_at)
         VALUES (format('meetings:%s:%s', v_day, v_offset + page_size), 'meetings', v_day, v_offset + page_size,
                 raceday.clock())
@@ -64,10 +64,10 @@ BEGIN
     RETURN stored.staging_id;
 END
 $$;
-COMMENT ON FUNCTION raceday.ingest_meetings(jsonb, timestamptz, jsonb) IS
-    'Stores a GET /racing/meetings response, transforms it, schedules the next page and the refresh; returns the staging id.';
+COMMENT ON FUNCTION raceday.ingest_meetings(text, timestamptz, jsonb) IS
+    'Stores a GET /racing/meetings response (its body as received), transforms it, schedules the next page and the refresh; returns the staging id.';
 
-CREATE OR REPLACE FUNCTION raceday.ingest_event(race_id text, response jsonb, received_at timestamptz DEFAULT now(),
+CREATE OR REPLACE FUNCTION raceday.ingest_event(race_id text, response text, received_at timestamptz DEFAULT now(),
                                      meta jsonb DEFAULT '{}')
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER
@@ -75,6 +75,7 @@ SET search_path = pg_catalog, raceday
 AS $$
 DECLARE
     stored record;
+    doc jsonb;
 BEGIN
     IF race_id IS NULL OR NOT pg_input_is_valid(race_id, 'uuid') THEN
         RAISE EXCEPTION 'ingest_event: race_id % is not a uuid', race_id USING ERRCODE = 'invalid_parameter_value';
@@ -83,9 +84,10 @@ BEGIN
         RAISE EXCEPTION 'ingest_event: response is null; record failures with ingest_failure'
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    stored := raceday.store_response('event', race_id, response, received_at, meta);
+    doc := response::jsonb;             -- not JSON (or not jsonb's): raised, nothing stored
+    stored := raceday.store_response('event', race_id, response, doc, received_at, meta);
     IF stored.is_new THEN
-        PERFORM raceday.run_transform(stored.staging_id, 'event');
+        PERFORM raceday.run_transform(stored.staging_id, 'event', doc);
     END IF;
     UPDATE raceday.poll_targets t
     SET next_poll_at = raceday.next_poll_time(r.status, r.start_time, raceday.clock()),
@@ -96,36 +98,7 @@ BEGIN
     RETURN stored.staging_id;
 END
 $$;
-COMMENT ON FUNCTION raceday.ingest_event(text, jsonb, timestamptz, jsonb) IS
-    'Stores a GET /racing/events/{id} response, transforms it and schedules the race''s next poll; returns the staging id.';
-
-DROP FUNCTION raceday.ingest_meetings(text, timestamptz, jsonb);
-DROP FUNCTION raceday.ingest_event(text, text, timestamptz, jsonb);
-DROP FUNCTION raceday.run_transform(bigint, text, jsonb);
-
--- Runs a transform and records its outcome on the raw row.
-CREATE FUNCTION raceday.run_transform(staging_id bigint, kind text) RETURNS boolean
-LANGUAGE plpgsql
-SET search_path = pg_catalog, raceday
-AS $$
-DECLARE
-    failure text;
-BEGIN
-    BEGIN
-        IF kind = 'meetings' THEN
-            PERFORM raceday.transform_meetings(staging_id);
-        ELSE
-            PERFORM raceday.transform_event(staging_id);
-        END IF;
-    EXCEPTION WHEN OTHERS THEN
-        failure := SQLSTATE || ': ' || SQLERRM;
-    END;
-    UPDATE staging.raw_responses SET processed_at = clock_timestamp(), transform_error = failure
-    WHERE id = staging_id;
-    RETURN failure IS NULL;
-END
-$$;
-COMMENT ON FUNCTION raceday.run_transform(bigint, text) IS
-    'Transforms a stored response in a subtransaction; a failure quarantines it (transform_error) instead of raising.';
+COMMENT ON FUNCTION raceday.ingest_event(text, text, timestamptz, jsonb) IS
+    'Stores a GET /racing/events/{id} response (its body as received), transforms it and schedules the race''s next poll; returns the staging id.';
 
 COMMIT;

@@ -23,7 +23,8 @@ PG_BIN=/usr/lib/postgresql/18/bin
 
 # The Python environment is keyed by the pinned requirements and the host's
 # Python, so a change to either builds a new one and the old stays valid.
-VENV_DIR="$CACHE_DIR/venv-$(cat "$RACEDAY_HOME/requirements.txt" "$RACEDAY_HOME/fetcher/requirements.txt" <(python3 -V 2>&1) | sha1sum | cut -c1-10)"
+VENV_DIR="$CACHE_DIR/venv-$(cat "$RACEDAY_HOME/requirements.txt" "$RACEDAY_HOME/fetcher/requirements.txt" \
+    "$RACEDAY_HOME/live/requirements.txt" <(python3 -V 2>&1) | sha1sum | cut -c1-10)"
 
 # Each checkout gets its own clusters: their names and default ports derive
 # from the checkout's absolute path, so a CI clone and a working copy on the
@@ -38,6 +39,11 @@ API_PORT="${RACEDAY_API_PORT:-$((CHECKOUT_PORT + 20000))}"
 [[ "$API_PORT" =~ ^[0-9]+$ ]] && [ "$API_PORT" -ge 1024 ] && [ "$API_PORT" -le 65534 ] \
     || { printf 'raceday: error: RACEDAY_API_PORT must be a port number in 1024-65534, not %s\n' "'$API_PORT'" >&2; exit 1; }
 API_URL="http://127.0.0.1:$API_PORT/"
+# live (the push service and the race board) of the dev cluster: two above the API.
+LIVE_PORT="${RACEDAY_LIVE_PORT:-$((API_PORT + 2))}"
+[[ "$LIVE_PORT" =~ ^[0-9]+$ ]] && [ "$LIVE_PORT" -ge 1024 ] && [ "$LIVE_PORT" -le 65535 ] \
+    || { printf 'raceday: error: RACEDAY_LIVE_PORT must be a port number in 1024-65535, not %s\n' "'$LIVE_PORT'" >&2; exit 1; }
+LIVE_URL="http://127.0.0.1:$LIVE_PORT/"
 
 LOG_DIR="$RACEDAY_HOME/.raceday/log"
 mkdir -p "$LOG_DIR"

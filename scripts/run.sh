@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make run`: build or reuse the toolchain, start the local database and
-# deploy, start the TAB simulator (unless NZTAB_API_URL points at a real API)
-# and the fetcher, then keep them running until Ctrl-C, or for DURATION
-# seconds. Stops, on the way out, whatever it started itself.
+# deploy, start the TAB simulator (unless NZTAB_API_URL points at a real API),
+# the fetcher, the API and live (the push service and the race board), then
+# keep them running until Ctrl-C, or for DURATION seconds. Stops, on the way
+# out, whatever it started itself.
 source "$(dirname "$0")/lib.sh"
 
 DURATION="${DURATION:-}"
@@ -15,12 +16,14 @@ if ! bash "$RACEDAY_HOME/scripts/cluster.sh" status >/dev/null 2>&1; then starte
 sim_pid=""
 fetcher_pid=""
 api_pid=""
+live_pid=""
 
 stop_all() {
     trap - INT TERM EXIT
     say "stopping"
     # The fetcher first: it finishes its polls, which need the simulator and the database.
     if [ -n "$fetcher_pid" ]; then kill -TERM "$fetcher_pid" 2>/dev/null; wait "$fetcher_pid" 2>/dev/null || true; fi
+    if [ -n "$live_pid" ]; then kill -TERM "$live_pid" 2>/dev/null; wait "$live_pid" 2>/dev/null || true; fi
     if [ -n "$api_pid" ]; then kill -TERM "$api_pid" 2>/dev/null; wait "$api_pid" 2>/dev/null || true; fi
     if [ -n "$sim_pid" ]; then kill -TERM "$sim_pid" 2>/dev/null; wait "$sim_pid" 2>/dev/null || true; fi
     if [ "$started_db" = 1 ]; then bash "$RACEDAY_HOME/scripts/cluster.sh" stop; fi
@@ -81,10 +84,25 @@ if ! curl -fs -o /dev/null "http://127.0.0.1:$((API_PORT + 1))/ready"; then
     die "the $api_name did not become ready on $API_URL (RACEDAY_API_PORT picks another port); log: $LOG_DIR/api.log"
 fi
 
+# live: one LISTEN connection as the API's role; the board it serves reads the API.
+RACEDAY_LIVE_DATABASE_URL="${DB_URL/postgres@/authenticator@}" LIVE_PORT="$LIVE_PORT" LIVE_API_URL="$API_URL" \
+    "$VENV_DIR/bin/python" -m live > "$LOG_DIR/live.log" 2>&1 &
+live_pid=$!
+for _ in $(seq 100); do
+    curl -fs -o /dev/null "${LIVE_URL}ready" && break
+    kill -0 "$live_pid" 2>/dev/null || break
+    sleep 0.1
+done
+if ! curl -fs -o /dev/null "${LIVE_URL}ready"; then
+    tail -5 "$LOG_DIR/live.log" >&2
+    die "live did not become ready on $LIVE_URL (RACEDAY_LIVE_PORT picks another port); log: $LOG_DIR/live.log"
+fi
+
 say "running:"
 say "  database  $DB_URL   (make psql)"
 say "  source    $NZTAB_API_URL   ($source_name)"
 say "  api       $API_URL   ($api_name; OpenAPI at /, health on port $((API_PORT + 1)))"
+say "  live      $LIVE_URL   (the race board; SSE at /races/<race_id> and /upcoming)"
 say "  fetcher   pid $fetcher_pid, one JSON line per poll in $LOG_DIR/fetcher.log"
 if [ -n "$DURATION" ]; then
     say "for ${DURATION}s"

@@ -92,7 +92,7 @@ def db(database_url: str) -> Iterator[psycopg.Connection]:
 
 # What TRUNCATE ... CASCADE empties; the history tables reference nothing, so they are named.
 DATA_TABLES = ("raceday.meetings, raceday.poll_targets, staging.raw_responses, "
-               "raceday.money_flow_history, raceday.odds_history, raceday.alert_configs")
+               "raceday.money_flow_history, raceday.odds_history, raceday.alert_configs, raceday.change_feed")
 
 
 def empty_database(conn: psycopg.Connection) -> None:

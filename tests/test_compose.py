@@ -132,7 +132,7 @@ def test_long_running_services_restart_are_limited_and_checked():
 def test_start_order_waits_for_health_and_for_the_migration():
     services = compose()["services"]
     assert services["migrate"]["depends_on"] == {"db": {"condition": "service_healthy"}}
-    for name in ("postgrest", "fetcher"):
+    for name in ("postgrest", "fetcher", "live"):
         assert services[name]["depends_on"] == {"migrate": {"condition": "service_completed_successfully"}}
 
 

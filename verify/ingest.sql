@@ -10,5 +10,9 @@ BEGIN
             'raceday.ingest_event(text, jsonb, timestamptz, jsonb)'::regprocedure,
             'raceday.ingest_failure(text, text, timestamptz, jsonb)'::regprocedure,
             'raceday.run_transform(bigint, text, jsonb)'::regprocedure;
+    ASSERT pg_get_functiondef('raceday.ingest_event(text, text, timestamptz, jsonb)'::regprocedure)
+           LIKE '%announce_event%', 'an event poll announces what it changed';
+    ASSERT pg_get_functiondef('raceday.ingest_meetings(text, timestamptz, jsonb)'::regprocedure)
+           LIKE '%announce_meetings%', 'a meetings list announces the races it changed';
 END
 $$;

@@ -6,7 +6,8 @@ SELECT plan(11);
 
 SELECT results_eq($$SELECT jobname::text, schedule::text, command, active FROM cron.job
                     WHERE jobname LIKE 'raceday-%' ORDER BY jobname$$,
-    $$VALUES ('raceday-cron-history', '27 3 * * *', 'SELECT raceday.prune_cron_history()', true),
+    $$VALUES ('raceday-change-feed-retention', '50 14 * * *', 'SELECT raceday.prune_change_feed()', true),
+             ('raceday-cron-history', '27 3 * * *', 'SELECT raceday.prune_cron_history()', true),
              ('raceday-derived-retention', '37 3 * * *', 'SELECT raceday.prune_derived()', true),
              ('raceday-partitions', '5 * * * *', 'SELECT raceday.maintain_partitions()', true),
              ('raceday-staging-retention', '17 3 * * *', 'SELECT raceday.prune_staging()', true),

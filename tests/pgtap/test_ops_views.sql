@@ -31,8 +31,8 @@ SELECT ok((SELECT count(*) > 0 AND bool_and(bounds LIKE 'FOR VALUES FROM%') FROM
            WHERE parent = 'raceday.money_flow_history'::regclass), 'partitions: each history partition with its bounds');
 SELECT ok((SELECT bool_and(total_bytes > 0) FROM ops.partitions), 'partitions: sizes');
 SELECT is(ARRAY(SELECT jobname::text FROM ops.cron_jobs),
-          ARRAY['raceday-cron-history', 'raceday-derived-retention', 'raceday-partitions', 'raceday-staging-retention',
-                'raceday-sweep'], 'cron_jobs: every raceday job');
+          ARRAY['raceday-change-feed-retention', 'raceday-cron-history', 'raceday-derived-retention',
+                'raceday-partitions', 'raceday-staging-retention', 'raceday-sweep'], 'cron_jobs: every raceday job');
 SELECT results_eq($$SELECT status, responses, failed FROM ops.fetch_errors ORDER BY status$$,
                   $$VALUES ('200'::text, 3::bigint, 0::bigint), ('503', 1, 1)$$,
                   'fetch_errors: the last hour by status, with failures');
