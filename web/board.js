@@ -59,6 +59,8 @@ const bucketKey = (v) => String(Number(v));
 const bucketLabel = (b) => (b < 0 ? `\u2212${-b}` : String(b));
 const time = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '');
 const clock = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour12: false }) : '');
+// Is timestamp a at least as recent as b? (an unknown one counts as newer)
+const newer = (a, b) => !a || !b || Date.parse(a) >= Date.parse(b);
 const odds = (v) => (num(v) ? Number(v).toFixed(2) : '\u2013');
 
 // Amounts are integer cents (DOMAIN.md §7): shown in whole dollars.
@@ -342,7 +344,7 @@ class UpcomingView {
     if (!data || !data.race_id) return null;
     const known = this.races.get(data.race_id);
     if (type === 'race' || type === 'status') {
-      if (known && known.updated_at && data.updated_at && data.updated_at < known.updated_at) return null;
+      if (known && !newer(data.updated_at, known.updated_at)) return null;
       this.races.set(data.race_id, { ...known, ...data });
     } else if (type === 'result') {
       if (known) known.result = data;
@@ -365,7 +367,7 @@ class UpcomingView {
       const cd = countdown(r.start_time);
       const winners = (r.result?.results_data || []).slice().sort((a, b) => a.position - b.position)
         .slice(0, 3).map((p) => `<span class="placing">${p.position}. #${esc(p.runner_number)}</span>`).join(' ');
-      return `<tr data-race-id="${esc(r.race_id)}" data-status="${esc(r.status)}" tabindex="-1">
+      return `<tr data-race-id="${esc(r.race_id)}" data-status="${esc(r.status)}" data-start="${esc(r.start_time)}">
         <td class="num">${esc(time(r.start_time))}</td>
         <td class="num countdown ${cd.cls}" data-countdown="${esc(r.start_time)}">${cd.text}</td>
         <td>${esc(r.meeting_name)}</td>
@@ -485,7 +487,7 @@ class RaceView {
     if (!data || (data.race_id && data.race_id !== this.raceId)) return new Set();
     const parts = new Set();
     if (type === 'status') {
-      if (!this.race || !data.updated_at || !this.race.updated_at || data.updated_at >= this.race.updated_at) {
+      if (!this.race || newer(data.updated_at, this.race.updated_at)) {
         this.race = { ...this.race, ...data };
         parts.add('head').add('grid').add('results');
       }
@@ -494,9 +496,9 @@ class RaceView {
       for (const r of data.runners || []) {
         const old = this.runners.get(r.entrant_id);
         // A queued event may be older than the snapshot just loaded.
-        if (!old || !old.updated_at || !r.updated_at || r.updated_at >= old.updated_at) this.runners.set(r.entrant_id, r);
+        if (!old || newer(r.updated_at, old.updated_at)) this.runners.set(r.entrant_id, r);
       }
-      if (data.pools && (!this.pools || !this.pools.last_updated || data.pools.last_updated >= this.pools.last_updated)) {
+      if (data.pools && (!this.pools || newer(data.pools.last_updated, this.pools.last_updated))) {
         this.pools = data.pools;
         parts.add('pools');
       }
