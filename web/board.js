@@ -32,6 +32,7 @@ const LOOKBACK_MS = 30 * 60e3;
 const TIMELINE_COLUMNS = 'id,entrant_id,time_interval,incremental_win_amount,incremental_place_amount,' +
   'win_pool_amount,place_pool_amount,event_timestamp';
 const FALLBACK_LOAD_MS = 3000;   // no `hello` by then: show the HTTP state anyway
+const MAX_ALERTS_SHOWN = 200;   // the feed keeps the newest; the count says how many in all
 const OFFLINE_AFTER_MS = 10000;  // failing this long: "offline" rather than "reconnecting"
 
 const epochNow = () => performance.timeOrigin + performance.now();
@@ -317,6 +318,8 @@ class UpcomingView {
       <p class="error" hidden></p>
       <table class="races">
         <caption class="sr-only">Today's races, soonest first; choose one to watch its money flow.</caption>
+        <colgroup><col class="c-start"><col class="c-in"><col class="c-meeting"><col>
+          <col class="c-type"><col class="c-status"><col class="c-result"></colgroup>
         <thead><tr><th scope="col">Start</th><th scope="col">In</th><th scope="col">Meeting</th>
           <th scope="col">Race</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Result</th></tr></thead>
         <tbody><tr><td colspan="7" class="muted">Loading…</td></tr></tbody>
@@ -433,6 +436,7 @@ class RaceView {
     this.results = null;
     this.alerts = [];             // newest first
     this.alertIds = new Set();
+    this.newAlerts = [];          // applied, not yet in the feed
     this.odds = new Map();        // entrant_id -> fixed win odds moves, oldest first
     this.oddsIds = new Set();
   }
@@ -470,8 +474,8 @@ class RaceView {
   addAlert(a) {
     if (this.alertIds.has(a.id)) return false;
     this.alertIds.add(a.id);
-    this.alerts.unshift(a);
-    this.alerts.sort((x, y) => y.id - x.id);
+    const at = this.alerts.findIndex((x) => x.id < a.id);     // newest first, by id
+    this.alerts.splice(at < 0 ? this.alerts.length : at, 0, a);
     return true;
   }
 
@@ -506,7 +510,12 @@ class RaceView {
       for (const o of data.odds || []) this.addOdds(o);
       parts.add('grid');
     } else if (type === 'alert') {
-      if (this.addAlert(data)) parts.add('alerts').add('grid');
+      // One item added to the feed, not the feed redrawn: alerts come in bursts.
+      if (this.addAlert(data)) {
+        this.newAlerts.push(data);
+        parts.add('new-alert');
+        if (data.kind === 'plunge') parts.add('grid').add('banner');
+      }
     }
     return parts;
   }
@@ -517,7 +526,9 @@ class RaceView {
     if (all || parts.has('head')) this.renderHead();
     if (all || parts.has('pools')) this.renderPools();
     if (all || parts.has('grid')) this.renderGrid();
-    if (all || parts.has('alerts')) this.renderAlerts();
+    if (all) this.renderAlerts();
+    else if (parts.has('new-alert')) this.insertAlerts();
+    if (all || parts.has('banner')) this.renderBanner();
     if (all || parts.has('results')) this.renderResults();
   }
 
@@ -643,10 +654,28 @@ class RaceView {
   }
 
   renderAlerts() {
-    const shown = this.alerts.slice(0, 200);
+    this.newAlerts = [];
+    const shown = this.alerts.slice(0, MAX_ALERTS_SHOWN);
     $('#alert-count', this.root).textContent = this.alerts.length ? `${this.alerts.length}` : '';
     $('#alerts', this.root).innerHTML = shown.map((a) => this.alertItem(a)).join('') ||
       '<li class="muted empty">No alerts yet.</li>';
+  }
+
+  insertAlerts() {
+    const list = $('#alerts', this.root);
+    $('.empty', list)?.remove();
+    for (const a of this.newAlerts) {
+      const before = [...list.children].find((li) => Number(li.dataset.alertId) < a.id);
+      const tmp = document.createElement('template');
+      tmp.innerHTML = this.alertItem(a);
+      list.insertBefore(tmp.content.firstElementChild, before || null);
+    }
+    this.newAlerts = [];
+    while (list.children.length > MAX_ALERTS_SHOWN) list.lastElementChild.remove();
+    $('#alert-count', this.root).textContent = `${this.alerts.length}`;
+  }
+
+  renderBanner() {
     const plunges = this.alerts.filter((a) => a.kind === 'plunge');
     const banner = $('#plunge-banner', this.root);
     banner.hidden = !plunges.length;
