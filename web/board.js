@@ -88,7 +88,11 @@ function bucketOf(t) {
   return Math.ceil(t);
 }
 
-function countdown(startIso) {
+// The status wins over the clock: a race that is off is "jumped" even if
+// its advertised start is still ahead (a clock off by a little, an early start).
+function countdown(startIso, status) {
+  if (status === 'abandoned') return { text: 'abandoned', cls: 'jumped' };
+  if (['closed', 'interim', 'final'].includes(status)) return { text: 'jumped', cls: 'jumped' };
   const s = Math.round((Date.parse(startIso) - Date.now()) / 1000);
   if (Number.isNaN(s)) return { text: '', cls: '' };
   if (s <= 0) return { text: 'jumped', cls: 'jumped' };
@@ -367,12 +371,12 @@ class UpcomingView {
     this.shown = rows.length;
     $('#race-count', this.root).textContent = `${rows.length} race${rows.length === 1 ? '' : 's'}`;
     const body = rows.map((r) => {
-      const cd = countdown(r.start_time);
+      const cd = countdown(r.start_time, r.status);
       const winners = (r.result?.results_data || []).slice().sort((a, b) => a.position - b.position)
         .slice(0, 3).map((p) => `<span class="placing">${p.position}. #${esc(p.runner_number)}</span>`).join(' ');
       return `<tr data-race-id="${esc(r.race_id)}" data-status="${esc(r.status)}" data-start="${esc(r.start_time)}">
         <td class="num">${esc(time(r.start_time))}</td>
-        <td class="num countdown ${cd.cls}" data-countdown="${esc(r.start_time)}">${cd.text}</td>
+        <td class="num countdown ${cd.cls}" data-countdown="${esc(r.start_time)}" data-race-status="${esc(r.status)}">${cd.text}</td>
         <td>${esc(r.meeting_name)}</td>
         <td><a href="#/race/${esc(r.race_id)}"><span class="race-no">R${esc(r.race_number)}</span> ${esc(r.name)}</a></td>
         <td class="muted">${esc(r.race_type || r.type || '')}</td>
@@ -534,7 +538,7 @@ class RaceView {
 
   renderHead() {
     const r = this.race;
-    const cd = countdown(r.start_time);
+    const cd = countdown(r.start_time, r.status);
     const facts = [r.distance && `${r.distance} m`, r.track_condition, r.weather, r.race_type,
       r.field_size && `${r.field_size} runners`].filter(Boolean).map(esc).join(' · ');
     $('#race-head', this.root).innerHTML = `
@@ -544,7 +548,8 @@ class RaceView {
         <p class="muted">${facts}</p>
       </div>
       <div class="race-clock">
-        <div class="countdown big ${cd.cls}" data-countdown="${esc(r.start_time)}" aria-label="time to start">${cd.text}</div>
+        <div class="countdown big ${cd.cls}" data-countdown="${esc(r.start_time)}" data-race-status="${esc(r.status)}"
+          aria-label="time to start">${cd.text}</div>
         <div class="muted">starts ${esc(time(r.start_time))}${r.start_time_nz ? ` (NZ ${esc(r.start_time_nz)})` : ''}
           ${r.actual_start && ['closed', 'interim', 'final'].includes(r.status) ? ` · off ${esc(clock(r.actual_start))}` : ''}</div>
       </div>`;
@@ -772,7 +777,7 @@ function route() {
 
 function tick() {
   for (const el of document.querySelectorAll('[data-countdown]')) {
-    const cd = countdown(el.dataset.countdown);
+    const cd = countdown(el.dataset.countdown, el.dataset.raceStatus);
     if (el.textContent !== cd.text) el.textContent = cd.text;
     el.classList.toggle('jumped', cd.cls === 'jumped');
     el.classList.toggle('imminent', cd.cls === 'imminent');
