@@ -770,7 +770,9 @@ function route() {
   lastDataAt = null;
   setConnection('reconnecting');
   $('#app').replaceChildren(view.root);
-  $('#nav-upcoming').toggleAttribute('aria-current', !m);
+  if (m) $('#nav-upcoming').removeAttribute('aria-current');
+  else $('#nav-upcoming').setAttribute('aria-current', 'page');
+  document.title = 'raceday board';
   view.feed = new Feed(m ? `races/${view.raceId}` : 'upcoming', view);
   view.feed.start();
 }
