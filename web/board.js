@@ -256,6 +256,7 @@ class Feed {
     rd.lastEventAt = receivedAt;
     const item = { type, id: e.lastEventId, data, receivedAt };
     if (type === 'hello' || type === 'reset' || type === 'resync') { this.reload(item); return; }
+    if (!this.view.loaded && !this.loading) this.reload({ type: 'fallback' });   // nothing to apply it to yet
     if (this.loading) { this.queue.push(item); return; }
     const parts = this.view.apply(item);
     this.view.render(parts);
@@ -267,6 +268,14 @@ class Feed {
     this.pending = cause;
     if (this.loading) return;
     this.loading = true;
+    try {
+      await this.loadLoop();
+    } finally {
+      this.loading = false;     // even after a bug: the next hello or reset can load again
+    }
+  }
+
+  async loadLoop() {
     let backoff = 1000;
     while (this.pending && !this.closed) {
       const why = this.pending;
@@ -292,7 +301,6 @@ class Feed {
       applied([why, ...queued].filter((i) => i.type !== 'fallback'));
       lastDataAt = Date.now();
     }
-    this.loading = false;
   }
 }
 
@@ -453,7 +461,8 @@ class RaceView {
       apiAll(`money_flow_timeline?race_id=eq.${id}&select=${TIMELINE_COLUMNS}&order=time_interval.desc,entrant_id`),
       api(`race_pools?race_id=eq.${id}`),
       api(`race_results?race_id=eq.${id}`),
-      api(`race_alerts?race_id=eq.${id}&order=id.desc&limit=200`),
+      // All of them (a few hundred at most), so a plunge is never paged out.
+      apiAll(`race_alerts?race_id=eq.${id}&order=id.desc`),
       apiAll(`odds_history?race_id=eq.${id}&odds_type=eq.fixed_win&select=id,entrant_id,odds_type,odds,event_timestamp&order=event_timestamp,id`),
     ]);
     if (!races.length) throw new ApiError(404, `race ${id} not found`);
