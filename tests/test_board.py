@@ -60,6 +60,20 @@ def ingest_poll(db, day: RacingDay, race, seconds_before_start: float) -> None:
     db.execute("SELECT raceday.ingest_event(%s, %s, now(), '{}')", (race.race_id, event_json(day, race, t, QUERY)))
 
 
+# DOMAIN.md §7: the default indicator ranges (min, max) and their colours.
+RANGES = [(5, 10, (229, 231, 235)), (10, 15, (191, 219, 254)), (15, 20, (254, 243, 199)),
+          (20, 25, (254, 215, 170)), (25, 50, (254, 202, 202)), (50, None, (243, 232, 255))]
+
+
+def expected_background(share: float | None) -> str:
+    """The background a cell holding that share of its bucket (%) is given
+    (none below the first range)."""
+    for low, high, (r, g, b) in RANGES:
+        if share is not None and share >= low and (high is None or share < high):
+            return f"rgb({r}, {g}, {b})"
+    return ""
+
+
 def increment(db, race, entrant_id: str, bucket: float) -> int:
     """The runner's win money in a bucket, as the API serves it (cents)."""
     return db.execute("""SELECT incremental_win_amount FROM api.money_flow_timeline
@@ -212,6 +226,14 @@ def test_board_shows_a_race_live_and_its_plunge(db, board, browser, tmp_path):
     assert last["event"] in ("poll", "alert", "status") and last["receivedAt"] <= last["renderedAt"], last
     assert page.js("return document.querySelector('[data-connection]').dataset.connection") == "live"
     assert page.js("return document.getElementById('data-age').textContent").startswith("updated ")
+    # Each cell is coloured by the runner's share of the bucket's money, with
+    # the six default ranges that /rpc/alert_configs answers a new user.
+    cells = page.js("""return [...document.querySelectorAll('td[data-bucket][data-amount]')]
+        .filter(td => !td.closest('tr').classList.contains('scratched'))
+        .map(td => [td.dataset.share, td.style.backgroundColor])""")
+    assert any(share for share, _ in cells)
+    for share, background in cells:
+        assert background == expected_background(float(share) if share else None), (share, background)
     page.shot("race-bucket-4")
 
     # -- the insider plunge: the surge begins two minutes out ----------------

@@ -630,7 +630,7 @@ class RaceView {
         const title = `${bucketLabel(b)} min: ${inc < 0 ? '\u2212' : '+'}$${(Math.abs(inc) / 100).toFixed(2)}` +
           (share !== null ? `, ${share.toFixed(1)} % of the bucket` : '');
         return `<td class="cell ${colClass(b)}${inc < 0 ? ' negative' : ''}${inc === 0 ? ' zero' : ''}" data-bucket="${k}"
-          data-amount="${inc}" data-share="${share === null ? '' : share.toFixed(2)}" title="${esc(title)}"
+          data-amount="${inc}" data-share="${share === null ? '' : Math.round(share * 1e6) / 1e6}" title="${esc(title)}"
           ${colour ? `style="background:${esc(colour)}"` : ''}>${inc === 0 ? '\u00b7' : compactDollars(inc)}</td>`;
       }).join('');
       return `<tr data-entrant-id="${esc(e.entrant_id)}" data-runner-number="${esc(e.runner_number)}"
