@@ -18,6 +18,7 @@ from .log import log
 # live ends a slow client's stream on purpose by returning mid-response;
 # uvicorn then closes the connection, which is the point, and logs it as an error.
 _DELIBERATE = "ASGI callable returned without completing response."
+SEND_BUFFER = 128 * 1024
 
 
 class _Server(uvicorn.Server):
@@ -36,9 +37,12 @@ class _Server(uvicorn.Server):
 def _listen(host: str, port: int) -> socket.socket:
     sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET,
                                 backlog=1024)
-    # Inherited by accepted connections: a heartbeat or a small event goes
-    # out at once, not after a delayed ACK (Nagle).
+    # Both inherited by accepted connections. No Nagle: a heartbeat or a
+    # small event goes out at once, not after a delayed ACK. A fixed send
+    # buffer: autotuned, the kernel would hold up to megabytes for a client
+    # that stopped reading before live saw it was slow (a stream needs far less).
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
     sock.setblocking(False)
     return sock
 

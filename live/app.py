@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
+import struct
 import time
 import uuid
 from collections.abc import Callable
@@ -89,7 +91,9 @@ class Live:
         resume = _last_event_id(scope)
         if self.stats.connections >= self.config.max_connections:
             raise errors.too_many_streams(self.config.max_connections)
-        if not self.hub.listening or self.hub.closing:
+        if self.hub.closing:
+            raise errors.shutting_down()
+        if not self.hub.listening:
             raise errors.database_unavailable()
         self.stats.connections += 1
         try:
@@ -101,6 +105,8 @@ class Live:
                 raise errors.database_error(exc.sqlstate, str(exc).strip()[:200]) from None
             started = time.monotonic()
             try:
+                if self.hub.closing:      # SIGTERM came while it subscribed: its stream would be cut
+                    raise errors.shutting_down()
                 reason = await self._run(sub, receive, send, resume)
             finally:
                 self.hub.unsubscribe(sub)
@@ -116,17 +122,20 @@ class Live:
         await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})
         writer = sub.writer = asyncio.create_task(self._write(sub, send, resume))
         gone = asyncio.create_task(_disconnected(receive))
-        await asyncio.wait((writer, gone), return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait((writer, gone), return_when=asyncio.FIRST_COMPLETED)
         for task in (writer, gone):
             task.cancel()
         await asyncio.gather(writer, gone, return_exceptions=True)
-        if sub.dropped:
-            return "dropped"
-        if not writer.cancelled() and writer.exception() is not None:
+        if gone in done:
+            return "disconnected"
+        if writer.cancelled():        # cut by the hub: too slow, or not taking its last chunk at shutdown
+            _abort(send)
+            return "dropped" if sub.dropped else "cut"
+        if writer.exception() is not None:
             # The database failed mid-replay, most likely: the client reconnects with its last id.
             log("warning", "stream_failed", path=sub.path, error=repr(writer.exception())[:200])
             return "failed"
-        return "disconnected" if not gone.cancelled() else "closed"
+        return "closed"
 
     async def _write(self, sub: Subscriber, send: Any, resume: sse.Key | None) -> None:
         """The stream's body: `retry`, then hello or the replay from the
@@ -150,17 +159,22 @@ class Live:
                 items.append(sub.queue.get_nowait())
             chunks, events, end = [], 0, False
             for item in items:
-                key, payload = item
                 if item is CLOSE:
                     end = True
                     break
-                if key is not None:
-                    if key <= floor:          # already replayed, or before the hello's cursor
-                        continue
-                    floor = key
-                if item is not HEARTBEAT:
-                    events += 1
-                chunks.append(payload)
+                if not item.events:                       # a heartbeat or a resync
+                    chunks.append(item.data)
+                    events += item is not HEARTBEAT
+                elif item.events[0][0] > floor:           # the usual case: all of it is new
+                    chunks.append(item.data)
+                    events += len(item.events)
+                    floor = item.events[-1][0]
+                else:                                     # read by the replay, or before the hello's cursor
+                    fresh = [(k, payload) for k, payload in item.events if k > floor]
+                    if fresh:
+                        chunks.extend(payload for _, payload in fresh)
+                        events += len(fresh)
+                        floor = fresh[-1][0]
             if chunks:
                 await self._send(send, sub, chunks, events)
             if end:
@@ -188,13 +202,30 @@ class Live:
                 item = sub.queue.get_nowait()
                 if item is CLOSE:
                     return None
-                if item[0] is None and item is not HEARTBEAT:     # a resync: still owed
-                    await self._send(send, sub, [item[1]], 1)
+                if not item.events and item is not HEARTBEAT:     # a resync: still owed
+                    await self._send(send, sub, [item.data], 1)
 
     async def _send(self, send: Any, sub: Subscriber, chunks: list[bytes], events: int) -> None:
         await send({"type": "http.response.body", "body": b"".join(chunks), "more_body": True})
         self.stats.events_sent += events
         sub.sent += events
+
+
+def _abort(send: Any) -> None:
+    """Resets a cut client's connection at once. ASGI has no way to: uvicorn
+    would close it only once the client took what it was sent, which a
+    client that stopped reading never does, and its socket and buffers would
+    stay; a reset (linger 0) also discards what the kernel still holds, and
+    tells a client that is only slow to reconnect with its last id. `send`
+    is uvicorn's cycle's own method, which holds the transport; under another
+    server the connection is closed the ASGI way, when the handler returns."""
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is None or not hasattr(transport, "abort"):
+        return
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    transport.abort()
 
 
 async def _disconnected(receive: Any) -> None:

@@ -25,8 +25,9 @@ class Config(BaseModel):
     api_url: Annotated[str, Field(alias="LIVE_API_URL", pattern=r"^(https?://\S+)?$")] = ""
     max_connections: Annotated[int, Field(alias="LIVE_MAX_CONNECTIONS", ge=1, le=1_000_000)] = 2000
     heartbeat_s: Annotated[float, Field(alias="LIVE_HEARTBEAT_S", gt=0, le=3600)] = 15.0
-    # Events waiting for one client: past it the client is too slow and dropped,
-    # so one stuck reader never holds memory or delays the others.
+    # Deliveries waiting for one client (the events of a change, or of a batch
+    # of changes when catching up): past it the client is too slow and is
+    # dropped, so one stuck reader never holds memory or delays the others.
     client_queue: Annotated[int, Field(alias="LIVE_CLIENT_QUEUE", ge=1, le=100_000)] = 256
     db_pool: Annotated[int, Field(alias="LIVE_DB_POOL", ge=1, le=100)] = 4
     web_dir: Annotated[Path, Field(alias="LIVE_WEB_DIR")] = DEFAULT_WEB_DIR

@@ -48,5 +48,11 @@ def database_unavailable(details: str | None = None) -> ApiError:
                     "Retry in a few seconds.")
 
 
+def shutting_down() -> ApiError:
+    # 57P01 is PostgreSQL's admin_shutdown.
+    return ApiError(503, "57P01", "live is shutting down", None,
+                    "Reconnect: another live server, or this one once restarted, resumes the stream.")
+
+
 def database_error(sqlstate: str | None, message: str) -> ApiError:
     return ApiError(500, sqlstate or "XX000", message)

@@ -19,6 +19,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 import psycopg
 from psycopg import sql
@@ -33,11 +34,24 @@ CHANNEL = "raceday_changes"
 BATCH = 500
 # Waiting longer for a pooled connection only queues more work behind it.
 POOL_TIMEOUT_S = 10
-RETRY_FIRST_S, RETRY_MAX_S = 0.5, 4.0
+# Reconnecting: clients wait for their streams to resume, and an attempt is cheap.
+RETRY_FIRST_S, RETRY_MAX_S = 0.5, 2.0
 
-Item = tuple[sse.Key | None, bytes]      # key None: not a feed event (heartbeat, resync, end)
-CLOSE: Item = (None, b"")                # the stream ends (shutdown)
-HEARTBEAT: Item = (None, sse.HEARTBEAT)
+Event = tuple[sse.Key, bytes]
+
+
+class Item(NamedTuple):
+    """What a subscriber's queue holds: the events of one read of its feed
+    (one change, or a batch of them when catching up), joined once for all
+    subscribers; or, without events, a heartbeat, a resync or the end.
+    A read is one item whatever its number of events, so the queue's bound
+    counts deliveries a client has not taken, not the parts of a change."""
+    data: bytes
+    events: tuple[Event, ...] = ()
+
+
+CLOSE = Item(b"")                        # the stream ends (shutdown)
+HEARTBEAT = Item(sse.HEARTBEAT)
 
 _RACE_FEED = "SELECT change_id, part, event, data::text FROM api.race_feed(%s, %s, %s)"
 _DAY_FEED = "SELECT change_id, part, event, data::text FROM api.day_feed(%s, %s)"
@@ -152,6 +166,8 @@ class Hub:
         if feed is None:
             feed = self.feeds[race_id] = Feed(race_id)
             feed.ready = asyncio.create_task(self._init(feed))
+            # Its failure is each waiting subscriber's; none may be left to see it.
+            feed.ready.add_done_callback(lambda task: task.cancelled() or task.exception())
         sub = Subscriber(feed, path, self.config.client_queue)
         feed.subscribers.add(sub)
         try:
@@ -190,18 +206,16 @@ class Hub:
                 del self.feeds[feed.race_id]
             raise
 
-    def _offer(self, sub: Subscriber, item: Item) -> bool:
-        """Queues an item for one client without ever waiting; False when the
-        client was dropped for being too slow."""
+    def _offer(self, sub: Subscriber, item: Item) -> None:
+        """Queues an item for one client without ever waiting: one that has
+        no room is dropped."""
         try:
             sub.queue.put_nowait(item)
-            return True
         except asyncio.QueueFull:
             if sub.replaying:
                 sub.overflowed = True
-                return True
-            self._drop(sub)
-            return False
+            else:
+                self._drop(sub)
 
     def _drop(self, sub: Subscriber) -> None:
         sub.dropped = True
@@ -218,7 +232,7 @@ class Hub:
                     self._offer(sub, item)
 
     # -- reading the feeds ---------------------------------------------------
-    async def events(self, race_id: str | None, after: int) -> AsyncIterator[tuple[list[Item], int]]:
+    async def events(self, race_id: str | None, after: int) -> AsyncIterator[tuple[list[Event], int]]:
         """A feed's events after change `after`, encoded, a batch at a time,
         with the number of changes in the batch, until a batch is not full."""
         while True:
@@ -270,10 +284,9 @@ class Hub:
             if feed.cursor is None:              # its initialisation failed
                 return
             async for batch, changes in self.events(feed.race_id, feed.cursor):
+                item = Item(b"".join(payload for _, payload in batch), tuple(batch))
                 for sub in list(feed.subscribers):
-                    for item in batch:
-                        if not self._offer(sub, item):
-                            break
+                    self._offer(sub, item)
                 feed.cursor = batch[-1][0][0]
                 self.stats.changes_fanned_out += changes
 
@@ -313,10 +326,14 @@ class Hub:
                     await conn.execute(self._set_role)
                     await conn.execute(f"LISTEN {CHANNEL}")
                     if lost:
+                        # The pool's connections died with the server: replace
+                        # them now, not one checkout at a time (psycopg_pool
+                        # waits 1, 2, 4 s... between failed checks).
+                        await self.pool.check()
                         # Listening already: a change committed from now on is
                         # notified, one before it is in what the feeds read now.
                         await self._catch_up()
-                        self._broadcast((None, sse.resync("database connection restored")))
+                        self._broadcast(Item(sse.resync("database connection restored")))
                         log("info", "database_reconnected")
                     lost, delay = False, RETRY_FIRST_S
                     self.listening = True
