@@ -139,7 +139,8 @@ def db(clean_db):
 
 @pytest.fixture
 def live_server(database_url):
-    """Starts live processes on the test database; all are stopped after the test."""
+    """Starts live processes on the test database; after the test all are
+    stopped with SIGTERM, and each must exit 0."""
     started: list[LiveServer] = []
 
     def start(url: str = database_url, **env: str) -> LiveServer:
@@ -148,8 +149,8 @@ def live_server(database_url):
         return server
 
     yield start
-    for server in started:
-        server.stop()
+    codes = [server.stop() for server in started]
+    assert codes == [0] * len(started), f"live exited with {codes} on SIGTERM"
 
 
 class Race:
