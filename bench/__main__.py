@@ -11,7 +11,12 @@ cluster for it). In order:
      the API for its newest row as fast as it answers;
   4. the simulated racing day at full speed through the real path (HTTP);
   5. the API under wrk at 1, 10 and 50 connections, on the day's data;
-  6. the same day ingested again in the database alone.
+  6. the same day ingested again in the database alone;
+  7. live push: commit to SSE client at 1, 100 and 1,000 clients on one
+     race, feed queries per change, memory per idle client, and commit to
+     the race board redrawn in headless Chromium.
+--only NAME[,NAME...] runs some of them: one, ten, fresh, day, api, alone,
+live (api and alone need the day).
 Events are real-size (--form-size 70: about 400 KB for 14 runners, 8-20 runners)."""
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import psycopg
 
 from tabsim.model import RacingDay
 from . import day as day_mod
+from . import live as live_mod
 from .api import Api, Watcher, wrk
 from .polls import pick_races, quarantined, races_at_once
 from .progress import Progress
@@ -165,6 +171,43 @@ def alone(report: Report, admin_url: str, connections: int) -> None:
     add_poll_spreads(report, section, r.timings)
 
 
+def live_push(report: Report, admin_url: str, fetcher_url: str, admin: psycopg.Connection, server: TabServer,
+              polls: int, clients: list[int]) -> None:
+    from tests.harness import LiveServer
+
+    (race,) = pick_races(server, 1)
+    day = server.sim.day
+    empty(admin)
+    live_mod.prepare(admin, day, race)
+    live = LiveServer(admin_url, LIVE_MAX_CONNECTIONS=str(max(clients) + 100), LIVE_CLIENT_QUEUE="1024")
+    try:
+        # The race's last 50 minutes, one poll every 30 s of its time: its buckets fill as a watcher sees them.
+        t0 = race.start - 50 * 60
+        for n in clients:
+            w = asyncio.run(live_mod.watch(live, fetcher_url, admin_url, day, race, n, polls, t0))
+            t0 += polls * live_mod.STEP_S
+            section = f"live: commit to SSE event, {n} client{'s' if n > 1 else ''} on one race, {polls} polls"
+            goals = {1: {"p95": "<= 25"}}.get(n, {})
+            report.add_spread(section, "commit to event, every client", w.delays, goals)
+            report.add_spread(section, "commit to event, the last client", w.last,
+                              {"p95": "<= 150"} if n == max(clients) else {})
+            report.add(section, "events missed", w.missed, "", "== 0")
+            report.add(section, "feed queries per change", w.queries_per_change, "",
+                       "<= 2" if n == max(clients) else "")
+            report.add(section, "live memory per idle client", w.kb_per_idle_client, "KB",
+                       "<= 30" if n == max(clients) else "")
+        board = live_mod.board(live, admin_url, fetcher_url, day, race, polls, t0)
+        if board is not None:
+            section = f"live: commit to the race board redrawn (headless Chromium), {len(board)} polls"
+            report.add_spread(section, "commit to grid updated", board, {"p95": "<= 150"})
+    finally:
+        live.stop()
+    empty(admin)
+
+
+SCENARIOS = ("one", "ten", "fresh", "day", "api", "alone", "live")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n", 2)[2])
@@ -179,10 +222,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=2, help="database connections of the day replays")
     parser.add_argument("--hours", type=float, default=0,
                         help="replay only the day's first HOURS (default 0: the whole day)")
+    parser.add_argument("--live-polls", type=int, default=20, help="polls per live client count (default 20)")
+    parser.add_argument("--live-clients", default="1,100,1000",
+                        help="SSE clients on one race, comma-separated counts (default 1,100,1000)")
+    parser.add_argument("--only", default=",".join(SCENARIOS),
+                        help=f"scenarios to run, comma-separated, of {', '.join(SCENARIOS)} (default: all)")
     args = parser.parse_args(argv)
     if "@" not in args.url:
         parser.error("--url must be a libpq URL with a user, e.g. postgresql://postgres@127.0.0.1:5432/raceday")
     fetcher_url = args.url.replace(args.url.split("://", 1)[1].split("@", 1)[0] + "@", "raceday_fetcher@", 1)
+    only = set(args.only.split(","))
+    if not only <= set(SCENARIOS):
+        parser.error(f"--only: unknown scenario {sorted(only - set(SCENARIOS))}; choose from {', '.join(SCENARIOS)}")
+    if only & {"api", "alone"} and "day" not in only:
+        parser.error("--only: api and alone need the day's data: add day")
+    try:
+        live_clients = sorted({int(n) for n in args.live_clients.split(",")})
+        assert live_clients and live_clients[0] >= 1
+    except (ValueError, AssertionError):
+        parser.error(f"--live-clients takes positive counts separated by commas, not {args.live_clients!r}")
 
     report = Report(vars(args))
     started = time.perf_counter()
@@ -200,17 +258,25 @@ def main(argv: list[str] | None = None) -> int:
             empty(admin)
             admin.execute("SELECT raceday.ensure_history_partitions(raceday.nz_racing_day(to_timestamp(%s)), "
                           "raceday.nz_racing_day(to_timestamp(%s)) + 1)", (first, until))
-            one_race(report, admin, server, fetcher_url, args.one_race_polls)
-            empty(admin)
-            ten_races(report, admin, server, fetcher_url, args.ten_race_rounds)
-            empty(admin)
-            freshness(report, args.url, server, fetcher_url, args.fresh_polls)
-            empty(admin)
-            full_day(report, args.url, fetcher_url, server, first, until, args.connections)
+            if "one" in only:
+                one_race(report, admin, server, fetcher_url, args.one_race_polls)
+                empty(admin)
+            if "ten" in only:
+                ten_races(report, admin, server, fetcher_url, args.ten_race_rounds)
+                empty(admin)
+            if "fresh" in only:
+                freshness(report, args.url, server, fetcher_url, args.fresh_polls)
+                empty(admin)
+            if "live" in only:
+                live_push(report, args.url, fetcher_url, admin, server, args.live_polls, live_clients)
+            if "day" in only:
+                full_day(report, args.url, fetcher_url, server, first, until, args.connections)
         finally:
             server.stop()
-        api_load(report, args.url, admin, args.api_seconds)
-        alone(report, args.url, args.connections)
+        if "api" in only:
+            api_load(report, args.url, admin, args.api_seconds)
+        if "alone" in only:
+            alone(report, args.url, args.connections)
         admin.execute("ALTER SYSTEM RESET track_functions")
         admin.execute("SELECT pg_reload_conf()")
     report.details["seconds"] = time.perf_counter() - started

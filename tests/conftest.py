@@ -12,17 +12,17 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
+
+from harness import LiveServer, free_port, wait_for  # noqa: F401 - tests import them from here
 
 ROOT = Path(__file__).resolve().parent.parent
 CLUSTER = ROOT / "scripts" / "cluster.sh"
@@ -197,22 +197,7 @@ def fetchers(database_url: str):
         fp.kill()
 
 
-def wait_for(predicate, timeout: float, interval: float = 0.1) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
-
-
 # -- the API: PostgREST when its binary is found, else the gateway ----------
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 class ApiServer:
     """PostgREST (POSTGREST_BIN or `postgrest` on PATH) or the gateway, run
@@ -254,7 +239,6 @@ class ApiServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-
 
 
 # -- a database filled by a simulated racing day (tests/day) ---------------

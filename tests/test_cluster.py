@@ -13,13 +13,7 @@ import subprocess
 import psycopg
 import pytest
 
-from conftest import ROOT, cluster
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from conftest import ROOT, cluster, free_port
 
 
 def one_error_line(proc: subprocess.CompletedProcess[str]) -> str:
