@@ -179,7 +179,8 @@ def live_push(report: Report, admin_url: str, fetcher_url: str, admin: psycopg.C
     day = server.sim.day
     empty(admin)
     live_mod.prepare(admin, day, race)
-    live = LiveServer(admin_url, LIVE_MAX_CONNECTIONS=str(max(clients) + 100), LIVE_CLIENT_QUEUE="1024")
+    api = Api(admin_url)            # the board's first load
+    live = LiveServer(admin_url, LIVE_API_URL=api.base, LIVE_MAX_CONNECTIONS=str(max(clients) + 100))
     try:
         # The race's last 50 minutes, one poll every 30 s of its time: its buckets fill as a watcher sees them.
         t0 = race.start - 50 * 60
@@ -202,6 +203,7 @@ def live_push(report: Report, admin_url: str, fetcher_url: str, admin: psycopg.C
             report.add_spread(section, "commit to grid updated", board, {"p95": "<= 150"})
     finally:
         live.stop()
+        api.stop()
     empty(admin)
 
 

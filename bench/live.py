@@ -150,3 +150,44 @@ async def watch(live, fetcher_url: str, admin_url: str, day, race, clients: int,
     changes = max(after["changes_fanned_out"] - before["changes_fanned_out"], 1)
     w.queries_per_change = (after["db_queries"] - before["db_queries"]) / changes
     return w
+
+
+def board(live, admin_url: str, fetcher_url: str, day, race, polls: int, t0: float) -> list[float] | None:
+    """Commit to the race board's grid redrawn, in headless Chromium: the
+    board's own hook (window.raceday.lastApplied) says when the DOM showed
+    each change. None when there is no browser on this machine."""
+    import shutil
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        return None
+    from tests.harness import chromium
+
+    delays: list[float] = []
+    bar = Progress("live, race board in Chromium", polls, " polls")
+    with chromium() as driver, psycopg.connect(fetcher_url, autocommit=True) as conn, \
+            psycopg.connect(admin_url, autocommit=True) as admin:
+        driver.get(f"{live.url}/#/race/{race.race_id}")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not driver.execute_script(
+                "return document.querySelector('[data-connection=\"live\"]') !== null "
+                "&& window.raceday.loadedAt != null"):
+            time.sleep(0.05)
+        for k in range(polls):
+            t = t0 + k * STEP_S
+            conn.execute("SELECT raceday.ingest_event(%s, %s, to_timestamp(%s), '{}')",
+                         (race.race_id, event_json(day, race, t, QUERY), t))
+            arrived = time.time() * 1000
+            change = admin.execute("SELECT max(id) FROM raceday.change_feed WHERE race_id = %s",
+                                   (race.race_id,)).fetchone()[0]
+            deadline = time.monotonic() + 10
+            rendered = None
+            while rendered is None and time.monotonic() < deadline:
+                rendered = driver.execute_script(
+                    "const a = window.raceday.lastApplied;"
+                    "return a && a.id && a.id.split(':')[0] === arguments[0] ? a.renderedAt : null;", str(change))
+                if rendered is None:
+                    time.sleep(0.002)
+            if rendered is not None:
+                delays.append(rendered - arrived)
+            bar.update(k + 1)
+    bar.done()
+    return delays

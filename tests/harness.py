@@ -4,8 +4,10 @@ benchmarks import it as tests.harness, the tests through conftest."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -13,6 +15,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,3 +92,32 @@ def _read_all(file) -> str:
     the shared offset (seek) would make the child write over the start."""
     fd = file.fileno()
     return os.pread(fd, os.fstat(fd).st_size, 0).decode(errors="replace")
+
+
+# As root, headless, with nothing that reaches out to the network (the
+# machine has none, and Chromium would keep trying).
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--window-size=1400,900"]
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator:
+    """Debian's chromium and chromedriver (host packages), named so Selenium
+    downloads nothing; a fresh profile; a viewport of exactly 1400x900."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="raceday-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={profile}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+    try:
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)

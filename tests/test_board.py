@@ -21,18 +21,16 @@ tests/output/board.png (git-ignored) for a person to look at.
 from __future__ import annotations
 
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import ROOT, ApiServer, LiveServer, empty_database, ingest_meeting
+from harness import chromium
 from tabsim.model import RacingDay
 from tabsim.payloads import event_json
 
@@ -41,9 +39,6 @@ SEED = 11                 # the day test_race_alerts watches plunge
 LEAD_S = 5 * 60           # the plunge race starts this long after the day is laid out: upcoming
 WAIT_S = 20               # for anything the page must show
 OUTPUT = ROOT / "tests" / "output"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--window-size=1400,900"]
 
 
 def laid_out_day(lead_s: float) -> RacingDay:
@@ -103,21 +98,8 @@ def board(database_url):
 
 @pytest.fixture
 def browser():
-    """Debian's chromium and chromedriver, named so Selenium downloads nothing;
-    a fresh profile; a viewport of exactly 1400x900."""
-    profile = tempfile.mkdtemp(prefix="board-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
-    try:
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                               {"width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 class Page:
