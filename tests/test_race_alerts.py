@@ -1,32 +1,34 @@
-"""End to end: the simulator's insider plunge, polled live by a fetcher,
-raises a plunge alert for the right runner on the poll where its money
-surges, and no plunge alert for any other runner or race polled meanwhile."""
+"""End to end: the simulator's insider plunge, polled as the database
+schedules it, raises a plunge alert for the right runner on the poll where
+its money surges, and no plunge alert for any other runner or race polled
+meanwhile.
+
+The day is replayed (tabsim.replay): the database's schedule says when each
+race is due, the simulator answers for that instant, and the fetcher's own
+database layer delivers the answer, so every poll lands exactly when a
+fetcher keeping up would make it, whatever the machine's load. (Live, a
+fetcher starved of CPU for a few seconds once missed the surge's first
+minute at 40x: the test measured the machine, not the rule.)"""
 
 from __future__ import annotations
 
-import time
+import asyncio
 from datetime import UTC, datetime, timedelta
 
-from conftest import share_clock
-
-# 20x: the race is polled every 15 s of its time, 0.75 s of the machine's,
-# so a fetcher starved of CPU for a second or two on a loaded 2-core machine
-# still polls the surge's first minute. At 40x, CI once saw no poll of the
-# race between 2 minutes and 35 s before its start.
-SPEED = 20
+from tabsim.clock import SimClock
+from tabsim.replay import replay
+from tabsim.server import Simulator
 
 
-def test_insider_plunge_is_flagged_as_it_happens(clean_db, tabsim_factory, fetchers):
-    sim = tabsim_factory(seed=11, speed=SPEED, form_size=3)
+def test_insider_plunge_is_flagged_as_it_happens(clean_db, database_url):
+    start = datetime.now(UTC).timestamp()
+    sim = Simulator(11, SimClock(datetime.fromtimestamp(start, UTC)), layout_start=start, form_size=3)
     race = sim.day.races[sim.day.plunge_race]
     plunger = race.runners[race.plunge].entrant_id
     # From 25 minutes before the plunge race to 5 minutes after its start:
     # its last hour's buckets, and every race of the day around it.
-    sim.clock.set(datetime.fromtimestamp(race.start - 25 * 60, UTC))
-    share_clock(clean_db, sim)
-    fp = fetchers(sim.base_url, FETCHER_IDLE_S="0.02")
-    time.sleep(30 * 60 / SPEED)
-    assert fp.stop() == 0
+    asyncio.run(replay(database_url, database_url.replace("postgres@", "raceday_fetcher@"), sim,
+                       race.start - 25 * 60, race.start + 5 * 60))
     db = clean_db
 
     plunges = db.execute("""SELECT race_id::text, entrant_id::text, time_interval, staging_id FROM raceday.race_alerts
@@ -35,10 +37,9 @@ def test_insider_plunge_is_flagged_as_it_happens(clean_db, tabsim_factory, fetch
     assert {(r, e) for r, e, _, _ in plunges} == {(race.race_id, plunger)}, "a plunge alert for another runner or race"
 
     # The surge begins two minutes before the start and the race is polled
-    # every 15 s then, as TAB refreshes its data; when a poll lands within
-    # a refresh step depends on the machine's load, so "as it happens" is
-    # measured in the race's own time: the alert comes from a poll taken in
-    # the first minute of the surge, while a bettor can still act on it.
+    # every 15 s then, as TAB refreshes its data: "as it happens" is measured
+    # in the race's own time, the alert comes from a poll taken in the first
+    # minute of the surge, while a bettor can still act on it.
     surge_at = datetime.fromtimestamp(race.start - 120, UTC)
     alert_poll = db.execute("SELECT generated_at FROM staging.raw_responses WHERE id = %s",
                             (plunges[0][3],)).fetchone()[0]
@@ -57,8 +58,8 @@ def polls_around(db, race, plunger: str) -> str:
     """The race's polls of its last three minutes, for a failure message:
     seconds before the start, bucket, the plunger's hold and odds, and the
     alerts each poll raised for it (the first poll to raise an alert keeps
-    it). A gap says the fetcher fell behind; surge polls that raised nothing
-    before the alert say the rule did not see the surge."""
+    it). A gap says the schedule left one out; surge polls that raised
+    nothing before the alert say the rule did not see the surge."""
     start = datetime.fromtimestamp(race.start, UTC)
     rows = db.execute("""
         SELECT round(extract(epoch FROM %s - s.generated_at))::int, h.time_interval, h.hold_percentage,
