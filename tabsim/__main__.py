@@ -6,7 +6,7 @@ import argparse
 import signal
 import sys
 import threading
-from datetime import datetime
+from datetime import UTC, datetime
 
 from .clock import SimClock
 from .server import FaultRates, Simulator
@@ -34,8 +34,13 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError) as err:
         print(f"tabsim: error: {err}", file=sys.stderr)
         return 2
+    virtual0, real0, speed = clock.anchor()
+    # The clock line first: whoever waits for "serving" can then read both
+    # (scripts/run.sh gives the database this clock).
+    print(f"tabsim: clock virtual={virtual0:.6f} real={real0:.6f} speed={speed:g}", flush=True)
     print(f"tabsim: serving {sim.base_url} (seed {args.seed}, {len(sim.day.meetings)} meetings, "
-          f"{len(sim.day.races)} races, speed {args.speed}x)", flush=True)
+          f"{len(sim.day.races)} races, laid out from {datetime.fromtimestamp(sim.day.start, UTC).isoformat()}, "
+          f"speed {args.speed:g}x)", flush=True)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     signal.signal(signal.SIGINT, lambda *_: done.set())

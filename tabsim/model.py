@@ -2,7 +2,7 @@
 race at any instant (status, pools, money, odds, results).
 
 Everything is a pure function of (seed, layout start, instant): two
-simulators with the same seed answer the same, and a race polled twice
+simulators with the same seed and start answer the same, and a race polled twice
 within one 15-second TAB refresh window gets the same data (TAB refreshes
 about every 15 s, which is what makes raceday's dedupe by hash matter).
 """
@@ -52,8 +52,14 @@ POOLS = [("Win", 1.0), ("Place", 0.45), ("Quinella", 0.5), ("Trifecta", 0.8), ("
          ("FirstFour", 0.5)]
 
 
-def _uuid(rng: random.Random) -> str:
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+def _uuid(rng: random.Random, day_key: bytes) -> str:
+    """A version-4 uuid of the day's own: the layout's stream gives 128 bits,
+    hashed with the day's key (seed and start). The stream draws the same bits
+    whatever the start, so the card hangs the same from any instant, and two
+    days laid out at different instants share no id: a database that saw one
+    day never takes another day's race for one it knows (with another start)."""
+    bits = rng.getrandbits(128).to_bytes(16, "big")
+    return str(uuid.UUID(bytes=hashlib.sha256(day_key + bits).digest()[:16], version=4))
 
 
 def _rng(*key: object) -> random.Random:
@@ -132,7 +138,8 @@ class RaceState:
 
 class RacingDay:
     """The day's card. `start` is the instant the layout hangs from: the first
-    races go off a few minutes after it."""
+    races go off a few minutes after it. The card is the seed's at any start;
+    its ids are the (seed, start)'s own."""
 
     def __init__(self, seed: int = 1, start: float | None = None, plunge: bool = True, form_size: int = 70):
         self.seed = seed
@@ -141,6 +148,7 @@ class RacingDay:
         # schedule use a few.
         self.form_size = form_size
         self.start = int(start if start is not None else datetime.now(UTC).timestamp())
+        self._id_key = repr(("ids", seed, self.start)).encode()
         self.meetings: list[Meeting] = []
         self.races: dict[str, Race] = {}
         rng = _rng("day", seed)
@@ -148,7 +156,7 @@ class RacingDay:
         slot = 0
         for country, category, state, count, venues in MEETING_PLAN:
             for i in range(count):
-                meeting_id = _uuid(rng)
+                meeting_id = _uuid(rng, self._id_key)
                 name = venues[i % len(venues)]
                 first = self.start + 180 + slot * 420 + rng.randint(0, 120)
                 slot += 1
@@ -198,12 +206,12 @@ class RacingDay:
                 barrier: int | str = f"Fr{k}" if k <= 8 else f"Sr{k - 8}"
             else:
                 barrier = rng.randint(1, n)
-            runners.append(Runner(_uuid(rng), k, name, barrier, rng.choice(PEOPLE), rng.choice(PEOPLE),
+            runners.append(Runner(_uuid(rng, self._id_key), k, name, barrier, rng.choice(PEOPLE), rng.choice(PEOPLE),
                                   rng.choice(SILKS), rng.lognormvariate(0, 0.7), scratched_at, late,
                                   rng.random() < 0.05))
         abandoned_at = float(start - 1800) if rng.random() < 0.03 else None
         return Race(
-            race_id=_uuid(rng), meeting_id=meeting_id, meeting_name=meeting_name, country=country,
+            race_id=_uuid(rng, self._id_key), meeting_id=meeting_id, meeting_name=meeting_name, country=country,
             state=state, category=category, race_number=number,
             name=f"{rng.choice(['MAIDEN', 'RATING 65', 'OPEN', 'CLASS 1', 'BENCHMARK 72'])} {rng.choice([1200, 1400, 1600, 2000, 2200])}",
             start=start, delay=rng.choice([0, 30, 60, 90, 166]), distance=rng.choice([1000, 1200, 1400, 1600, 2000, 2200, 2600]),
