@@ -6,7 +6,8 @@ SHELL := /bin/bash
 .PHONY: help run test bench soak test-faults test-fuzz toolchain db-start db-stop db-status db-url db-destroy psql api-url live-url
 
 help:
-	@echo "make run         build or reuse the toolchain, start and deploy the database, run raceday (DURATION=N: for N seconds)"
+	@echo "make run         build or reuse the toolchain, start and deploy the database, run raceday (DURATION=N: for N seconds;"
+	@echo "                 TABSIM_SPEED=20 TABSIM_START=<ISO 8601 with offset>: the simulated day's speed and start)"
 	@echo "make test        the same setup, then every test (PYTEST_ARGS=... to pass pytest options)"
 	@echo "make bench       the pipeline and the API measured, each figure beside its goal (BENCH_ARGS=... e.g. --hours 1)"
 	@echo "make soak        the full soak: a simulated day at 20x for 10 minutes, lag and memory judged (bench/results/)"

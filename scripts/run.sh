@@ -4,19 +4,62 @@
 # the fetcher, the API and live (the push service and the race board), then
 # keep them running until Ctrl-C, or for DURATION seconds. Stops, on the way
 # out, whatever it started itself.
+#
+# The simulator runs TABSIM_SPEED times real time from TABSIM_START (default:
+# now), and the database shares its clock (raceday.settings.clock_*) while the
+# run lasts, so its schedule and the simulated day agree; on the way out the
+# database is handed back to real time. Each run lays out a day of its own
+# (the simulator's ids derive from the seed and the day's start), so an
+# earlier run's races are never mixed with this one's.
 source "$(dirname "$0")/lib.sh"
 
 DURATION="${DURATION:-}"
 [ -z "$DURATION" ] || [[ "$DURATION" =~ ^[0-9]+$ ]] || die "DURATION must be a number of seconds, not '$DURATION'"
+TABSIM_SPEED="${TABSIM_SPEED:-}"
+TABSIM_START="${TABSIM_START:-}"
+TABSIM_FORM_SIZE="${RACEDAY_TABSIM_FORM_SIZE:-70}"
+if [ -n "${NZTAB_API_URL:-}" ] && [ -n "$TABSIM_SPEED$TABSIM_START" ]; then
+    die "TABSIM_SPEED and TABSIM_START set the simulator's clock; with NZTAB_API_URL set there is no simulator: unset one or the other"
+fi
+# Up to 100x: beyond it a race's 15 s polls come faster than a fetcher on a laptop keeps up with.
+if [ -n "$TABSIM_SPEED" ] && ! { [[ "$TABSIM_SPEED" =~ ^([0-9]+([.][0-9]*)?|[.][0-9]+)$ ]] \
+        && awk -v s="$TABSIM_SPEED" 'BEGIN{exit !(s > 0 && s <= 100)}'; }; then
+    die "TABSIM_SPEED must be a number of simulated seconds per real second above 0 and at most 100, not '$TABSIM_SPEED'"
+fi
+# ISO 8601 with an explicit offset, as the simulator takes it: a bare local time would be ambiguous.
+if [ -n "$TABSIM_START" ] && ! { [[ "$TABSIM_START" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}[T\ ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})$ ]] \
+        && date -d "$TABSIM_START" +%s >/dev/null 2>&1; }; then
+    die "TABSIM_START must be an instant in ISO 8601 with its offset, e.g. 2026-07-17T09:00:00+12:00, not '$TABSIM_START'"
+fi
+if ! [[ "$TABSIM_FORM_SIZE" =~ ^[0-9]{1,3}$ ]] || [ "$TABSIM_FORM_SIZE" -lt 1 ] || [ "$TABSIM_FORM_SIZE" -gt 200 ]; then
+    die "RACEDAY_TABSIM_FORM_SIZE must be a number of past starts per runner in 1-200, not '$TABSIM_FORM_SIZE'"
+fi
 
 bash "$RACEDAY_HOME/scripts/toolchain.sh"
 
 started_db=0
-if ! bash "$RACEDAY_HOME/scripts/cluster.sh" status >/dev/null 2>&1; then started_db=1; fi
+# `url` fails when the cluster is not running: then this run starts it, and stops it at the end.
+if ! bash "$RACEDAY_HOME/scripts/cluster.sh" url >/dev/null 2>&1; then started_db=1; fi
 sim_pid=""
 fetcher_pid=""
 api_pid=""
 live_pid=""
+DB_URL=""
+
+# The database's clock: the simulator's (virtual start, real start, speed), or real time.
+set_db_clock() {
+    if [ $# -eq 3 ]; then
+        psql -X -q -v ON_ERROR_STOP=1 -d "$DB_URL" -v v="$1" -v r="$2" -v s="$3" <<'SQL'
+UPDATE raceday.settings SET clock_virtual = to_timestamp(:'v'), clock_real = to_timestamp(:'r'), clock_speed = :'s';
+-- A new simulated day: its meetings now, not at the refresh an earlier run scheduled on its own clock.
+UPDATE raceday.poll_targets SET next_poll_at = raceday.clock()
+WHERE kind = 'meetings' AND day = raceday.nz_racing_day(raceday.clock()) AND next_poll_at > raceday.clock();
+SQL
+    else
+        psql -X -q -v ON_ERROR_STOP=1 -d "$DB_URL" \
+            -c "UPDATE raceday.settings SET clock_virtual = NULL, clock_real = NULL, clock_speed = 1"
+    fi
+}
 
 stop_all() {
     trap - INT TERM EXIT
@@ -26,6 +69,11 @@ stop_all() {
     if [ -n "$live_pid" ]; then kill -TERM "$live_pid" 2>/dev/null; wait "$live_pid" 2>/dev/null || true; fi
     if [ -n "$api_pid" ]; then kill -TERM "$api_pid" 2>/dev/null; wait "$api_pid" 2>/dev/null || true; fi
     if [ -n "$sim_pid" ]; then kill -TERM "$sim_pid" 2>/dev/null; wait "$sim_pid" 2>/dev/null || true; fi
+    # Nothing polls any more: the database goes back to real time (pg_cron's jobs and the next run see it).
+    if [ -n "$DB_URL" ]; then
+        if set_db_clock; then say "the database's clock is real time again"
+        else say "could not hand the database back to real time: UPDATE raceday.settings SET clock_virtual = NULL, clock_real = NULL, clock_speed = 1"; fi
+    fi
     if [ "$started_db" = 1 ]; then bash "$RACEDAY_HOME/scripts/cluster.sh" stop; fi
 }
 trap stop_all EXIT
@@ -39,13 +87,20 @@ export PYTHONPATH="$RACEDAY_HOME${PYTHONPATH:+:$PYTHONPATH}"
 
 if [ -z "${NZTAB_API_URL:-}" ]; then
     "$VENV_DIR/bin/python" -m tabsim --port "${RACEDAY_TABSIM_PORT:-0}" --seed "${RACEDAY_TABSIM_SEED:-1}" \
+        --speed "${TABSIM_SPEED:-1}" ${TABSIM_START:+--start "$TABSIM_START"} --form-size "$TABSIM_FORM_SIZE" \
         > "$LOG_DIR/tabsim.log" 2>&1 &
     sim_pid=$!
     for _ in $(seq 50); do grep -q 'serving' "$LOG_DIR/tabsim.log" 2>/dev/null && break; sleep 0.1; done
     NZTAB_API_URL="$(grep -o 'http://[^ ]*' "$LOG_DIR/tabsim.log" | head -1)"
     [ -n "$NZTAB_API_URL" ] || { tail -5 "$LOG_DIR/tabsim.log" >&2; die "the TAB simulator did not start; log: $LOG_DIR/tabsim.log"; }
-    source_name="TAB simulator"
+    read -r clock_virtual clock_real clock_speed < <(sed -n 's/^tabsim: clock virtual=\([0-9.]*\) real=\([0-9.]*\) speed=\([0-9.e+-]*\)$/\1 \2 \3/p' "$LOG_DIR/tabsim.log") || true
+    [ -n "${clock_speed:-}" ] || die "the TAB simulator did not say its clock; log: $LOG_DIR/tabsim.log"
+    # Before the fetcher's first claim: the schedule must run on the simulated day's time from the start.
+    set_db_clock "$clock_virtual" "$clock_real" "$clock_speed" || die "could not give the database the simulator's clock"
+    source_name="TAB simulator, $(sed -n 's/^tabsim: serving [^ ]* (\(.*\))$/\1/p' "$LOG_DIR/tabsim.log"); the database shares its clock"
 else
+    # A real API runs on real time, whatever an earlier run that did not stop cleanly left behind.
+    set_db_clock || die "could not set the database's clock to real time"
     source_name="TAB API"
 fi
 export NZTAB_API_URL

@@ -1,0 +1,105 @@
+"""`make run` (scripts/run.sh) as a developer runs it, on a scratch cluster
+of its own: the simulator at 20 times real time with the database on its
+clock, so a short run shows races going off and resulting; a second run on
+the same database lays out a day of its own instead of moving the first
+day's races; the database is back on real time after each. And the
+simulator's settings are checked before anything starts, with one line."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+
+import psycopg
+import pytest
+
+from conftest import ROOT, cluster, free_port
+
+RUN = ROOT / "scripts" / "run.sh"
+INSTANCE = "makerun"
+
+
+def run_sh(env: dict[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
+    """scripts/run.sh in a process group of its own, killed whole if it overruns."""
+    proc = subprocess.Popen(["bash", str(RUN)], env={**os.environ, **env}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+        pytest.fail(f"run.sh overran {timeout}s:\n{err[-3000:]}")
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def one_error_line(proc: subprocess.CompletedProcess[str]) -> str:
+    assert proc.returncode != 0, "a bad setting was accepted"
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("raceday: error: "), proc.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("setting", [
+    {"TABSIM_SPEED": "0"}, {"TABSIM_SPEED": "-2"}, {"TABSIM_SPEED": "fast"}, {"TABSIM_SPEED": "101"},
+    {"TABSIM_START": "2026-07-17T09:00:00"}, {"TABSIM_START": "tomorrow"}, {"TABSIM_START": "2026-02-30T09:00:00Z"},
+    {"RACEDAY_TABSIM_FORM_SIZE": "0"},
+], ids=lambda s: "=".join(*s.items()))
+def test_bad_simulator_settings_stop_with_one_line(setting, tmp_path):
+    proc = run_sh({"RACEDAY_INSTANCE": "probe", "RACEDAY_PG_PORT": str(free_port()),
+                   "RACEDAY_LOG_DIR": str(tmp_path), **setting}, 30)
+    line = one_error_line(proc)
+    assert next(iter(setting)) in line and repr(next(iter(setting.values()))) in line
+
+
+def test_simulator_settings_need_the_simulator(tmp_path):
+    proc = run_sh({"RACEDAY_INSTANCE": "probe", "RACEDAY_PG_PORT": str(free_port()), "RACEDAY_LOG_DIR": str(tmp_path),
+                   "NZTAB_API_URL": "https://api.tab.co.nz/affiliates/v1", "TABSIM_SPEED": "20"}, 30)
+    assert "NZTAB_API_URL" in one_error_line(proc)
+
+
+def test_make_run_at_20x_results_races_and_never_mixes_days(tmp_path):
+    env = {"RACEDAY_INSTANCE": INSTANCE, "RACEDAY_PG_PORT": str(free_port()), "RACEDAY_API_PORT": str(free_port()),
+           "RACEDAY_LIVE_PORT": str(free_port()), "RACEDAY_LOG_DIR": str(tmp_path), "RACEDAY_TABSIM_FORM_SIZE": "3",
+           "TABSIM_SPEED": "20"}
+    url = f"postgresql://postgres@127.0.0.1:{env['RACEDAY_PG_PORT']}/raceday"
+    try:
+        cluster("destroy", instance=INSTANCE, env=env)
+        # 45 s at 20x: 15 simulated minutes, in which the first races go off and are declared.
+        first = run_sh({**env, "DURATION": "45"}, 300)
+        assert first.returncode == 0, first.stderr[-3000:]
+        assert "20x; the database shares its clock" in first.stderr
+        assert "the database's clock is real time again" in first.stderr
+        cluster("start", instance=INSTANCE, env=env)
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT clock_virtual, clock_real, clock_speed FROM raceday.settings").fetchone() \
+                == (None, None, 1)
+            final = conn.execute("""
+                SELECT r.race_id, (SELECT count(*) FROM staging.raw_responses s WHERE s.target = r.race_id::text
+                                   AND s.generated_at BETWEEN r.start_time - interval '5 minutes' AND r.start_time)
+                FROM raceday.races r
+                WHERE r.status = 'final' AND EXISTS (SELECT FROM raceday.race_results x WHERE x.race_id = r.race_id)
+                """).fetchall()
+            assert final, "no race resulted in 15 simulated minutes"
+            # The schedule ran on the simulated clock: a race's last five
+            # minutes are polled every 15 simulated seconds (on real time they
+            # would have taken 5 real minutes, and one or two polls).
+            assert max(polls for _, polls in final) >= 8, final
+            meetings = conn.execute("SELECT count(*) FROM raceday.meetings").fetchone()[0]
+        cluster("stop", instance=INSTANCE, env=env)
+
+        # A second run on the same database, a minute later: a day of its own.
+        second = run_sh({**env, "DURATION": "10"}, 300)
+        assert second.returncode == 0, second.stderr[-3000:]
+        cluster("start", instance=INSTANCE, env=env)
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT clock_virtual FROM raceday.settings").fetchone()[0] is None
+            assert conn.execute("SELECT count(*) FROM raceday.meetings").fetchone()[0] == 2 * meetings
+            # No race was moved: every stored poll of a race agrees on its start.
+            moved = conn.execute("""
+                SELECT target, array_agg(DISTINCT body::jsonb #>> '{data,race,advertised_start}')
+                FROM staging.raw_responses WHERE kind = 'event' AND body IS NOT NULL
+                GROUP BY target HAVING count(DISTINCT body::jsonb #>> '{data,race,advertised_start}') > 1""").fetchall()
+            assert moved == []
+    finally:
+        cluster("destroy", instance=INSTANCE, env=env, check=False)
