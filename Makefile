@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test bench soak test-faults test-fuzz toolchain db-start db-stop db-status db-url db-destroy psql api-url live-url
+.PHONY: help run test bench soak test-faults test-fuzz toolchain db-start db-stop db-status db-url db-destroy psql backup restore api-url live-url
 
 help:
 	@echo "make run         build or reuse the toolchain, start and deploy the database, run raceday (DURATION=N: for N seconds;"
@@ -20,6 +20,8 @@ help:
 	@echo "make db-url      print its libpq URL (last line)"
 	@echo "make db-destroy  stop it and delete its data"
 	@echo "make psql        psql on it"
+	@echo "make backup      FILE=x.tar: its roles and database, with PostgreSQL 18's pg_dump (one tar file)"
+	@echo "make restore     FILE=x.tar: a backup into a fresh cluster (make db-destroy first), pg_cron held back, verified"
 	@echo "make api-url     print the base URL of the API that make run serves"
 	@echo "make live-url    print the URL of the race board and live stream that make run serves"
 
@@ -64,6 +66,12 @@ db-destroy:
 
 psql:
 	@bash scripts/cluster.sh psql
+
+backup:
+	@bash scripts/backup.sh backup "$(FILE)"
+
+restore: toolchain
+	@bash scripts/backup.sh restore "$(FILE)"
 
 api-url:
 	@bash -c 'source scripts/lib.sh && echo "$$API_URL"'

@@ -1,9 +1,11 @@
-"""Backup and restore as the README's runbook does them, on a database a
-simulated day filled: the roles with pg_dumpall, the database with pg_dump
-(custom format), both restored into a fresh cluster with pg_cron's jobs held
-back, then every table's row count and checksum compared, sequences and
-roles too, and sqitch's verify run against the copy (it checks privileges,
-including who may connect to the database).
+"""Backup and restore as the README's runbook does them locally, with its
+own commands (`make backup FILE=...`, `make restore FILE=...`, which run
+PostgreSQL 18's tools from the toolchain's root), on a database a simulated
+day filled: the roles and the database backed up into one file, restored
+into a fresh cluster with pg_cron's jobs held back, then every table's row
+count and checksum compared, sequences and roles too, and sqitch's verify
+run against the copy (it checks privileges, including who may connect to
+the database).
 
 Sequences are outside any snapshot: pg_dump reads their values as they are
 when it gets to them, and pg_cron's sweep, retrying quarantined polls,
@@ -11,21 +13,20 @@ draws ids that its rolled-back transactions never use. So a restored
 sequence must be at least where the source's was when the rows were
 counted, which is at least every id those rows hold, not equal to it.
 
-The dump is taken in a snapshot exported by the transaction that computes
-the source's checksums, so the two see the same rows while pg_cron's jobs
-keep running on the source. The client tools are PostgreSQL 18's, from the
-toolchain's root (the host's are older than the server).
+pg_cron's jobs are paused on the source while its checksums are computed
+and the backup taken (the sweep would otherwise change rows between the
+two), and run again afterwards.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
-import tempfile
 from pathlib import Path
 
 import psycopg
 
-from conftest import ROOT, cluster, free_port, fresh_cluster, sqitch_target, toolchain_root
+from conftest import ROOT, cluster, free_port, sqitch_target, wait_for
 
 SCHEMAS = ("raceday", "staging", "sqitch")
 
@@ -51,54 +52,59 @@ def sequences(conn: psycopg.Connection) -> dict[str, int]:
     return {s: v or 0 for s, v in conn.execute(SEQUENCES, (list(SCHEMAS),))}
 
 
-BIN = "/usr/lib/postgresql/18/bin"       # inside the root
+def make(target: str, file: Path, instance: str, port: int) -> subprocess.CompletedProcess[str]:
+    """The Makefile's target, as an operator runs it, on the cluster named."""
+    return subprocess.run(["make", "-s", "-C", str(ROOT), target, f"FILE={file}"], capture_output=True, text=True,
+                          timeout=600, env={**os.environ, "RACEDAY_INSTANCE": instance, "RACEDAY_PG_PORT": str(port)})
 
 
-def in_root(root: Path, tool: str, *args: str) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(["chroot", str(root), f"{BIN}/{tool}", *args], capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, f"{tool} failed: {proc.stderr[-2000:]}"
-    return proc
+def set_cron(conn: psycopg.Connection, launch: bool) -> None:
+    conn.execute("ALTER SYSTEM SET cron.launch_active_jobs = on" if launch else
+                 "ALTER SYSTEM SET cron.launch_active_jobs = off")
+    conn.execute("SELECT pg_reload_conf()")
 
 
-def test_dump_restores_into_a_fresh_cluster_identically(simulated_day):
-    root = toolchain_root()
-    work = Path(tempfile.mkdtemp(prefix="raceday-backup-", dir=root / "tmp"))
-    inside = "/" + str(work.relative_to(root))
-    source = ["-h", "127.0.0.1", "-p", str(simulated_day.port), "-U", "postgres"]
-    env = {"RACEDAY_PG_PORT": str(free_port())}
+def no_job_running(conn: psycopg.Connection) -> bool:
+    return conn.execute("SELECT count(*) FROM cron.job_run_details WHERE status IN ('starting', 'running')"
+                        ).fetchone()[0] == 0
+
+
+def one_error_line(proc: subprocess.CompletedProcess[str]) -> str:
+    assert proc.returncode != 0
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("raceday: error: ")]
+    assert len(lines) == 1, proc.stderr
+    return lines[0]
+
+
+def test_dump_restores_into_a_fresh_cluster_identically(simulated_day, tmp_path):
+    backup = tmp_path / "raceday.tar"
+    port = free_port()
+    env = {"RACEDAY_PG_PORT": str(port)}
+    with psycopg.connect(simulated_day.url, autocommit=True) as source:
+        try:
+            set_cron(source, launch=False)
+            assert wait_for(lambda: no_job_running(source), 120), "a pg_cron job still runs on the source"
+            before = fingerprint(source)
+            numbered = sequences(source)
+            proc = make("backup", backup, "day", simulated_day.port)
+            assert proc.returncode == 0, proc.stderr[-3000:]
+            assert fingerprint(source) == before, "the source changed while it was backed up"
+        finally:
+            source.execute("ALTER SYSTEM RESET cron.launch_active_jobs")
+            source.execute("SELECT pg_reload_conf()")
+    assert before["raceday.money_flow_history"][0] > 1000 and before["staging.raw_responses"][0] > 1000
+    assert backup.stat().st_mode & 0o077 == 0, "a backup holds password hashes: its owner's alone"
+    assert "exists" in one_error_line(make("backup", backup, "day", simulated_day.port))
+
     try:
-        with psycopg.connect(simulated_day.url) as conn:
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
-            before = fingerprint(conn)
-            numbered = sequences(conn)
-            in_root(root, "pg_dump", *source, "-d", "raceday", "--format=custom", f"--snapshot={snapshot}",
-                    "--file", f"{inside}/raceday.dump")
-        in_root(root, "pg_dumpall", *source, "--roles-only", "--file", f"{inside}/roles.sql")
-        assert before["raceday.money_flow_history"][0] > 1000 and before["staging.raw_responses"][0] > 1000
-
-        url = fresh_cluster("restore", env, deploy=False)
-        target = ["-h", "127.0.0.1", "-p", env["RACEDAY_PG_PORT"], "-U", "postgres"]
-        # The runbook's order: no pg_cron job may run until everything is back.
-        in_root(root, "psql", *target, "-X", "-q", "-d", "postgres", "-c",
-                "ALTER SYSTEM SET cron.launch_active_jobs = off", "-c", "SELECT pg_reload_conf()")
-        # The only error allowed: the superuser exists in every cluster.
-        roles = subprocess.run(["chroot", str(root), f"{BIN}/psql", *target, "-X", "-q",
-                                "-d", "postgres", "-f", f"{inside}/roles.sql"], capture_output=True, text=True)
-        errors = [line for line in roles.stderr.splitlines() if "ERROR" in line]
-        assert errors and all('role "postgres" already exists' in e for e in errors), roles.stderr
-        in_root(root, "pg_restore", *target, "-d", "raceday", "--exit-on-error", "--jobs=2", f"{inside}/raceday.dump")
-        # Who may connect is the database's own property: pg_restore applies it
-        # only when it creates the database, so the runbook replays those lines.
-        acl = subprocess.run(["chroot", str(root), "/bin/sh", "-c",
-                              f"set -e; {BIN}/pg_restore --create --section=pre-data -f - {inside}/raceday.dump "
-                              f"| grep ' ON DATABASE ' | {BIN}/psql {' '.join(target)} -X -q -v ON_ERROR_STOP=1 "
-                              "-d raceday"], capture_output=True, text=True)
-        assert acl.returncode == 0, acl.stderr
-
+        cluster("destroy", instance="restore", env=env)
+        proc = make("restore", backup, "restore", port)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        url = cluster("url", instance="restore", env=env).stdout.strip().splitlines()[-1]
         with psycopg.connect(url) as conn:
             after = fingerprint(conn)
             renumbered = sequences(conn)
+            assert conn.execute("SHOW cron.launch_active_jobs").fetchone()[0] == "on"
         assert after.keys() == before.keys()
         assert [t for t in before if before[t] != after[t]] == []
         assert renumbered.keys() == numbered.keys() and numbered["raceday.money_flow_history_id_seq"] > 1000
@@ -110,8 +116,8 @@ def test_dump_restores_into_a_fresh_cluster_identically(simulated_day):
         verify = subprocess.run(["sqitch", "verify", sqitch_target(url)], cwd=ROOT, capture_output=True, text=True,
                                 timeout=300)
         assert verify.returncode == 0, verify.stdout[-2000:] + verify.stderr[-2000:]
-        in_root(root, "psql", *target, "-X", "-q", "-d", "postgres", "-c",
-                "ALTER SYSTEM RESET cron.launch_active_jobs", "-c", "SELECT pg_reload_conf()")
+
+        # A restore never goes over a database that holds raceday.
+        assert "make db-destroy" in one_error_line(make("restore", backup, "restore", port))
     finally:
         cluster("destroy", instance="restore", env=env, check=False)
-        subprocess.run(["rm", "-rf", str(work)], check=False)
