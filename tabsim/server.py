@@ -72,6 +72,14 @@ class Served:
     fault: str | None
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: ten fetcher connections opened
+    # at once on a loaded machine overflow it, and a dropped SYN is retried
+    # after a second, longer than the tests' connect timeout. A real API's
+    # backlog is far larger.
+    request_queue_size = 128
+
+
 class Simulator:
     """A running simulator. Use as a context manager, or start()/stop()."""
 
@@ -100,7 +108,7 @@ class Simulator:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}{PREFIX}"
 
     def start(self) -> Simulator:
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", self.port), _handler(self))
+        self.httpd = _Server(("127.0.0.1", self.port), _handler(self))
         self.httpd.daemon_threads = True
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="tabsim", daemon=True)
         self._thread.start()
