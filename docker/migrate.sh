@@ -17,8 +17,17 @@ sqitch deploy --verify "$target"
 
 : "${AUTHENTICATOR_PASSWORD:?AUTHENTICATOR_PASSWORD must be set}"
 : "${FETCHER_PASSWORD:?FETCHER_PASSWORD must be set}"
-psql -X -q -v ON_ERROR_STOP=1 -U postgres -d "${PGDATABASE:-raceday}" \
-     -v authenticator="$AUTHENTICATOR_PASSWORD" -v fetcher="$FETCHER_PASSWORD" <<'SQL'
+# psql reads the passwords from its environment (\getenv), never from its
+# command line, which any user of the host can see in `ps`; the script on
+# its standard input holds only their names. PGPASSWORD reaches psql and
+# sqitch the same way.
+psql -X -q -v ON_ERROR_STOP=1 -U postgres -d "${PGDATABASE:-raceday}" <<'SQL'
+-- Nor the server's log: these statements are never logged, slow or failed.
+SET log_min_duration_statement = -1;
+SET log_min_error_statement = panic;
+SET log_statement = 'none';
+\getenv authenticator AUTHENTICATOR_PASSWORD
+\getenv fetcher FETCHER_PASSWORD
 ALTER ROLE authenticator PASSWORD :'authenticator';
 ALTER ROLE raceday_fetcher PASSWORD :'fetcher';
 SQL

@@ -6,10 +6,12 @@ from __future__ import annotations
 import os
 import socket
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 DEFAULT_API = "https://api.tab.co.nz/affiliates/v1"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 
 class Config(BaseModel):
@@ -36,7 +38,12 @@ class Config(BaseModel):
 
     @field_validator("api_url")
     @classmethod
-    def _strip_slash(cls, value: str) -> str:
+    def _https_unless_local(cls, value: str) -> str:
+        # TAB's answers decide what raceday stores and shows: over plain HTTP
+        # anyone on the path could rewrite them. Plain http only to this host
+        # (the simulator, a local proxy).
+        if urlsplit(value).scheme != "https" and urlsplit(value).hostname not in LOCAL_HOSTS:
+            raise ValueError("must be an https:// URL (plain http:// only for localhost, 127.0.0.1 or ::1)")
         return value.rstrip("/")
 
     @property
@@ -65,4 +72,5 @@ def load(environ: dict[str, str] | None = None) -> Config:
         shown = values.get(str(name))
         if name == "RACEDAY_DATABASE_URL":
             shown = None       # may hold a password
-        raise ConfigError(f"{name}: {first['msg']}" + (f" (got {shown!r})" if shown is not None else "")) from None
+        message = first["msg"].removeprefix("Value error, ")     # pydantic's prefix for a validator's own text
+        raise ConfigError(f"{name}: {message}" + (f" (got {shown!r})" if shown is not None else "")) from None

@@ -7,7 +7,9 @@ host) one by one."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -165,3 +167,104 @@ def test_postgrest_runs_the_committed_configuration():
     service = compose()["services"]["postgrest"]
     assert "./docker/postgrest.conf:/etc/postgrest.conf:ro" in service["volumes"]
     assert service["command"] == ["postgrest", "/etc/postgrest.conf"]
+
+
+# -- least privilege: capabilities, setuid, processes, a read-only root ----
+
+# What the db's entrypoint needs (it starts as root, hands the data directory
+# to postgres and switches to it with gosu); no other service adds any.
+DB_CAPABILITIES = {"CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"}
+
+
+def test_every_service_drops_every_capability_and_adds_back_only_what_it_needs_with_a_reason():
+    text = COMPOSE.read_text()
+    for name, service in compose()["services"].items():
+        assert service.get("cap_drop") == ["ALL"], f"{name}: cap_drop: [ALL]"
+        added = set(service.get("cap_add", []))
+        assert added <= (DB_CAPABILITIES if name == "db" else set()), f"{name} adds {sorted(added)}"
+        for cap in added:
+            assert re.search(rf"^\s+- {cap}\s+# \w+", text, re.M), f"{name}: cap_add {cap} says no why"
+    assert set(compose()["services"]["db"]["cap_add"]) == DB_CAPABILITIES
+
+
+def test_no_service_gains_privileges_and_each_has_a_process_limit():
+    for name, service in compose()["services"].items():
+        assert "no-new-privileges:true" in service.get("security_opt", []), name
+        assert isinstance(service.get("pids_limit"), int) and 0 < service["pids_limit"] <= 1024, name
+
+
+def tmpfs_paths(service: dict) -> set[str]:
+    entries = service.get("tmpfs", [])
+    return {entry.split(":")[0] for entry in ([entries] if isinstance(entries, str) else entries)}
+
+
+def test_every_root_file_system_is_read_only_and_writes_go_to_tmpfs_or_the_volume():
+    services = compose()["services"]
+    for name, service in services.items():
+        assert service.get("read_only") is True, f"{name}: read_only"
+        assert tmpfs_paths(service) <= {"/tmp", "/var/run/postgresql"}, name
+    # The db writes its data to the volume and its socket to a tmpfs.
+    assert "pgdata:/var/lib/postgresql" in services["db"]["volumes"]
+    assert "/var/run/postgresql" in tmpfs_paths(services["db"])
+    # The fetcher's health check reads a heartbeat file it must be able to write.
+    heartbeat = re.search(r"FETCHER_HEARTBEAT_FILE=(\S+)", (ROOT / "docker" / "fetcher.Dockerfile").read_text())
+    assert str(Path(heartbeat.group(1)).parent) in tmpfs_paths(services["fetcher"])
+
+
+def test_no_password_on_a_command_line_in_compose():
+    for name, service in compose()["services"].items():
+        for key in ("command", "entrypoint", "healthcheck"):
+            assert "PASSWORD" not in str(service.get(key, "")), f"{name}: {key} holds a password"
+
+
+def scram_matches(verifier: str, password: str) -> bool:
+    """Whether a SCRAM-SHA-256 verifier (pg_authid.rolpassword) is that password's."""
+    import base64
+    import hashlib
+    import hmac
+
+    method, rest = verifier.split("$", 1)
+    iterations_salt, keys = rest.split("$")
+    iterations, salt = iterations_salt.split(":")
+    stored_key = keys.split(":")[0]
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), base64.b64decode(salt), int(iterations))
+    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+    return method == "SCRAM-SHA-256" and base64.b64encode(hashlib.sha256(client_key).digest()).decode() == stored_key
+
+
+def test_migrate_passes_no_password_on_a_command_line(db, database_url, tmp_path):
+    """docker/migrate.sh run as the migrate service runs it, with sqitch
+    stubbed and psql wrapped to record its command line (what `ps` shows)
+    before running the real one against the test database: no password is
+    on any command line, and the login roles get the passwords given."""
+    port = re.search(r":(\d+)/", database_url).group(1)
+    argv = tmp_path / "argv"
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    (stubs / "sqitch").write_text(f'#!/bin/sh\necho "sqitch $*" >> {argv}\n')
+    (stubs / "psql").write_text(f'#!/bin/sh\necho "psql $*" >> {argv}\n'
+                                f'PGHOST=127.0.0.1 PGPORT={port} exec {shutil.which("psql")} "$@"\n')
+    for stub in stubs.iterdir():
+        stub.chmod(0o755)
+    secrets = {"PGPASSWORD": "pg0secret0", "AUTHENTICATOR_PASSWORD": "au1secret1", "FETCHER_PASSWORD": "fe2secret2"}
+    try:
+        proc = subprocess.run(["sh", str(ROOT / "docker" / "migrate.sh")], capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "PATH": f"{stubs}:{os.environ['PATH']}", "PGHOST": "db",
+                                   "PGDATABASE": "raceday", **secrets})
+        assert proc.returncode == 0, proc.stderr
+        command_lines = argv.read_text()
+        assert "sqitch deploy --verify" in command_lines and "psql " in command_lines
+        assert [s for s in secrets.values() if s in command_lines] == []
+        set_to = dict(db.execute("SELECT rolname, rolpassword FROM pg_authid "
+                                 "WHERE rolname IN ('authenticator', 'raceday_fetcher')").fetchall())
+        assert scram_matches(set_to["authenticator"], secrets["AUTHENTICATOR_PASSWORD"])
+        assert scram_matches(set_to["raceday_fetcher"], secrets["FETCHER_PASSWORD"])
+    finally:
+        # The test cluster trusts local logins; leave the roles as deployed.
+        db.execute("ALTER ROLE authenticator PASSWORD NULL")
+        db.execute("ALTER ROLE raceday_fetcher PASSWORD NULL")
+
+
+def test_the_runbook_keeps_env_to_its_owner():
+    assert "chmod 600 .env" in (ROOT / "README.md").read_text()
+    assert "chmod 600 .env" in (ROOT / ".env.example").read_text()

@@ -120,7 +120,7 @@ def test_sigterm_finishes_in_flight_and_releases(clean_db, tabsim_factory, fetch
 
 def test_bad_configuration_stops_with_one_line(tabsim_factory, fetchers):
     for name, value in [("FETCHER_CONCURRENCY", "0"), ("FETCHER_TIMEOUT_S", "soon"), ("NZTAB_API_URL", "ftp://x"),
-                        ("NZTAB_FROM", "not-an-email")]:
+                        ("NZTAB_API_URL", "http://api.tab.co.nz/affiliates/v1"), ("NZTAB_FROM", "not-an-email")]:
         fp = fetchers("http://127.0.0.1:9/affiliates/v1", **{name: value})
         assert fp.stop(signal_it=False) == 2
         lines = fp.stderr.strip().splitlines()
