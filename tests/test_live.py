@@ -316,6 +316,12 @@ def test_resume_after_a_restart_of_live_misses_nothing(db, live_server):
     assert ids(before.feed_events() + after.events) == race.feed(cursor_of(before.events[0]))
     assert not after.named("hello")
 
+    # An id the feed never gave (a rebuilt database): the client is told to reload, then follows the feed.
+    ahead = SseClient(f"{second.url}/races/{race.race_id}", {"Last-Event-ID": "999999999"})
+    ahead.wait(lambda c: c.named("reset"), "no reset for an id ahead of the feed")
+    assert ahead.events[0]["id"] == str(key(after.events[-1])[0]) and "ahead" in ahead.events[0]["data"]["reason"]
+    ahead.close()
+
     # `N:k`: the parts of change N after k. The query string serves clients that set no header.
     change, part = key(after.events[0])
     partial = SseClient(f"{second.url}/races/{race.race_id}?last_event_id={change}:{part}")
