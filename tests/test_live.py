@@ -170,8 +170,10 @@ class Race:
         return event_json(self.day, self.race, t, QUERY)
 
     def ingest(self, body: str) -> int:
-        """Ingests an event body as the fetcher would; its staging id."""
-        return self.db.execute("SELECT raceday.ingest_event(%s, %s, now())", (self.race_id, body)).fetchone()[0]
+        """Ingests an event body as the fetcher would, received when TAB
+        generated it (generated_time is bounded by the receipt); its staging id."""
+        return self.db.execute("SELECT raceday.ingest_event(%s, %s, %s::timestamptz)",
+                               (self.race_id, body, json.loads(body)["header"]["generated_time"])).fetchone()[0]
 
     def poll(self, t: float) -> int:
         return self.ingest(self.body(t))
