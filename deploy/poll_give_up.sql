@@ -6,7 +6,10 @@
 -- earlier day: a target TAB does not know was backed off to 5 min and
 -- polled for ever. Two rules now stop polling (poll_targets_stopped):
 -- - settings.stop_after_404s (5) answers of 404 in a row: ingest_failure
---   counts them (not_found) and stops the target at the last one;
+--   counts them (not_found) and stops the target at the last one, unless
+--   it is a race that has not been off for an hour: near its jump a race is
+--   polled every 15 s, and 75 s of 404s from a glitch at TAB must not stop
+--   it (it backs off instead, and a real 404 stops it an hour after);
 -- - a race still not final or abandoned settings.stop_after_start (6 h)
 --   after its advertised start (or after a resume by hand): the claim stops
 --   it instead of handing it out, so it is not fetched once more.
@@ -49,7 +52,10 @@ BEGIN
     -- A 404 extends the run of 404s, any other failure ends it; the run's
     -- last allowed 404 stops polling (a target already stopped keeps its
     -- reason, and the trigger keeps it unscheduled).
-    SELECT v_status = 404 AND t.stopped_at IS NULL AND t.not_found + 1 >= s.stop_after_404s INTO give_up
+    SELECT v_status = 404 AND t.stopped_at IS NULL AND t.not_found + 1 >= s.stop_after_404s
+           AND coalesce((SELECT r.start_time < raceday.clock() - interval '1 hour'
+                         FROM raceday.races r WHERE r.race_id = t.race_id), true)
+    INTO give_up
     FROM raceday.poll_targets t, raceday.settings s
     WHERE t.target = ingest_failure.target
     FOR UPDATE OF t;

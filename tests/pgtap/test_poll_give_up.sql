@@ -2,23 +2,25 @@
 -- a race long past its start without a final result; an operator stops and
 -- resumes any target by hand; ops.stopped_targets says which and why.
 BEGIN;
-SELECT plan(27);
+SELECT plan(28);
 
 DELETE FROM raceday.poll_targets;
 UPDATE raceday.settings SET clock_virtual = '2026-07-17 04:00Z', clock_real = now(), clock_speed = 1;
 INSERT INTO raceday.meetings (meeting_id, meeting_name, country, category, date)
 VALUES ('00000000-0000-4000-8000-0000000000c1', 'Riccarton', 'NZ', 'T', '2026-07-17');
--- R1 404s; R2 went off 6 h 1 min ago and is still interim; R3 went off 5 h
--- ago; R4 is ahead.
+-- R1 404s (it went off 2 h ago); R2 went off 6 h 1 min ago and is still
+-- interim; R3 went off 5 h ago; R4 went off 90 min ago; R5 jumps in 3 min.
 INSERT INTO raceday.races (race_id, meeting_id, name, race_number, start_time, status)
 VALUES ('00000000-0000-4000-8000-0000000000d1', '00000000-0000-4000-8000-0000000000c1', 'R1', 1,
-        raceday.clock() + interval '2 hours', 'open'),
+        raceday.clock() - interval '2 hours', 'open'),
+       ('00000000-0000-4000-8000-0000000000d5', '00000000-0000-4000-8000-0000000000c1', 'R5', 5,
+        raceday.clock() + interval '3 minutes', 'open'),
        ('00000000-0000-4000-8000-0000000000d2', '00000000-0000-4000-8000-0000000000c1', 'R2', 2,
         raceday.clock() - interval '6 hours 1 minute', 'interim'),
        ('00000000-0000-4000-8000-0000000000d3', '00000000-0000-4000-8000-0000000000c1', 'R3', 3,
         raceday.clock() - interval '5 hours', 'closed'),
        ('00000000-0000-4000-8000-0000000000d4', '00000000-0000-4000-8000-0000000000c1', 'R4', 4,
-        raceday.clock() + interval '3 hours', 'open');
+        raceday.clock() - interval '90 minutes', 'open');
 INSERT INTO raceday.poll_targets (target, kind, race_id, next_poll_at)
 SELECT race_id::text, 'event', race_id, raceday.clock() FROM raceday.races;
 
@@ -64,6 +66,15 @@ SELECT ok((SELECT stopped_reason LIKE '% 2 times %' AND next_poll_at IS NULL
            FROM pg_temp.target('00000000-0000-4000-8000-0000000000d4')),
           'how many 404s is a setting');
 UPDATE raceday.settings SET stop_after_404s = DEFAULT;
+CALL pg_temp.fail('00000000-0000-4000-8000-0000000000d5', 404);
+CALL pg_temp.fail('00000000-0000-4000-8000-0000000000d5', 404);
+CALL pg_temp.fail('00000000-0000-4000-8000-0000000000d5', 404);
+CALL pg_temp.fail('00000000-0000-4000-8000-0000000000d5', 404);
+CALL pg_temp.fail('00000000-0000-4000-8000-0000000000d5', 404);
+CALL pg_temp.fail('00000000-0000-4000-8000-0000000000d5', 404);
+SELECT ok((SELECT stopped_at IS NULL AND next_poll_at IS NOT NULL AND not_found = 6
+           FROM pg_temp.target('00000000-0000-4000-8000-0000000000d5')),
+          'a race about to jump is not stopped by a spell of 404s: it backs off');
 
 -- A race long past its start without a final result.
 UPDATE raceday.poll_targets SET next_poll_at = raceday.clock() WHERE target LIKE '%d2' OR target LIKE '%d3';
