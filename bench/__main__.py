@@ -186,7 +186,7 @@ def live_push(report: Report, admin_url: str, fetcher_url: str, admin: psycopg.C
         t0 = race.start - 50 * 60
         for n in clients:
             w = asyncio.run(live_mod.watch(live, fetcher_url, admin_url, day, race, n, polls, t0))
-            t0 += polls * live_mod.STEP_S
+            t0 += (polls + live_mod.WARMUP) * live_mod.STEP_S
             section = f"live: commit to SSE event, {n} client{'s' if n > 1 else ''} on one race, {polls} polls"
             goals = {1: {"p95": "<= 25"}}.get(n, {})
             report.add_spread(section, "commit to event, every client", w.delays, goals)

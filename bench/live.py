@@ -24,6 +24,7 @@ from .progress import Progress
 
 QUERY = {"with_money_tracker": "true", "with_tote_trends_data": "true", "with_will_pays": "true"}
 STEP_S = 30             # race time between two polls: each lands in the same or the next bucket
+WARMUP = 2              # polls before the measured ones, per client count
 
 
 class SseClient:
@@ -117,13 +118,13 @@ async def watch(live, fetcher_url: str, admin_url: str, day, race, clients: int,
     await asyncio.wait_for(asyncio.gather(*(s.ready.wait() for s in streams)), 60)
     await asyncio.sleep(0.5)                                # let live settle its buffers
     w.kb_per_idle_client = max(0, rss_kb(live.proc.pid) - base_rss) / clients
-    before = live.stats()
+    before: dict | None = None
     conn = await psycopg.AsyncConnection.connect(fetcher_url, autocommit=True)
     admin = await psycopg.AsyncConnection.connect(admin_url, autocommit=True)
     bar = Progress(f"live, {clients} client{'s' if clients > 1 else ''}", polls, " polls")
     try:
-        for k in range(polls):
-            t = t0 + k * STEP_S
+        for k in range(-WARMUP, polls):          # the first changes warm live's connections and plans
+            t = t0 + (k + WARMUP) * STEP_S
             body = event_json(day, race, t, QUERY)
             await conn.execute("SELECT raceday.ingest_event(%s, %s, to_timestamp(%s), '{}')",
                                (race.race_id, body, t))
@@ -135,6 +136,10 @@ async def watch(live, fetcher_url: str, admin_url: str, day, race, clients: int,
             while time.monotonic() < deadline and not all(key in s.seen for s in streams):
                 await asyncio.sleep(0.002)
             got = [(s.seen[key] - arrived) * 1000 for s in streams if key in s.seen]
+            if k < 0:
+                if k == -1:
+                    before = live.stats()           # queries are counted over the measured changes only
+                continue
             w.missed += clients - len(got)
             w.delays += got
             if got:

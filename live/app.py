@@ -146,6 +146,12 @@ class Live:
             assert cursor is not None
             floor: sse.Key = (cursor, sse.LAST_PART)
             await self._send(send, sub, [sse.RETRY, sse.hello(sub.feed.race_id, cursor)], 1)
+        elif sub.feed.cursor is not None and resume[0] > sub.feed.cursor:
+            # An id this feed never gave (the database was rebuilt, or the id
+            # is another stream's): nothing to replay from, so the client is
+            # told to reload, and follows the feed from where it stands.
+            floor = (sub.feed.cursor, sse.LAST_PART)
+            await self._send(send, sub, [sse.RETRY, sse.reset_ahead(sub.feed.race_id, resume[0], sub.feed.cursor)], 1)
         else:
             await self._send(send, sub, [sse.RETRY], 0)
             floor = await self._replay(sub, send, resume)

@@ -34,6 +34,15 @@ def hello(race_id: str | None, cursor: int) -> bytes:
     return event("hello", str(cursor), json.dumps(body, separators=(",", ":")))
 
 
+def reset_ahead(race_id: str | None, asked: int, cursor: int) -> bytes:
+    """A reset for a Last-Event-ID past the feed; its id is the feed's cursor,
+    so the client's next reconnection resumes from there."""
+    body = {"reason": f"last event id {asked} is ahead of this feed (at {cursor}): reload"}
+    if race_id is not None:
+        body = {"race_id": race_id, **body}
+    return event("reset", str(cursor), json.dumps(body, separators=(",", ":")))
+
+
 def resync(reason: str) -> bytes:
     """No id: a client's Last-Event-ID stays that of the last feed event."""
     return f"event: resync\ndata: {json.dumps({'reason': reason})}\n\n".encode()

@@ -52,7 +52,8 @@ def laid_out_day(lead_s: float) -> RacingDay:
 def ingest_poll(db, day: RacingDay, race, seconds_before_start: float) -> None:
     """One poll of the race as TAB would answer it that long before its start."""
     t = race.start - seconds_before_start
-    db.execute("SELECT raceday.ingest_event(%s, %s, now(), '{}')", (race.race_id, event_json(day, race, t, QUERY)))
+    db.execute("SELECT raceday.ingest_event(%s, %s, to_timestamp(%s), '{}')",
+               (race.race_id, event_json(day, race, t, QUERY), t))
 
 
 # DOMAIN.md §7: the default indicator ranges (min, max) and their colours.

@@ -61,7 +61,8 @@ def test_one_notification_per_poll_at_commit(database_url, day, listener, clean_
     ingest(clean_db, day, race, race.start - 1500)
     bad = json.loads(event_json(day, race, race.start - 1400, QUERY))
     bad["data"]["runners"][0]["runner_number"] = "x"
-    clean_db.execute("SELECT raceday.ingest_event(%s, %s, now(), '{}')", (race.race_id, json.dumps(bad)))
+    clean_db.execute("SELECT raceday.ingest_event(%s, %s, to_timestamp(%s), '{}')",
+                     (race.race_id, json.dumps(bad), race.start - 1400))
     assert clean_db.execute("SELECT count(*) FROM staging.raw_responses WHERE transform_error IS NOT NULL"
                             ).fetchone()[0] == 1
     # A new poll that is rolled back.

@@ -61,7 +61,9 @@ SAFE_DEPTH = 10_000
 class Corpus:
     """A racing day's meetings page and the events of its first meeting's
     races at several moments (open, closed, interim, final), as the
-    simulator serves them: (race id, body)."""
+    simulator serves them: (race id, body), and when each was served (it is
+    handed over as received then: the database bounds generated_time by the
+    receipt)."""
 
     def __init__(self) -> None:
         from tabsim.clock import SimClock
@@ -73,13 +75,17 @@ class Corpus:
         self.day = meeting.date
         self.races = [race.race_id for race in meeting.races]
         self.meetings_query = {"date_from": self.day, "date_to": self.day, "limit": "100", "offset": "0"}
-        _, _, self.meetings = self.sim.respond(PREFIX + "/racing/meetings", self.meetings_query,
-                                               meeting.races[0].start - 3600)
+        self.meetings_at = meeting.races[0].start - 3600
+        _, _, self.meetings = self.sim.respond(PREFIX + "/racing/meetings", self.meetings_query, self.meetings_at)
         # Spread over the races, as a day's polls are: the sweep reprocesses
         # a race with all its polls while the fuzzing goes on.
-        self.events = [(race.race_id, self.sim.respond(f"{PREFIX}/racing/events/{race.race_id}", EVENT_QUERY,
-                                                       race.start + dt)[2])
-                       for race in meeting.races for dt in (-3000, -200, 30, 400, 1500)]
+        self.served_at: dict[str, float] = {}
+        self.events = []
+        for race in meeting.races:
+            for dt in (-3000, -200, 30, 400, 1500):
+                body = self.sim.respond(f"{PREFIX}/racing/events/{race.race_id}", EVENT_QUERY, race.start + dt)[2]
+                self.events.append((race.race_id, body))
+                self.served_at[body] = race.start + dt
 
 
 CORPUS = Corpus()
@@ -193,10 +199,11 @@ def serialise(doc, ascii_only: bool) -> str:
 
 
 @st.composite
-def body_bytes(draw, kind: str) -> tuple[str | None, bytes]:
-    """A race id (for an event) and a response body: a mutated document,
-    sometimes damaged as bytes."""
+def body_bytes(draw, kind: str) -> tuple[str | None, bytes, float]:
+    """A race id (for an event), a response body: a mutated document,
+    sometimes damaged as bytes, and when its original was served."""
     race_id, base = (None, CORPUS.meetings) if kind == "meetings" else draw(st.sampled_from(CORPUS.events))
+    at = CORPUS.meetings_at if kind == "meetings" else CORPUS.served_at[base]
     body = serialise(draw(mutated_document(base)), ascii_only=draw(st.booleans())).encode()
     damage = draw(st.sampled_from(["none"] * 6 + ["truncate", "nul", "bad-utf8", "bom", "empty", "garbage"]))
     if damage == "truncate":
@@ -213,7 +220,7 @@ def body_bytes(draw, kind: str) -> tuple[str | None, bytes]:
         body = draw(st.sampled_from([b"", b" ", b"\n"]))
     elif damage == "garbage":
         body = body + draw(st.sampled_from([b"}", b",", b"x", b"<html>", b"{}"]))
-    return race_id, body
+    return race_id, body, at
 
 
 # -- what PostgreSQL's jsonb can hold, judged without PostgreSQL ----------
@@ -313,13 +320,14 @@ class Ingest:
     def backend_pid(self) -> int:
         return self.run(self.db.call("SELECT pg_backend_pid()", ()))[0][0]
 
-    def ingest(self, kind: str, body: bytes, race_id: str | None = None) -> tuple[int, str | None]:
+    def ingest(self, kind: str, body: bytes, at: float, race_id: str | None = None) -> tuple[int, str | None]:
+        """Hands a body over as received at `at` (epoch seconds)."""
         if kind == "event":
             claim = Claim(race_id, "event", f"/racing/events/{race_id}", EVENT_QUERY)
         else:
             claim = Claim(f"meetings:{CORPUS.day}:0", "meetings", "/racing/meetings", CORPUS.meetings_query)
         attempt = Attempt(1, "http://tab.invalid" + claim.path, 200, body, None, 1.0)
-        return self.run(self.db.ingest(claim, body, datetime.now(UTC), attempt.meta(WORKER, True)))
+        return self.run(self.db.ingest(claim, body, datetime.fromtimestamp(at, UTC), attempt.meta(WORKER, True)))
 
     def close(self) -> None:
         self.run(self.db.close())
@@ -335,7 +343,7 @@ def fuzz(database_url: str, clean_db: psycopg.Connection) -> Iterator[tuple[Inge
     started = conn.execute("SELECT pg_postmaster_start_time()").fetchone()[0]
     ing = Ingest(database_url)
     pid = ing.backend_pid()
-    sid, why = ing.ingest("meetings", CORPUS.meetings.encode())
+    sid, why = ing.ingest("meetings", CORPUS.meetings.encode(), CORPUS.meetings_at)
     assert why is None and conn.execute("SELECT transform_error FROM staging.raw_responses WHERE id = %s",
                                         (sid,)).fetchone() == (None,)
     assert conn.execute("SELECT count(*) FROM raceday.races WHERE race_id = ANY(%s::uuid[])",
@@ -349,10 +357,11 @@ def fuzz(database_url: str, clean_db: psycopg.Connection) -> Iterator[tuple[Inge
     empty_database(conn)                # pgTAP files that may run later expect empty tables
 
 
-def check_stored(ing: Ingest, conn: psycopg.Connection, kind: str, body: bytes, race_id: str | None = None) -> str:
-    """Ingests one body and checks where and how it was kept; returns the outcome."""
+def check_stored(ing: Ingest, conn: psycopg.Connection, kind: str, body: bytes, at: float,
+                 race_id: str | None = None) -> str:
+    """Ingests one body, received at `at`, and checks where and how it was kept; returns the outcome."""
     pid = ing.backend_pid()
-    staging_id, why = ing.ingest(kind, body, race_id)
+    staging_id, why = ing.ingest(kind, body, at, race_id)
     assert ing.backend_pid() == pid, "the backend serving the ingest died"
     text = body.decode("utf-8", errors="replace")
     row = conn.execute("""SELECT kind, http_status, body IS NOT NULL, processed_at IS NOT NULL, transform_error,
@@ -382,8 +391,8 @@ def test_mutated_payload_is_kept_and_processed_or_quarantined(fuzz, kind):
 
     @FUZZ
     @given(polled=body_bytes(kind))
-    def one(polled: tuple[str | None, bytes]) -> None:
-        outcome = check_stored(ing, conn, kind, polled[1], polled[0])
+    def one(polled: tuple[str | None, bytes, float]) -> None:
+        outcome = check_stored(ing, conn, kind, polled[1], polled[2], polled[0])
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
 
     one()
@@ -403,7 +412,7 @@ def test_deep_nesting_is_kept(fuzz, depth, shape):
     race_id, text = CORPUS.events[1]
     doc = json.loads(text)
     doc["data"]["race"]["comment"] = nested(depth, shape)
-    outcome = check_stored(ing, conn, "event", serialise(doc, True).encode(), race_id)
+    outcome = check_stored(ing, conn, "event", serialise(doc, True).encode(), CORPUS.served_at[text], race_id)
     assert outcome == ("failure" if depth > SAFE_DEPTH * 4 else "processed")
 
 
@@ -419,7 +428,8 @@ def test_ten_megabyte_body_is_kept(fuzz, valid):
     if not valid:
         body = body[:-2]
     assert len(body) > 10_000_000
-    assert check_stored(ing, conn, "event", body, race_id) == ("processed" if valid else "failure")
+    outcome = check_stored(ing, conn, "event", body, CORPUS.served_at[text], race_id)
+    assert outcome == ("processed" if valid else "failure")
     if valid:
         assert conn.execute("SELECT count(*) FROM raceday.poll_quality q JOIN staging.raw_responses r "
                             "ON r.id = q.staging_id WHERE r.body_bytes = %s", (len(body),)).fetchone()[0] == 1
@@ -434,4 +444,4 @@ def test_meetings_page_with_a_bad_limit_echo_is_stored(fuzz, limit):
     doc = json.loads(CORPUS.meetings)
     doc["params"]["limit"] = Raw(limit)
     doc["data"]["meetings"][0]["name"] += " (again)"          # new data: not a repeat of the fixture's page
-    assert check_stored(ing, conn, "meetings", serialise(doc, True).encode()) == "processed"
+    assert check_stored(ing, conn, "meetings", serialise(doc, True).encode(), CORPUS.meetings_at) == "processed"

@@ -170,8 +170,10 @@ class Race:
         return event_json(self.day, self.race, t, QUERY)
 
     def ingest(self, body: str) -> int:
-        """Ingests an event body as the fetcher would; its staging id."""
-        return self.db.execute("SELECT raceday.ingest_event(%s, %s, now())", (self.race_id, body)).fetchone()[0]
+        """Ingests an event body as the fetcher would, received when TAB
+        generated it (generated_time is bounded by the receipt); its staging id."""
+        return self.db.execute("SELECT raceday.ingest_event(%s, %s, %s::timestamptz)",
+                               (self.race_id, body, json.loads(body)["header"]["generated_time"])).fetchone()[0]
 
     def poll(self, t: float) -> int:
         return self.ingest(self.body(t))
@@ -315,6 +317,12 @@ def test_resume_after_a_restart_of_live_misses_nothing(db, live_server):
     # Each event exactly once, in order: after hello's cursor, the first stream then the second.
     assert ids(before.feed_events() + after.events) == race.feed(cursor_of(before.events[0]))
     assert not after.named("hello")
+
+    # An id the feed never gave (a rebuilt database): the client is told to reload, then follows the feed.
+    ahead = SseClient(f"{second.url}/races/{race.race_id}", {"Last-Event-ID": "999999999"})
+    ahead.wait(lambda c: c.named("reset"), "no reset for an id ahead of the feed")
+    assert ahead.events[0]["id"] == str(key(after.events[-1])[0]) and "ahead" in ahead.events[0]["data"]["reason"]
+    ahead.close()
 
     # `N:k`: the parts of change N after k. The query string serves clients that set no header.
     change, part = key(after.events[0])

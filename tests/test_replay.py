@@ -81,7 +81,9 @@ def test_corrupted_poll_is_quarantined_then_swept(clean_db, tabsim_factory):
     ingest_meeting(db, day, day.meetings[0], start - 3600)
 
     def ingest(race_id: str, doc: dict) -> int:
-        return db.execute("SELECT raceday.ingest_event(%s, %s, now())", (race_id, json.dumps(doc))).fetchone()[0]
+        # Received when generated, as a replay receives it (generated_time is bounded by the receipt).
+        return db.execute("SELECT raceday.ingest_event(%s, %s, %s::timestamptz)",
+                          (race_id, json.dumps(doc), doc["header"]["generated_time"])).fetchone()[0]
 
     good1 = event(sim, race, start - 600)
     bad = event(sim, race, start - 300)

@@ -6,7 +6,7 @@ SELECT plan(4);
 SELECT is(ARRAY(SELECT jobname::text FROM ops.cron_jobs),
           ARRAY(SELECT jobname::text FROM cron.job WHERE jobname LIKE 'raceday-%' ORDER BY jobname),
           'every raceday job, by name');
-SELECT ok((SELECT count(*) = 5 AND bool_and(active) FROM ops.cron_jobs), 'five jobs, all active');
+SELECT ok((SELECT count(*) = 6 AND bool_and(active) FROM ops.cron_jobs), 'six jobs, all active');
 
 -- Two runs of the sweep: the view shows the later one, failed, with its message.
 INSERT INTO cron.job_run_details (jobid, runid, job_pid, database, username, command, status, return_message,
