@@ -61,6 +61,27 @@ SQL
     fi
 }
 
+# Races of other simulated days (earlier runs, laid out from other instants)
+# are answered 404 by this simulator: stop polling those still scheduled,
+# saying why (ops.stopped_targets), and resume this day's races that an
+# earlier run stopped (the same seed and TABSIM_START lay out the same day).
+own_day_only() {
+    local day
+    day="$(curl -fsS "${NZTAB_API_URL%/affiliates/v1}/_tabsim/day")" || return 1
+    psql -X -q -At -v ON_ERROR_STOP=1 -d "$DB_URL" -v day="$day" <<'SQL'
+CREATE TEMP TABLE own_day AS
+SELECT array(SELECT jsonb_array_elements_text(d -> 'race_ids'))::uuid[] AS ids,
+       format('make run: a race of another simulated day than this run''s (seed %s, laid out from %s)',
+              d ->> 'seed', to_timestamp((d ->> 'start')::bigint)) AS reason
+FROM (SELECT :'day'::jsonb AS d) j;
+SELECT format('stopped polling %s races of other simulated days; resumed %s of this one',
+    (SELECT count(raceday.stop_polling(t.target, o.reason)) FROM raceday.poll_targets t, own_day o
+     WHERE t.kind = 'event' AND t.next_poll_at IS NOT NULL AND t.stopped_at IS NULL AND t.race_id <> ALL (o.ids)),
+    (SELECT count(raceday.resume_polling(t.target)) FROM raceday.poll_targets t, own_day o
+     WHERE t.kind = 'event' AND t.stopped_reason LIKE '%make run: %' AND t.race_id = ANY (o.ids)));
+SQL
+}
+
 stop_all() {
     trap - INT TERM EXIT
     say "stopping"
@@ -97,6 +118,7 @@ if [ -z "${NZTAB_API_URL:-}" ]; then
     [ -n "${clock_speed:-}" ] || die "the TAB simulator did not say its clock; log: $LOG_DIR/tabsim.log"
     # Before the fetcher's first claim: the schedule must run on the simulated day's time from the start.
     set_db_clock "$clock_virtual" "$clock_real" "$clock_speed" || die "could not give the database the simulator's clock"
+    retired="$(own_day_only)" || die "could not stop polling the races of earlier simulated days"
     source_name="TAB simulator, $(sed -n 's/^tabsim: serving [^ ]* (\(.*\))$/\1/p' "$LOG_DIR/tabsim.log"); the database shares its clock"
 else
     # A real API runs on real time, whatever an earlier run that did not stop cleanly left behind.
@@ -159,6 +181,7 @@ say "  source    $NZTAB_API_URL   ($source_name)"
 say "  api       $API_URL   ($api_name; OpenAPI at /, health on port $((API_PORT + 1)))"
 say "  live      $LIVE_URL   (the race board; SSE at /races/<race_id> and /upcoming)"
 say "  fetcher   pid $fetcher_pid, one JSON line per poll in $LOG_DIR/fetcher.log"
+[ -z "${retired:-}" ] || say "  schedule  $retired (ops.stopped_targets)"
 if [ -n "$DURATION" ]; then
     say "for ${DURATION}s"
     sleep "$DURATION" & wait $!

@@ -253,6 +253,12 @@ def _handler(sim: Simulator):
         def do_GET(self) -> None:
             url = urlsplit(self.path)
             query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+            if url.path == "/_tabsim/day":
+                # Which day this is, never faulted: make run stops polling the
+                # races of other days, which this simulator answers with 404.
+                self._send(200, json.dumps({"seed": sim.day.seed, "start": sim.day.start,
+                                            "race_ids": sorted(sim.day.races)}), None)
+                return
             fault = query.pop("tabsim_fault", None) or sim.draw_fault()
             if fault == "latency":
                 time.sleep(sim.faults.latency_ms / 1000)

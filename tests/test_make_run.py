@@ -2,7 +2,8 @@
 of its own: the simulator at 20 times real time with the database on its
 clock, so a short run shows races going off and resulting; a second run on
 the same database lays out a day of its own instead of moving the first
-day's races; the database is back on real time after each. And the
+day's races, and stops polling the first day's (which its simulator never
+had); the database is back on real time after each. And the
 simulator's settings are checked before anything starts, with one line."""
 
 from __future__ import annotations
@@ -86,11 +87,15 @@ def test_make_run_at_20x_results_races_and_never_mixes_days(tmp_path):
             # would have taken 5 real minutes, and one or two polls).
             assert max(polls for _, polls in final) >= 8, final
             meetings = conn.execute("SELECT count(*) FROM raceday.meetings").fetchone()[0]
+            scheduled = {t for (t,) in conn.execute(
+                "SELECT target FROM raceday.poll_targets WHERE kind = 'event' AND next_poll_at IS NOT NULL")}
+            assert len(scheduled) > 50
         cluster("stop", instance=INSTANCE, env=env)
 
         # A second run on the same database, a minute later: a day of its own.
         second = run_sh({**env, "DURATION": "10"}, 300)
         assert second.returncode == 0, second.stderr[-3000:]
+        assert f"stopped polling {len(scheduled)} races of other simulated days" in second.stderr
         cluster("start", instance=INSTANCE, env=env)
         with psycopg.connect(url) as conn:
             assert conn.execute("SELECT clock_virtual FROM raceday.settings").fetchone()[0] is None
@@ -101,5 +106,11 @@ def test_make_run_at_20x_results_races_and_never_mixes_days(tmp_path):
                 FROM staging.raw_responses WHERE kind = 'event' AND body IS NOT NULL
                 GROUP BY target HAVING count(DISTINCT body::jsonb #>> '{data,race,advertised_start}') > 1""").fetchall()
             assert moved == []
+            # The first day's races still scheduled are stopped, saying why,
+            # rather than polled for 404s from a simulator that never had them.
+            stopped = dict(conn.execute("SELECT target, stopped_reason FROM ops.stopped_targets").fetchall())
+            assert stopped.keys() == scheduled
+            assert all("make run: a race of another simulated day" in why for why in stopped.values())
+            assert conn.execute("SELECT count(*) FROM staging.raw_responses WHERE http_status = 404").fetchone()[0] == 0
     finally:
         cluster("destroy", instance=INSTANCE, env=env, check=False)
