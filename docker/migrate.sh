@@ -21,5 +21,7 @@ psql -X -q -v ON_ERROR_STOP=1 -U postgres -d "${PGDATABASE:-raceday}" \
      -v authenticator="$AUTHENTICATOR_PASSWORD" -v fetcher="$FETCHER_PASSWORD" <<'SQL'
 ALTER ROLE authenticator PASSWORD :'authenticator';
 ALTER ROLE raceday_fetcher PASSWORD :'fetcher';
+-- The owner may log in only because pg_cron runs its jobs as it; nobody else does.
+ALTER ROLE raceday_owner PASSWORD NULL;
 SQL
 echo "raceday-migrate: deployed and passwords set"
