@@ -12,7 +12,7 @@ DURATION="${DURATION:-}"
 bash "$RACEDAY_HOME/scripts/toolchain.sh"
 
 started_db=0
-if ! bash "$RACEDAY_HOME/scripts/cluster.sh" status >/dev/null 2>&1; then started_db=1; fi
+if ! bash "$RACEDAY_HOME/scripts/cluster.sh" url >/dev/null 2>&1; then started_db=1; fi
 sim_pid=""
 fetcher_pid=""
 api_pid=""
