@@ -30,5 +30,7 @@ SET log_statement = 'none';
 \getenv fetcher FETCHER_PASSWORD
 ALTER ROLE authenticator PASSWORD :'authenticator';
 ALTER ROLE raceday_fetcher PASSWORD :'fetcher';
+-- The owner may log in only because pg_cron runs its jobs as it; nobody else does.
+ALTER ROLE raceday_owner PASSWORD NULL;
 SQL
 echo "raceday-migrate: deployed and passwords set"

@@ -136,14 +136,18 @@ cmd_stop() {
     fi
 }
 
+# A report, not a check: it succeeds whether the cluster runs or not (scripts
+# that need to know ask `url`, which fails when it is not running).
 cmd_status() {
     need_toolchain
     if is_running; then
         echo "$INSTANCE cluster: running on 127.0.0.1:$PORT, data $HOST_SRV/data"
         psql -X -h 127.0.0.1 -p "$PORT" -U postgres -d "$DBNAME" -At -c "select version()" 2>/dev/null || true
     else
-        echo "$INSTANCE cluster: stopped (port $PORT, data $HOST_SRV/data)"
-        return 3
+        local state=stopped hint=""
+        [ -f "$HOST_SRV/data/PG_VERSION" ] || state="not created yet"
+        [ "$INSTANCE" != dev ] || hint=", 'make db-start' starts it"
+        echo "$INSTANCE cluster: $state$hint (port $PORT, data $HOST_SRV/data)"
     fi
 }
 

@@ -7,6 +7,7 @@ failures so the session's test cluster is never disturbed.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 
@@ -105,3 +106,20 @@ def test_unknown_command():
     proc = subprocess.run(["bash", str(ROOT / "scripts" / "cluster.sh"), "explode"],
                           text=True, capture_output=True)
     assert "usage:" in one_error_line(proc)
+
+
+def test_status_of_a_stopped_cluster_is_a_line_and_success():
+    """`make db-status` reports; it does not fail because the cluster is stopped."""
+    env = {"RACEDAY_PG_PORT": str(free_port())}
+    make = ["make", "-s", "-C", str(ROOT), "db-status"]
+    full_env = {**os.environ, "RACEDAY_INSTANCE": "probe", **env}
+    try:
+        for state in ("not created yet", "stopped"):
+            proc = subprocess.run(make, env=full_env, text=True, capture_output=True, timeout=60)
+            assert proc.returncode == 0, proc.stderr
+            assert proc.stdout.splitlines() == [f"probe cluster: {state} (port {env['RACEDAY_PG_PORT']}, data "
+                                                 f"{proc.stdout.split('data ')[-1].rstrip()}"]
+            assert proc.stdout.rstrip().endswith("-probe/data)") and proc.stderr == ""
+            cluster("init", instance="probe", env=env)
+    finally:
+        cluster("destroy", instance="probe", env=env, check=False)

@@ -158,9 +158,14 @@ def test_every_variable_is_in_env_example_and_secrets_are_required():
 
 
 def test_migrate_sets_a_password_for_every_login_role(db):
-    roles = {r for (r,) in db.execute("SELECT rolname FROM pg_roles WHERE rolcanlogin AND NOT rolsuper")}
+    """Every login role a client uses gets its password from .env; the owner,
+    which may log in for pg_cron's jobs only (connection limit 0), gets none."""
+    roles = dict(db.execute("SELECT rolname, rolconnlimit FROM pg_roles WHERE rolcanlogin AND NOT rolsuper"))
     script = (ROOT / "docker" / "migrate.sh").read_text()
-    assert roles == set(re.findall(r"ALTER ROLE (\w+) PASSWORD", script))
+    passwords = dict(re.findall(r"ALTER ROLE (\w+) PASSWORD (\S+);", script))
+    assert set(roles) == set(passwords)
+    assert {r for r, limit in roles.items() if limit == 0} == {r for r, p in passwords.items() if p == "NULL"} \
+        == {"raceday_owner"}
 
 
 def test_postgrest_runs_the_committed_configuration():
