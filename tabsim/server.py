@@ -118,7 +118,7 @@ class Simulator:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}{PREFIX}"
 
     def start(self) -> Simulator:
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", self.port), _handler(self))
+        self.httpd = _Server(("127.0.0.1", self.port), _handler(self))
         self.httpd.daemon_threads = True
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="tabsim", daemon=True)
         self._thread.start()
@@ -247,6 +247,13 @@ class Simulator:
 
 class BadRequest(Exception):
     pass
+
+
+class _Server(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: a fetcher opening ten
+    # connections at once, while the simulator's threads hold the GIL
+    # building bodies, had SYNs dropped and saw ConnectTimeout after 1 s.
+    request_queue_size = 128
 
 
 @functools.lru_cache(maxsize=4)
