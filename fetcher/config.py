@@ -10,6 +10,9 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from . import tab
+from .body import ACCEPT_ENCODING
+
 DEFAULT_API = "https://api.tab.co.nz/affiliates/v1"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
@@ -28,6 +31,19 @@ class Config(BaseModel):
     attempts: Annotated[int, Field(alias="FETCHER_ATTEMPTS", ge=1, le=10)] = 3
     backoff_s: Annotated[float, Field(alias="FETCHER_BACKOFF_S", ge=0, le=30)] = 0.5
     retry_after_cap_s: Annotated[float, Field(alias="FETCHER_RETRY_AFTER_CAP_S", ge=0, le=300)] = 10.0
+    # Bounds of one attempt (fetcher/tab.py). A real event is about 400 KB; a
+    # body near the cap is in memory about three times over (bytes, text,
+    # the statement sent): 10 requests at once of 8 MiB bodies peaked at
+    # 307 MB, of 16 MiB at 453 MB, against the container's 512 MB. Attempts
+    # x deadline (+ back-off) stays under the 30 s lease, or another fetcher
+    # may claim a target still being fetched.
+    max_body_bytes: Annotated[int, Field(alias="FETCHER_MAX_BODY_BYTES", ge=64 << 10, le=64 << 20)] = \
+        tab.MAX_BODY_BYTES
+    deadline_s: Annotated[float, Field(alias="FETCHER_DEADLINE_S", gt=0, le=120)] = tab.DEADLINE_S
+    # A failed body (an error page, JSON that jsonb cannot hold, a body too
+    # large) is stored truncated to this; staging keeps its true size.
+    failed_body_bytes: Annotated[int, Field(alias="FETCHER_FAILED_BODY_BYTES", ge=0, le=64 << 20)] = \
+        tab.FAILED_BODY_BYTES
     idle_s: Annotated[float, Field(alias="FETCHER_IDLE_S", gt=0, le=60)] = 0.25
     db_connections: Annotated[int, Field(alias="FETCHER_DB_CONNECTIONS", ge=1, le=32)] = 2
     worker: Annotated[str, Field(alias="FETCHER_WORKER", pattern=r"^\S{1,100}$")] = \
@@ -50,7 +66,9 @@ class Config(BaseModel):
     def headers(self) -> dict[str, str]:
         """TAB identifies callers by these; without them it may throttle or block."""
         return {"From": self.contact_email, "X-Partner": self.partner, "X-Partner-ID": self.partner_id,
-                "User-Agent": self.user_agent, "Accept": "application/json"}
+                "User-Agent": self.user_agent, "Accept": "application/json",
+                # Only what fetcher/body.py inflates under the cap.
+                "Accept-Encoding": ACCEPT_ENCODING}
 
 
 ENV_NAMES = {f.alias for f in Config.model_fields.values()}

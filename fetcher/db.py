@@ -14,6 +14,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from .log import log
+from .tab import FAILED_BODY_BYTES, failed_body_text
 
 
 @dataclass
@@ -25,9 +26,10 @@ class Claim:
 
 
 class Database:
-    def __init__(self, url: str, connections: int):
+    def __init__(self, url: str, connections: int, failed_body_bytes: int = FAILED_BODY_BYTES):
         self.url = url
         self.size = connections
+        self.failed_body_bytes = failed_body_bytes      # of a body recorded as a failure, what is kept
         self._idle: asyncio.Queue[psycopg.AsyncConnection | None] = asyncio.Queue()
         for _ in range(connections):
             self._idle.put_nowait(None)        # opened on first use
@@ -95,8 +97,9 @@ class Database:
         except (psycopg.errors.InvalidTextRepresentation, psycopg.errors.UntranslatableCharacter,
                 psycopg.DataError, psycopg.errors.StatementTooComplex) as err:
             why = f"invalid JSON: {str(err).strip().splitlines()[0]}"
-            staging_id = await self.failure(claim, received_at, {**meta, "error": why,
-                                                                "body": text.replace("\x00", "\ufffd")})
+            del text            # a body near the cap: not in memory twice more
+            staging_id = await self.failure(claim, received_at, {"bytes": len(body), **meta, "error": why,
+                                                                "body": failed_body_text(body, self.failed_body_bytes)})
             return staging_id, why
 
     async def failure(self, claim: Claim, received_at: datetime, meta: dict) -> int:

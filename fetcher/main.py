@@ -23,7 +23,7 @@ from .tab import Attempt, fetch
 class Fetcher:
     def __init__(self, cfg: config_mod.Config):
         self.cfg = cfg
-        self.db = Database(cfg.database_url, cfg.db_connections)
+        self.db = Database(cfg.database_url, cfg.db_connections, cfg.failed_body_bytes)
         self.stopping = asyncio.Event()
         self.in_flight: dict[str, asyncio.Task] = {}
         self.polls = 0
@@ -84,14 +84,17 @@ class Fetcher:
             pass
 
     async def _record_failure(self, claim: Claim, attempt: Attempt, final: bool) -> int:
-        return await self.db.failure(claim, datetime.now(UTC), attempt.failure_meta(self.cfg.worker, final))
+        return await self.db.failure(claim, datetime.now(UTC),
+                                     attempt.failure_meta(self.cfg.worker, final, self.cfg.failed_body_bytes))
 
     async def _poll(self, claim: Claim) -> None:
         url = self.cfg.api_url + claim.path
         try:
             attempt = await fetch(self.client, url, claim.query, self.cfg.attempts, self.cfg.backoff_s,
                                   self.cfg.retry_after_cap_s,
-                                  lambda failed: self._record_failure(claim, failed, final=False))
+                                  lambda failed: self._record_failure(claim, failed, final=False),
+                                  max_body_bytes=self.cfg.max_body_bytes, deadline_s=self.cfg.deadline_s,
+                                  keep=self.cfg.failed_body_bytes)
             received = datetime.now(UTC)
             started = time.perf_counter()
             error = attempt.error
@@ -109,7 +112,7 @@ class Fetcher:
                 staging_id = await self._record_failure(claim, attempt, final=True)
             self.polls += 1
             log("info" if error is None else "warning", "poll", target=claim.target, kind=claim.kind,
-                status=attempt.status, bytes=len(attempt.body), fetch_ms=round(attempt.fetch_ms, 1),
+                status=attempt.status, bytes=attempt.true_size, fetch_ms=round(attempt.fetch_ms, 1),
                 ingest_ms=round((time.perf_counter() - started) * 1000, 1), attempt=attempt.number,
                 staging_id=staging_id, **({"error": error} if error else {}))
         except Exception as err:   # a bug here must not kill the loop; the lease expires

@@ -16,13 +16,21 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from . import catalog as catalog_module
 from . import openapi, statements
+from .cache import StatementCache
 from .config import Config
-from .errors import ApiError, from_database, unknown_function, unknown_relation
+from .errors import ApiError, from_database, invalid_json, unknown_function, unknown_relation, uri_too_long
 from .grammar import parse
 
 log = logging.getLogger("gateway")
 
 MAX_BODY = 1 << 20
+# Longer URLs (path and query string) are refused before anything reads them.
+# PostgREST's server (Warp) allows 50 KB of request line and headers together;
+# the client's longest URL is well under 1 KB.
+MAX_URL = 8192
+# Deeper request bodies are refused: the client's are 3 levels deep; Python's
+# parser gives up near 1,000 and its encoder (binding a value) sooner.
+MAX_JSON_DEPTH = 100
 JSON = b"application/json; charset=utf-8"
 SINGLE = "application/vnd.pgrst.object+json"
 
@@ -37,7 +45,7 @@ class Gateway:
         self.catalog: catalog_module.Catalog | None = None
         self.openapi = b"{}"
         self._begin: dict[bool, list[bytes]] = {}
-        self._statements: dict[tuple, bytes] = {}
+        self._statements = StatementCache()
 
     # -- lifecycle ---------------------------------------------------------
     async def start(self) -> None:
@@ -71,7 +79,7 @@ class Gateway:
             sql.SQL("pg_catalog.set_config({}, {}, true)").format(sql.Literal(k), sql.Literal(v))
             for k, v in [("role", self.config.anon_role), *cat.role_settings])).as_bytes(None)
         self._begin = {True: [b"BEGIN READ ONLY", switch], False: [b"BEGIN", switch]}
-        self._statements = {}
+        self._statements.clear()
         self.catalog = cat
         self.openapi = json.dumps(openapi.document(cat, row[0] if row else None)).encode()
         log.info(json.dumps({"event": "schema_cache_loaded", "relations": len(cat.relations),
@@ -128,6 +136,9 @@ class Gateway:
     async def _handle(self, scope: dict[str, Any], receive: Any) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         method = scope["method"]
         path = scope["path"]
+        url_length = len(scope.get("raw_path") or path.encode()) + len(scope["query_string"])
+        if url_length > MAX_URL:
+            raise uri_too_long(url_length, MAX_URL)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         if method == "OPTIONS":
             return 200, [(b"access-control-allow-methods", b"GET, HEAD, POST, OPTIONS"),
@@ -195,9 +206,7 @@ class Gateway:
         if text is None:
             composed, _ = build()
             text = composed.as_bytes(None)
-            if len(self._statements) >= 4096:
-                self._statements.clear()
-            self._statements[key] = text
+            self._statements.put(key, text)
         return text, params
 
     async def _json_body(self, receive: Any, headers: dict[str, str]) -> dict[str, Any]:
@@ -220,7 +229,11 @@ class Gateway:
         try:
             body = json.loads(raw)
         except ValueError as exc:
-            raise ApiError(400, "PGRST102", "Empty or invalid json", str(exc)) from None
+            raise invalid_json(str(exc)) from None
+        except RecursionError:
+            raise invalid_json(f"nested deeper than {MAX_JSON_DEPTH} levels") from None
+        if _deeper_than(body, MAX_JSON_DEPTH):
+            raise invalid_json(f"nested deeper than {MAX_JSON_DEPTH} levels")
         if not isinstance(body, dict):
             raise ApiError(400, "PGRST102", "The body of a function call must be a JSON object of its arguments")
         return body
@@ -277,3 +290,20 @@ class Gateway:
                 status = 206
         return status, [(b"content-range", content_range.encode())], body.encode()
 
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether a parsed JSON value nests more than `limit` arrays or objects
+    (iteratively: a recursive walk is what fails on deep values)."""
+    if not isinstance(value, (dict, list)):
+        return False
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth + 1 > limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False

@@ -46,6 +46,19 @@ def from_database(exc: pg_errors.Error) -> ApiError:
                     diag.message_hint)
 
 
+def invalid_json(details: str) -> ApiError:
+    return ApiError(400, "PGRST102", "Empty or invalid json", details)
+
+
+def uri_too_long(length: int, limit: int) -> ApiError:
+    # PostgREST has no code of its own for it (its server answers a request
+    # head over 50 KB in plain text); PGRST100 is its code for a query string
+    # it cannot take, and 414 the status that says what to shorten.
+    return ApiError(414, "PGRST100", f"The URL is longer than {limit} bytes",
+                    f"It is {length} bytes (path and query string).",
+                    "Send fewer or shorter parameters: a long in.(...) list in several requests.")
+
+
 def parse_error(message: str, details: str | None = None) -> ApiError:
     return ApiError(400, "PGRST100", message, details)
 

@@ -13,6 +13,9 @@ OPERATORS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "
              "like": "LIKE", "ilike": "ILIKE", "in": "IN", "is": "IS"}
 IS_VALUES = {"null": "NULL", "not_null": "NOT NULL", "true": "TRUE", "false": "FALSE", "unknown": "UNKNOWN"}
 RESERVED = {"select", "order", "limit", "offset"}
+# PostgreSQL's limit on identifiers (NAMEDATALEN - 1): it would cut a longer
+# alias short (PostgREST answers with the key cut), and no column is longer.
+MAX_IDENTIFIER = 63
 UNSUPPORTED = {"or", "and", "not.or", "not.and", "columns", "on_conflict"}
 
 
@@ -47,6 +50,13 @@ class Query:
     other: dict[str, str] = field(default_factory=dict)  # function arguments of a GET /rpc call
 
 
+def _check_identifier(name: str, what: str, parameter: str) -> None:
+    if len(name.encode()) > MAX_IDENTIFIER:
+        raise parse_error(f'"failed to parse {parameter} parameter: {what} too long"',
+                          f"{what.capitalize()}s are at most {MAX_IDENTIFIER} bytes (PostgreSQL's limit on names); "
+                          f"this one is {len(name.encode())}")
+
+
 def _non_negative(name: str, raw: str) -> int:
     if not raw.isdigit() or len(raw) > 18:
         raise parse_error(f'"failed to parse {name} parameter ({raw})"', f"{name} must be a non-negative integer")
@@ -73,6 +83,8 @@ def parse_select(raw: str) -> list[SelectItem] | None:
             problem = "empty column name"
         if problem:
             raise parse_error(f'"failed to parse select parameter ({raw})"', problem)
+        _check_identifier(column, "column name", "select")
+        _check_identifier(alias, "alias", "select")
         items.append(SelectItem(column, alias or None))
     return items
 
@@ -92,6 +104,7 @@ def parse_order(raw: str) -> list[OrderItem]:
             else:
                 raise parse_error(f'"failed to parse order ({raw})"',
                                   f'unexpected "{modifier}": expected asc, desc, nullsfirst or nullslast')
+        _check_identifier(column, "column name", "order")
         items.append(OrderItem(column, descending, nulls))
     return items
 
@@ -164,6 +177,7 @@ def parse(params: list[tuple[str, str]], argument_names: set[str] | None = None)
         elif not name:
             raise parse_error('"empty parameter name"')
         else:
+            _check_identifier(name, "column name", "filter")
             query.filters.append(parse_filter(name, value))
     return query
 

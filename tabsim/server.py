@@ -3,21 +3,32 @@ control paths under /_tabsim, and fault injection.
 
 Faults, per request (query parameter `tabsim_fault`) or as rates for every
 request (FaultRates): latency, hang (longer than any client timeout), 5xx,
-429 with Retry-After, malformed JSON, truncated JSON, empty body, and an
+429 with Retry-After, malformed JSON, truncated JSON, empty body, an
 event that is valid JSON with a value of the wrong type (badvalue: the
-database must quarantine it). Every
+database must quarantine it), and three that a client must bound: huge (the
+answer padded with whitespace to `huge_bytes`, still valid JSON), gzipbomb
+(the same padding gzip-compressed, Content-Encoding: gzip: a few KB that
+inflate to `bomb_bytes`) and trickle (the answer dribbled a piece every
+`trickle_every_s`, so slowly it takes `trickle_s` in all, each piece in time
+for any per-read timeout). Every
 response actually sent is counted, so a test can check that whatever the
 simulator served reached the database; with `ledger=True` each one is also
 listed (Served: who asked, what, which status), so a test can account for
-every response one by one.
+every response one by one. A huge, gzipbomb or trickle response is counted
+when its head is sent: a client is meant to give up on its body, and still
+records the response with its status.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import math
 import random
+import struct
 import threading
 import time
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -29,7 +40,10 @@ from .model import NZ, RacingDay
 from .payloads import envelope, event_json, meeting_json
 
 PREFIX = "/affiliates/v1"
-FAULTS = ("latency", "hang", "500", "502", "503", "429", "malformed", "truncated", "empty", "badvalue")
+FAULTS = ("latency", "hang", "500", "502", "503", "429", "malformed", "truncated", "empty", "badvalue",
+          "huge", "gzipbomb", "trickle")
+# Faults whose body a bounded client abandons: counted once their head is sent.
+ABANDONED = ("huge", "gzipbomb", "trickle")
 
 
 @dataclass
@@ -39,6 +53,10 @@ class FaultRates:
     latency_ms: int = 200
     hang_s: float = 30.0
     retry_after_s: int = 1
+    huge_bytes: int = 32 << 20           # above the fetcher's default cap (FETCHER_MAX_BODY_BYTES)
+    bomb_bytes: int = 1 << 30            # inflated; about 1 MB on the wire
+    trickle_s: float = 120.0             # far beyond the fetcher's default deadline (FETCHER_DEADLINE_S)
+    trickle_every_s: float = 0.2
 
     @classmethod
     def parse(cls, spec: str) -> FaultRates:
@@ -182,6 +200,9 @@ class Simulator:
             body = body[: len(body) // 2]
         elif fault == "empty":
             body = ""
+        elif fault == "huge":
+            # Trailing whitespace: still the same valid JSON, however large.
+            body += " " * max(0, self.faults.huge_bytes - len(body.encode()))
         elif fault == "badvalue" and kind == "event" and status == 200:
             doc = json.loads(body)
             entrants = doc["data"].get("money_tracker", {}).get("entrants")
@@ -236,6 +257,43 @@ class BadRequest(Exception):
     pass
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: a fetcher opening ten
+    # connections at once, while the simulator's threads hold the GIL
+    # building bodies, had SYNs dropped and saw ConnectTimeout after 1 s.
+    request_queue_size = 128
+
+
+@functools.lru_cache(maxsize=4)
+def _padding_deflate(size: int) -> tuple[bytes, int]:
+    """`size` spaces as raw deflate blocks (not final) and their CRC-32.
+    Compressing a gigabyte takes seconds; a 1 MiB piece compressed once and
+    repeated is a valid stream (each piece is flushed to a byte boundary and
+    refers to nothing before it), so a bomb of any size costs milliseconds."""
+    piece = 1 << 20
+    count, rest = divmod(size, piece)
+
+    def deflated(n: int) -> bytes:
+        c = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+        return c.compress(b" " * n) + c.flush(zlib.Z_SYNC_FLUSH)
+
+    crc = 0
+    for _ in range(count):
+        crc = zlib.crc32(b" " * piece, crc)
+    crc = zlib.crc32(b" " * rest, crc)
+    return deflated(piece) * count + (deflated(rest) if rest else b""), crc
+
+
+def gzip_bomb(body: bytes, size: int) -> bytes:
+    """A gzip stream of `size` spaces followed by `body` (leading whitespace
+    keeps JSON valid), a few KB per MB it inflates to."""
+    padding, crc = _padding_deflate(size)
+    c = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    tail = c.compress(body) + c.flush(zlib.Z_FINISH)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    return header + padding + tail + struct.pack("<II", zlib.crc32(body, crc), (size + len(body)) & 0xFFFFFFFF)
+
+
 def _handler(sim: Simulator):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -274,27 +332,51 @@ def _handler(sim: Simulator):
                                             "total": sim.total_served()}), None)
                 return
             kind, status, body = sim.respond(url.path, query, sim.clock.now(), fault)
-            if self._send(status, body, kind):
+            if self._send(status, body, kind, fault):
                 sim.record(Served(time.time(), self.headers.get("X-Partner-ID", ""), url.path, query, kind, status,
                                   fault))
 
-        def _send(self, status: int, body: str, kind: str | None) -> bool:
-            """Writes the response; False if the client was gone before it was written."""
+        def _send(self, status: int, body: str, kind: str | None, fault: str | None = None) -> bool:
+            """Writes the response; False if the client was gone before it was
+            written (a huge, gzipbomb or trickle response: before its head was)."""
             data = body.encode()
+            if fault == "gzipbomb":
+                data = gzip_bomb(data, sim.faults.bomb_bytes)
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
+            if fault == "gzipbomb":
+                self.send_header("Content-Encoding", "gzip")
             if status == 429:
                 self.send_header("Retry-After", str(sim.faults.retry_after_s))
             self.end_headers()
+            abandoned = fault in ABANDONED
             try:
-                self.wfile.write(data)
-                self.wfile.flush()
+                if abandoned:
+                    self.wfile.flush()
+                    if kind is not None:
+                        sim.count(kind, status)
+                if fault == "trickle":
+                    self._trickle(data)
+                else:
+                    self.wfile.write(data)
+                    self.wfile.flush()
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True      # the client gave up: nothing was served
-                return False
-            if kind is not None:
+                return abandoned
+            if kind is not None and not abandoned:
                 sim.count(kind, status)
             return True
+
+        def _trickle(self, data: bytes) -> None:
+            """The body a piece at a time, every trickle_every_s, over trickle_s in all."""
+            every = sim.faults.trickle_every_s
+            size = max(1, math.ceil(len(data) * every / max(sim.faults.trickle_s, every)))
+            for at in range(0, len(data), size):
+                if sim._stopping.wait(every):
+                    self.close_connection = True
+                    return
+                self.wfile.write(data[at:at + size])
+                self.wfile.flush()
 
     return Handler

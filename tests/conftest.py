@@ -203,9 +203,10 @@ class ApiServer:
     """PostgREST (POSTGREST_BIN or `postgrest` on PATH) or the gateway, run
     as `make run` runs it: docker/postgrest.conf with PGRST_* overrides."""
 
-    def __init__(self, database_url: str, **env: str):
+    def __init__(self, database_url: str, gateway: bool = False, **env: str):
+        """gateway=True: the gateway even where PostgREST is found (tests of the gateway itself)."""
         self.port, admin = free_port(), free_port()
-        binary = os.environ.get("POSTGREST_BIN") or shutil.which("postgrest")
+        binary = None if gateway else os.environ.get("POSTGREST_BIN") or shutil.which("postgrest")
         self.kind = "postgrest" if binary else "gateway"
         conf = str(ROOT / "docker" / "postgrest.conf")
         command = [binary, conf] if binary else [os.environ.get("PYTHON", sys.executable), "-m", "gateway",

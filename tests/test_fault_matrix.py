@@ -3,8 +3,10 @@
 40 times real time) runs about 25 minutes of racing under a combination of
 
 - sim:     the simulator answering 500, 503, 429, malformed, truncated and
-           empty bodies, values of the wrong type (badvalue), slow answers
-           and answers that never come (hang, a client timeout);
+           empty bodies, values of the wrong type (badvalue), slow answers,
+           answers that never come (hang, a client timeout), bodies over the
+           fetcher's cap (huge, gzipbomb) and bodies trickled past its
+           deadline (trickle);
 - kill:    one fetcher killed with SIGKILL while it holds claims, and a new
            one started in its place;
 - restart: PostgreSQL crashed (immediate shutdown) and started again while
@@ -71,10 +73,11 @@ from test_replay import checksums
 SPEED = 40
 RUN_S = 36                          # real seconds of fetching: 24 minutes of racing
 SIM_FAULTS = ("500=0.03,503=0.02,429=0.02,malformed=0.01,truncated=0.01,empty=0.005,badvalue=0.02,"
-              "hang=0.005,latency=0.05")
-LEASE_S = 15                        # longer than any poll with its retries (3 x 2 s timeout + back-off)
+              "hang=0.005,latency=0.05,huge=0.01,gzipbomb=0.01,trickle=0.005")
+MAX_BODY = 1 << 20                  # huge (2 MiB) and gzipbomb (64 MiB inflated) pass it: failures, not retried
+LEASE_S = 15                        # longer than any poll with its retries (3 x 2 s timeout or deadline + back-off)
 FETCHER_ENV = {"FETCHER_IDLE_S": "0.02", "FETCHER_BACKOFF_S": "0.05", "FETCHER_TIMEOUT_S": "2",
-               "FETCHER_RETRY_AFTER_CAP_S": "1"}
+               "FETCHER_RETRY_AFTER_CAP_S": "1", "FETCHER_MAX_BODY_BYTES": str(MAX_BODY), "FETCHER_DEADLINE_S": "2"}
 INSTANCE = "faults"
 
 
@@ -172,6 +175,8 @@ def test_nothing_is_lost_under_faults(faults_cluster, tabsim_factory, processes,
     sim = tabsim_factory(seed=11, speed=SPEED, faults=SIM_FAULTS if faults.sim else "", form_size=2, ledger=True)
     sim.faults.hang_s = 4              # longer than the fetcher's timeout: a hang is a timeout
     sim.faults.retry_after_s = 1
+    sim.faults.huge_bytes, sim.faults.bomb_bytes = 2 * MAX_BODY, 64 * MAX_BODY
+    sim.faults.trickle_s = 20          # longer than the fetcher's deadline: a trickle is a timeout too
     with psycopg.connect(url, autocommit=True) as conn:
         remove_transform_bug(conn, pristine)
         empty_database(conn)
@@ -255,12 +260,14 @@ def test_nothing_is_lost_under_faults(faults_cluster, tabsim_factory, processes,
             assert missing == {}, f"served but in staging neither as a body nor as a failure: {few(missing)}"
         timeouts = db.execute("SELECT count(*) FROM staging.raw_responses WHERE fetch_error LIKE 'timeout%'"
                               ).fetchone()[0]
-        assert sim.hung - len(dead) <= timeouts <= sim.hung
+        trickled = sum(1 for s in ledger if s.fault == "trickle")
+        assert sim.hung - len(dead) <= timeouts <= sim.hung + trickled
 
         if faults.sim:
             kinds = {k for (k,) in db.execute("SELECT DISTINCT split_part(fetch_error, ':', 1) "
                                               "FROM staging.raw_responses WHERE fetch_error IS NOT NULL")}
-            assert {"HTTP 500", "HTTP 503", "HTTP 429", "invalid JSON"} <= kinds, kinds
+            assert {"HTTP 500", "HTTP 503", "HTTP 429", "invalid JSON", f"body larger than {MAX_BODY} bytes"} <= kinds, \
+                kinds
 
         if faults.restart:
             warned = {line["event"] for fp in live for line in fp.lines if line["level"] == "warning"}

@@ -120,7 +120,9 @@ def test_sigterm_finishes_in_flight_and_releases(clean_db, tabsim_factory, fetch
 
 def test_bad_configuration_stops_with_one_line(tabsim_factory, fetchers):
     for name, value in [("FETCHER_CONCURRENCY", "0"), ("FETCHER_TIMEOUT_S", "soon"), ("NZTAB_API_URL", "ftp://x"),
-                        ("NZTAB_API_URL", "http://api.tab.co.nz/affiliates/v1"), ("NZTAB_FROM", "not-an-email")]:
+                        ("NZTAB_API_URL", "http://api.tab.co.nz/affiliates/v1"), ("NZTAB_FROM", "not-an-email"),
+                        ("FETCHER_MAX_BODY_BYTES", "0"), ("FETCHER_DEADLINE_S", "-1"),
+                        ("FETCHER_FAILED_BODY_BYTES", "lots")]:
         fp = fetchers("http://127.0.0.1:9/affiliates/v1", **{name: value})
         assert fp.stop(signal_it=False) == 2
         lines = fp.stderr.strip().splitlines()
@@ -141,6 +143,111 @@ def test_only_nz_and_aus_horses_are_polled(clean_db, tabsim_factory, fetchers):
     assert others and not polled & others
     assert clean_db.execute("SELECT count(*) FROM raceday.meetings WHERE category = 'G' OR country NOT IN ('NZ', 'AUS')"
                             ).fetchone()[0] == 0
+
+
+# -- bounds of an attempt: body size, deadline, what a failure keeps ----------
+
+CAP = 1 << 20
+BOUNDED = {**FAST, "FETCHER_MAX_BODY_BYTES": str(CAP), "FETCHER_FAILED_BODY_BYTES": "4096"}
+
+
+def first_poll_rows(conn: psycopg.Connection) -> list[tuple]:
+    return conn.execute("""SELECT attempt, http_status, fetch_error, octet_length(body_raw), body_bytes
+                           FROM staging.raw_responses WHERE kind = 'meetings' ORDER BY id""").fetchall()
+
+
+@pytest.mark.parametrize("fault", ["huge", "gzipbomb"])
+def test_body_over_the_cap_is_a_failure_kept_truncated(clean_db, tabsim_factory, fetchers, fault):
+    """A body larger than FETCHER_MAX_BODY_BYTES once decoded (sent whole, or
+    as a small gzip stream) is abandoned at the cap: a failed fetch with its
+    status, never retried (the same URL would send it again), its head kept
+    and its size recorded (declared, or at least the cap)."""
+    sim = tabsim_factory(faults=f"{fault}=1.0", form_size=2)
+    sim.faults.huge_bytes = 3 * CAP
+    sim.faults.bomb_bytes = 8 * CAP
+    fp = fetchers(sim.base_url, **BOUNDED)
+    assert wait_for(lambda: len(first_poll_rows(clean_db)) >= 1, timeout=20)
+    assert fp.stop() == 0
+    (attempt, status, error, kept, size), *more = first_poll_rows(clean_db)
+    assert not more and (attempt, status) == (1, 200)
+    assert error == f"body larger than {CAP} bytes"
+    assert kept == 4096
+    assert size == 3 * CAP if fault == "huge" else size > CAP
+    poll = fp.events("poll")[0]
+    assert poll["attempt"] == 1 and poll["error"] == error, "a body over the cap was retried"
+    assert stored_responses(clean_db) == sim.total_served()
+
+
+def test_trickle_past_the_deadline_is_a_timeout_retried(clean_db, tabsim_factory, fetchers):
+    """A server that sends a piece every 0.1 s never trips the per-read
+    timeout; the deadline ends each attempt after 1 s, and, like any
+    timeout, the attempt is retried."""
+    sim = tabsim_factory(faults="trickle=1.0", form_size=2)
+    sim.faults.trickle_s, sim.faults.trickle_every_s = 60, 0.1
+    fp = fetchers(sim.base_url, **BOUNDED, FETCHER_DEADLINE_S="1")
+    assert wait_for(lambda: len(first_poll_rows(clean_db)) >= 3, timeout=20)
+    assert fp.stop() == 0
+    rows = first_poll_rows(clean_db)[:3]
+    assert [r[0] for r in rows] == [1, 2, 3] and all(r[1] == 200 for r in rows)
+    assert all(r[2] == "timeout: no complete response within the 1 s deadline" for r in rows)
+    # What arrived in time is kept, with its size.
+    assert all(0 < r[3] == r[4] < 4096 for r in rows), rows
+    poll = fp.events("poll")[0]
+    assert poll["attempt"] == 3 and 900 <= poll["fetch_ms"] < 2000, poll
+    assert stored_responses(clean_db) == sim.total_served()
+
+
+@pytest.mark.parametrize("fault", ["malformed", "500"])
+def test_failed_bodies_are_kept_truncated_with_their_true_size(clean_db, tabsim_factory, fetchers, fault):
+    """Bodies of failures (an error page, JSON that jsonb cannot hold) are
+    stored up to FETCHER_FAILED_BODY_BYTES; body_bytes is what came."""
+    sim = tabsim_factory(faults=f"{fault}=1.0", form_size=2)
+    fp = fetchers(sim.base_url, **FAST, FETCHER_ATTEMPTS="1", FETCHER_FAILED_BODY_BYTES="20")
+    assert wait_for(lambda: len(first_poll_rows(clean_db)) >= 1, timeout=20)
+    assert fp.stop() == 0
+    _, status, error, kept, size = first_poll_rows(clean_db)[0]
+    assert status == int(fault) if fault == "500" else error.startswith("invalid JSON")
+    assert kept == 20 and size > 20
+    assert size == fp.events("poll")[0]["bytes"]
+
+
+def test_gzip_bomb_is_inflated_no_further_than_the_cap(tabsim_factory):
+    """A gigabyte of gzip (about 1 MB on the wire): httpx's own decoding
+    would inflate each 64 KiB read at once (64 MB); the fetcher's never
+    holds much more than the cap."""
+    import asyncio
+    import tracemalloc
+
+    import httpx
+
+    from fetcher.tab import attempt_once
+    from tabsim.server import gzip_bomb
+
+    cap = 4 * CAP
+    sim = tabsim_factory(faults="gzipbomb=1.0", form_size=2)
+    sim.faults.bomb_bytes = 1 << 30
+    gzip_bomb(b"{}", sim.faults.bomb_bytes)       # the simulator's own work, in this process, done before
+
+    async def one():
+        async with httpx.AsyncClient(timeout=10) as client:
+            return await attempt_once(client, sim.base_url + "/racing/meetings", {}, 1, max_body_bytes=cap,
+                                      deadline_s=30, keep=4096)
+
+    tracemalloc.start()
+    try:
+        attempt = asyncio.run(one())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert attempt.error == f"body larger than {cap} bytes" and not attempt.retryable
+    assert peak < 3 * cap, f"{peak / CAP:.1f} MiB in memory at the peak"
+
+
+def test_fetcher_role_has_a_statement_timeout(database_url):
+    """No statement of the fetcher holds a connection (and its locks) for
+    ever: its role's sessions start with a statement timeout."""
+    with psycopg.connect(database_url.replace("postgres@", "raceday_fetcher@")) as conn:
+        assert conn.execute("SHOW statement_timeout").fetchone()[0] == "10s"
 
 
 @pytest.fixture

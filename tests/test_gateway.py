@@ -1,14 +1,23 @@
 """The gateway's parts that need no server: PostgREST's grammar, SQL
-composition (identifiers quoted, values only bound), the status table and
-the configuration file."""
+composition (identifiers quoted, values only bound), the status table, the
+configuration file and the statement cache; then, over HTTP on the test
+database, hostile requests: each gets a 4xx in PostgREST's shape, never a 500."""
 
 from __future__ import annotations
 
+import json
+import socket
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+from psycopg import sql
 
+from conftest import ApiServer
 from gateway import config, statements
+from gateway.app import Gateway
 from gateway.catalog import Column
 from gateway.errors import ApiError, status_of
 from gateway.grammar import parse
@@ -85,3 +94,129 @@ def test_config_file_and_overrides(tmp_path: Path):
     conf.write_text("this is not a setting\n")
     with pytest.raises(config.ConfigError, match=":1:"):
         config.load(conf, {})
+
+
+@pytest.mark.parametrize("pairs", [[("select", "a" * 64 + ":name")], [("select", "b" * 64)],
+                                   [("order", "c" * 64 + ".desc")], [("d" * 64, "eq.1")],
+                                   [("select", "é" * 32 + ":name")]])
+def test_names_longer_than_postgresql_takes_are_pgrst100(pairs):
+    """PostgreSQL cuts a longer name short (an alias would come back cut);
+    the gateway refuses it, and no client-chosen name grows its cache keys."""
+    with pytest.raises(ApiError) as caught:
+        parse(pairs)
+    assert (caught.value.status, caught.value.code) == (400, "PGRST100")
+    assert "63 bytes" in caught.value.details
+
+
+def test_names_of_63_bytes_are_taken():
+    text, _ = compose([("select", "a" * 63 + ":name"), ("order", "name")])
+    assert b'"name" AS "' + b"a" * 63 + b'"' in text
+
+
+def test_statement_cache_is_a_bounded_lru():
+    """Distinct shapes (here large ones, as long in-lists make) evict the
+    least recently used; a shape in steady use stays composed once."""
+    gateway = Gateway(config.Config("postgresql://unused", "api", "web_anon", 1, None, "127.0.0.1", 0, None))
+    builds: Counter[str] = Counter()
+
+    def statement(name: str, size: int):
+        def build():
+            builds[name] += 1
+            return sql.SQL("SELECT {} FROM x WHERE y IN ({})").format(
+                sql.Identifier(name), sql.SQL(", ").join([sql.Placeholder()] * size)), []
+        return build
+
+    for i in range(6000):
+        gateway._sql(("hot",), statement("hot", 1), [])
+        gateway._sql(("shape", i), statement(f"s{i}", 2000), [])      # about 8 KB each
+    cache = gateway._statements
+    assert builds["hot"] == 1, "a shape in steady use was composed again"
+    held = sum(len(text) for text in cache._entries.values())
+    assert len(cache) <= 4096 and held <= 16 << 20, (len(cache), held)
+    assert gateway._sql(("shape", 5999), statement("s5999", 2000), [])[0] and builds["s5999"] == 1
+    assert builds["s0"] == 1 and gateway._sql(("shape", 0), statement("s0", 2000), []) and builds["s0"] == 2
+
+
+# -- hostile requests over HTTP ---------------------------------------------
+
+ERROR_KEYS = {"code", "message", "details", "hint"}
+
+
+@pytest.fixture(scope="module")
+def gateway_api(database_url: str) -> Iterator[tuple[ApiServer, httpx.Client]]:
+    """The gateway (even where PostgREST is installed) on the test database;
+    no data is needed to be refused."""
+    server = ApiServer(database_url, gateway=True)
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            yield server, client
+    finally:
+        server.stop()
+
+
+def refused(response: httpx.Response, status: int, code: str) -> dict:
+    assert response.status_code == status, response.text[:300]
+    body = response.json()
+    assert set(body) == ERROR_KEYS and body["code"] == code, body
+    return body
+
+
+@pytest.mark.parametrize("depth", [101, 5_000, 200_000])
+def test_deeply_nested_json_body_is_pgrst102(gateway_api, depth):
+    server, api = gateway_api
+    body = '{"user_id": "u", "indicators": ' + "[" * depth + "]" * depth + "}"
+    error = refused(api.post("/rpc/save_alert_configs", content=body.encode(),
+                             headers={"Content-Type": "application/json"}), 400, "PGRST102")
+    assert error["message"] == "Empty or invalid json" and "nested deeper than 100 levels" in error["details"]
+    assert "Traceback" not in server.output()
+
+
+def test_json_body_within_the_depth_goes_through(gateway_api):
+    """100 levels are taken: the function itself refuses what it cannot use."""
+    _, api = gateway_api
+    body = '{"user_id": "u", "indicators": ' + "[" * 99 + "]" * 99 + "}"
+    response = api.post("/rpc/save_alert_configs", content=body.encode(), headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and response.json()["code"] != "PGRST102", response.text
+
+
+def raw_get(server: ApiServer, target: str) -> tuple[int, bytes]:
+    """A GET written on the socket: httpx refuses URLs over 64 KB itself."""
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+@pytest.mark.parametrize("length", [8_200, 60_000])
+def test_overlong_url_is_414(gateway_api, length):
+    server, _ = gateway_api
+    status, body = raw_get(server, "/races?name=eq." + "x" * length)
+    assert status == 414, body[:300]
+    error = json.loads(body)
+    assert set(error) == ERROR_KEYS and error["code"] == "PGRST100" and "8192 bytes" in error["message"]
+
+
+def test_url_beyond_what_the_http_server_reads_is_400(gateway_api):
+    """Past about 64 KB the HTTP server (uvicorn's parser) answers 400 in
+    plain text before the gateway sees the request, as PostgREST's (Warp)
+    does past 50 KB; the gateway goes on serving."""
+    server, api = gateway_api
+    assert raw_get(server, "/races?name=eq." + "x" * 1_000_000)[0] == 400
+    assert api.get("/races", params={"limit": "1"}).status_code == 200
+
+
+def test_url_of_8_kilobytes_is_served(gateway_api):
+    _, api = gateway_api
+    prefix = "/races?name=eq."
+    response = api.get(prefix + "x" * (8192 - len(prefix)))
+    assert response.status_code == 200 and response.json() == [], response.text[:300]
+
+
+def test_overlong_alias_is_400(gateway_api):
+    _, api = gateway_api
+    refused(api.get("/races", params={"select": "x" * 64 + ":race_id"}), 400, "PGRST100")
+    assert api.get("/races", params={"select": "x" * 63 + ":race_id"}).status_code == 200
