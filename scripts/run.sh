@@ -138,6 +138,19 @@ if ! kill -0 "$fetcher_pid" 2>/dev/null; then
     die "the fetcher stopped at start; log: $LOG_DIR/fetcher.log"
 fi
 
+# wait_ready URL PID LOG MESSAGE: up to 10 s for URL to answer 200 while PID
+# lives; else the log's tail and MESSAGE, and exit.
+wait_ready() {
+    for _ in $(seq 100); do
+        curl -fs -o /dev/null "$1" && return 0
+        kill -0 "$2" 2>/dev/null || break
+        sleep 0.1
+    done
+    curl -fs -o /dev/null "$1" && return 0
+    tail -5 "$3" >&2
+    die "$4; log: $3"
+}
+
 # The API: PostgREST when its binary is here, else the gateway; both read
 # docker/postgrest.conf with these PGRST_* overrides.
 export PGRST_DB_URI="${DB_URL/postgres@/authenticator@}" PGRST_SERVER_PORT="$API_PORT" \
@@ -151,29 +164,15 @@ else
     api_name="gateway"
 fi
 api_pid=$!
-for _ in $(seq 100); do
-    curl -fs -o /dev/null "http://127.0.0.1:$((API_PORT + 1))/ready" && break
-    kill -0 "$api_pid" 2>/dev/null || break
-    sleep 0.1
-done
-if ! curl -fs -o /dev/null "http://127.0.0.1:$((API_PORT + 1))/ready"; then
-    tail -5 "$LOG_DIR/api.log" >&2
-    die "the $api_name did not become ready on $API_URL (RACEDAY_API_PORT picks another port); log: $LOG_DIR/api.log"
-fi
+wait_ready "http://127.0.0.1:$((API_PORT + 1))/ready" "$api_pid" "$LOG_DIR/api.log" \
+    "the $api_name did not become ready on $API_URL (RACEDAY_API_PORT picks another port)"
 
 # live: one LISTEN connection as the API's role; the board it serves reads the API.
 RACEDAY_LIVE_DATABASE_URL="${DB_URL/postgres@/authenticator@}" LIVE_PORT="$LIVE_PORT" LIVE_API_URL="$API_URL" \
     "$VENV_DIR/bin/python" -m live > "$LOG_DIR/live.log" 2>&1 &
 live_pid=$!
-for _ in $(seq 100); do
-    curl -fs -o /dev/null "${LIVE_URL}ready" && break
-    kill -0 "$live_pid" 2>/dev/null || break
-    sleep 0.1
-done
-if ! curl -fs -o /dev/null "${LIVE_URL}ready"; then
-    tail -5 "$LOG_DIR/live.log" >&2
-    die "live did not become ready on $LIVE_URL (RACEDAY_LIVE_PORT picks another port); log: $LOG_DIR/live.log"
-fi
+wait_ready "${LIVE_URL}ready" "$live_pid" "$LOG_DIR/live.log" \
+    "live did not become ready on $LIVE_URL (RACEDAY_LIVE_PORT picks another port)"
 
 say "running:"
 say "  database  $DB_URL   (make psql)"
