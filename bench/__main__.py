@@ -173,12 +173,13 @@ def alone(report: Report, admin_url: str, connections: int) -> None:
 
 def live_push(report: Report, admin_url: str, fetcher_url: str, admin: psycopg.Connection, server: TabServer,
               polls: int, clients: list[int]) -> None:
-    from tests.harness import LiveServer
+    from tests.harness import LiveServer, ingest_meeting
 
     (race,) = pick_races(server, 1)
     day = server.sim.day
     empty(admin)
-    live_mod.prepare(admin, day, race)
+    # The race's meeting, as a meetings poll would bring it.
+    ingest_meeting(admin, day, next(m for m in day.meetings if m.meeting_id == race.meeting_id), race.start - 3600)
     api = Api(admin_url)            # the board's first load
     live = LiveServer(admin_url, LIVE_API_URL=api.base, LIVE_MAX_CONNECTIONS=str(max(clients) + 100))
     try:

@@ -13,13 +13,12 @@ parsing), so that a thousand of them cost the machine little beside live."""
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from dataclasses import dataclass, field
 
 import psycopg
 
-from tabsim.payloads import event_json, meeting_json
+from tabsim.payloads import event_json
 from .progress import Progress
 
 QUERY = {"with_money_tracker": "true", "with_tote_trends_data": "true", "with_will_pays": "true"}
@@ -96,15 +95,6 @@ class Watch:
 def rss_kb(pid: int) -> int:
     with open(f"/proc/{pid}/status") as f:
         return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
-
-
-def prepare(admin: psycopg.Connection, day, race) -> None:
-    """The race's meeting, as a meetings poll would bring it."""
-    meeting = next(m for m in day.meetings if m.meeting_id == race.meeting_id)
-    admin.execute("SELECT raceday.ingest_meetings(%s, now(), %s)", (json.dumps({
-        "header": {"generated_time": "2026-07-16T20:00:00Z"}, "params": {"limit": 100},
-        "data": {"meetings": [meeting_json(meeting, day, race.start - 3600)]}}),
-        json.dumps({"target": f"meetings:{meeting.date}:0"})))
 
 
 async def watch(live, fetcher_url: str, admin_url: str, day, race, clients: int, polls: int, t0: float) -> Watch:

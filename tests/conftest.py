@@ -22,7 +22,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from harness import LiveServer, free_port, wait_for  # noqa: F401 - tests import them from here
+from harness import LiveServer, free_port, ingest_meeting, wait_for  # noqa: F401 - tests import them from here
 
 ROOT = Path(__file__).resolve().parent.parent
 CLUSTER = ROOT / "scripts" / "cluster.sh"
@@ -116,17 +116,6 @@ def share_clock(conn: psycopg.Connection, sim) -> None:
     virtual0, real0, speed = sim.clock.anchor()
     conn.execute("""UPDATE raceday.settings SET clock_virtual = to_timestamp(%s), clock_real = to_timestamp(%s),
                     clock_speed = %s""", (virtual0, real0, speed))
-
-
-def ingest_meeting(conn: psycopg.Connection, day, meeting, at: float) -> None:
-    """Ingests a meetings page holding one of the simulated day's meetings,
-    as it stood at `at`, so that its races exist for events ingested by hand."""
-    from tabsim.payloads import meeting_json
-
-    conn.execute("SELECT raceday.ingest_meetings(%s, now(), %s)", (json.dumps({
-        "header": {"generated_time": "2026-07-16T20:00:00Z"}, "params": {"limit": 100},
-        "data": {"meetings": [meeting_json(meeting, day, at)]}}),
-        json.dumps({"target": f"meetings:{meeting.date}:0"})))
 
 
 @pytest.fixture

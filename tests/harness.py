@@ -36,6 +36,17 @@ def wait_for(predicate, timeout: float, interval: float = 0.1) -> bool:
     return predicate()
 
 
+def ingest_meeting(conn, day, meeting, at: float) -> None:
+    """Ingests a meetings page holding one of the simulated day's meetings,
+    as it stood at `at`, so that its races exist for events ingested by hand."""
+    from tabsim.payloads import meeting_json
+
+    conn.execute("SELECT raceday.ingest_meetings(%s, now(), %s)", (json.dumps({
+        "header": {"generated_time": "2026-07-16T20:00:00Z"}, "params": {"limit": 100},
+        "data": {"meetings": [meeting_json(meeting, day, at)]}}),
+        json.dumps({"target": f"meetings:{meeting.date}:0"})))
+
+
 class LiveServer:
     """live (`python -m live`) run as `make run` runs it, as the API's role,
     on a free port; ready once it listens on the database (/ready)."""
