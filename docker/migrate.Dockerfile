@@ -13,6 +13,7 @@ COPY sqitch.conf sqitch.plan ./
 COPY deploy/ deploy/
 COPY revert/ revert/
 COPY verify/ verify/
+COPY reworked/ reworked/
 # PL/Python modules are read from here by their sqitch changes.
 COPY plpython/ plpython/
 COPY docker/migrate.sh /usr/local/bin/raceday-migrate

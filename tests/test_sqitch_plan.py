@@ -86,7 +86,8 @@ def fingerprint(url: str) -> str:
 
 def scripts_of_plan() -> list[str]:
     """A script per change; a reworked change keeps each earlier version as
-    name@tag, tag being the last one before the change's next version."""
+    reworked/<folder>/name@tag.sql, tag being the last one before the change's
+    next version, so deploy/ revert/ verify/ hold only the live versions."""
     lines = [line.split()[0] for line in (ROOT / "sqitch.plan").read_text().splitlines()
              if line and not line.startswith(("%", "#"))]
     names = []
@@ -95,15 +96,18 @@ def scripts_of_plan() -> list[str]:
             continue
         if name in lines[i + 1:]:
             rework = lines.index(name, i + 1)
-            name += [t for t in lines[i + 1:rework] if t.startswith("@")][-1]
+            name = "reworked/" + name + [t for t in lines[i + 1:rework] if t.startswith("@")][-1]
         names.append(name)
     return sorted(names)
 
 
 def test_plan_lists_every_script():
+    """Live scripts in deploy/ revert/ verify/, earlier versions under reworked/."""
     for folder in ("deploy", "revert", "verify"):
-        on_disk = sorted(p.stem for p in (ROOT / folder).glob("*.sql"))
-        assert on_disk == scripts_of_plan(), f"{folder}/ and sqitch.plan disagree"
+        live = [p.stem for p in (ROOT / folder).glob("*.sql")]
+        earlier = ["reworked/" + p.stem for p in (ROOT / "reworked" / folder).glob("*.sql")]
+        assert all("@" not in name for name in live), f"{folder}/ holds an earlier version"
+        assert sorted(live + earlier) == scripts_of_plan(), f"{folder}/ and sqitch.plan disagree"
 
 
 def test_every_script_says_why():
