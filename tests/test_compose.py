@@ -271,5 +271,5 @@ def test_migrate_passes_no_password_on_a_command_line(db, database_url, tmp_path
 
 
 def test_the_runbook_keeps_env_to_its_owner():
-    assert "chmod 600 .env" in (ROOT / "README.md").read_text()
+    assert "chmod 600 .env" in (ROOT / "docs" / "runbook.md").read_text()
     assert "chmod 600 .env" in (ROOT / ".env.example").read_text()
