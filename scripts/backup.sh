@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make backup FILE=...` and `make restore FILE=...`: the runbook's backup and
-# restore for a local cluster. Usage: backup.sh backup|restore FILE
+# `make backup FILE=...` and `make restore FILE=...`: the backup and restore of
+# docs/runbook.md, for a local cluster. Usage: backup.sh backup|restore FILE
 #
 # The client tools are PostgreSQL 18's, from the toolchain's root, run under
 # chroot as postgres like the server (cluster.sh) and connected over TCP:

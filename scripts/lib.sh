@@ -7,7 +7,7 @@ set -euo pipefail
 RACEDAY_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 
 # Bump when the recipe of the sid root changes: a new directory is built and
-# the old one is left alone (delete it by hand, or with `make toolchain-clean`).
+# the old one is left alone (delete it by hand: it is a directory of $CACHE_DIR).
 ROOT_RECIPE=1
 ROOT_PACKAGES="postgresql-18,postgresql-18-cron,postgresql-18-pgtap,postgresql-plpython3-18"
 # Packages the host needs: debootstrap builds the root, sqitch + DBD::Pg deploy,

@@ -1,4 +1,4 @@
-"""Backup and restore as the README's runbook does them locally, with its
+"""Backup and restore as the runbook (docs/runbook.md) does them locally, with its
 own commands (`make backup FILE=...`, `make restore FILE=...`, which run
 PostgreSQL 18's tools from the toolchain's root), on a database a simulated
 day filled: the roles and the database backed up into one file, restored

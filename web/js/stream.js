@@ -1,4 +1,4 @@
-// The event stream of `live` (spec-live.md): one EventSource per view.
+// The event stream of `live` (docs/live.md): one EventSource per view.
 //
 // A view loads its state once over HTTP, then changes ONLY from these
 // events: no polling while live. A `hello` (fresh connection), `reset` or
