@@ -3,12 +3,13 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test bench soak test-faults test-fuzz toolchain db-start db-stop db-status db-url db-destroy psql backup restore api-url live-url
+.PHONY: help run test schema bench soak test-faults test-fuzz toolchain db-start db-stop db-status db-url db-destroy psql backup restore api-url live-url
 
 help:
 	@echo "make run         build or reuse the toolchain, start and deploy the database, run raceday (DURATION=N: for N seconds;"
 	@echo "                 TABSIM_SPEED=20 TABSIM_START=<ISO 8601 with offset>: the simulated day's speed and start)"
 	@echo "make test        the same setup, then every test (PYTEST_ARGS=... to pass pytest options)"
+	@echo "make schema      deploy into a throw-away cluster and write the deployed schema to docs/schema.sql (commit it)"
 	@echo "make bench       the pipeline and the API measured, each figure beside its goal (BENCH_ARGS=... e.g. --hours 1)"
 	@echo "make soak        the full soak: a simulated day at 20x for 10 minutes, lag and memory judged (bench/results/)"
 	@echo "make test-faults the whole fault matrix: every combination of the four faults (16 runs, about 15 minutes)"
@@ -30,6 +31,11 @@ run:
 
 test:
 	@bash scripts/test.sh $(PYTEST_ARGS)
+
+# docs/schema.sql: what a DBA reads to review a schema change; make test fails
+# when it no longer matches the deploy.
+schema:
+	@bash scripts/schema.sh
 
 bench:
 	@bash scripts/bench.sh $(BENCH_ARGS)
