@@ -1,6 +1,8 @@
 # Shared by the toolchain and cluster scripts: configuration, paths, progress
 # and error reporting. Sourced, never run. Plain bash because it must work
-# before anything (the Python environment included) is installed.
+# before anything (the Python environment included) is installed. Its
+# variables are used by the scripts that source it (SC2034 cannot see that).
+# shellcheck shell=bash disable=SC2034
 
 set -euo pipefail
 
@@ -9,13 +11,17 @@ RACEDAY_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 # Bump when the recipe of the sid root changes: a new directory is built and
 # the old one is left alone (delete it by hand: it is a directory of $CACHE_DIR).
 ROOT_RECIPE=1
-ROOT_PACKAGES="postgresql-18,postgresql-18-cron,postgresql-18-pgtap,postgresql-plpython3-18"
+# Packages added to the list later are installed into an existing root by
+# toolchain.sh (no rebuild); a fresh root gets them all from debootstrap.
+# plpgsql_check lints every PL/pgSQL function (tests/test_plpgsql_check.py).
+ROOT_PACKAGES="postgresql-18,postgresql-18-cron,postgresql-18-pgtap,postgresql-plpython3-18,postgresql-18-plpgsql-check"
 # Packages the host needs: debootstrap builds the root, sqitch + DBD::Pg deploy,
 # the PostgreSQL client runs sqitch's scripts and `make psql`.
 # curl asks the API whether it is ready. chromium and chromium-driver run the
 # race board's browser test (tests/test_board.py) in a real browser, Debian's
-# build, so nothing downloads a browser or a driver.
-HOST_PACKAGES="debootstrap sqitch libdbd-pg-perl postgresql-client python3-venv ca-certificates curl chromium chromium-driver"
+# build, so nothing downloads a browser or a driver. shellcheck lints the
+# shell scripts (tests/test_lint.py).
+HOST_PACKAGES="debootstrap sqitch libdbd-pg-perl postgresql-client python3-venv ca-certificates curl chromium chromium-driver shellcheck"
 
 CACHE_DIR="${RACEDAY_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/raceday}"
 ROOT_DIR="$CACHE_DIR/pg18-sid-r$ROOT_RECIPE"

@@ -6,6 +6,7 @@
 #      outside the checkout under a versioned directory with a completion stamp;
 #   3. the Python virtual environment with the pinned requirements.
 # A second run finds all three and takes a few seconds.
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 # The machine's own Debian mirror, read from its apt sources (deb822 or
@@ -27,6 +28,8 @@ debian_mirror() {
     return 1
 }
 
+IFS=, read -ra ROOT_PACKAGE_LIST <<< "$ROOT_PACKAGES"
+
 host_packages() {
     local missing=() p
     for p in $HOST_PACKAGES; do
@@ -43,7 +46,7 @@ host_packages() {
 sid_root() {
     exec 9>"$CACHE_DIR/.root.lock"
     flock 9
-    if [ -f "$ROOT_DIR/.complete" ]; then echo "reused $ROOT_DIR"; return 0; fi
+    if [ -f "$ROOT_DIR/.complete" ]; then root_packages; return; fi
     local mirror tmp="$ROOT_DIR.tmp"
     mirror=$(debian_mirror) || { echo "no Debian mirror in the apt sources; set RACEDAY_DEBIAN_MIRROR"; return 1; }
     rm -rf "$tmp"
@@ -55,9 +58,30 @@ sid_root() {
     echo 'Acquire::Check-Valid-Until "false";' > "$tmp/etc/apt/apt.conf.d/99raceday-snapshot"
     mkdir -p "$tmp/srv/raceday"
     chroot "$tmp" "$PG_BIN/postgres" --version
-    chroot "$tmp" dpkg-query -W postgresql-18 postgresql-18-cron postgresql-18-pgtap postgresql-plpython3-18 | tee "$tmp/.versions"
+    chroot "$tmp" dpkg-query -W "${ROOT_PACKAGE_LIST[@]}" | tee "$tmp/.versions"
     date -u +%FT%TZ > "$tmp/.complete"
     mv "$tmp" "$ROOT_DIR"
+}
+
+# An existing root given the packages added to ROOT_PACKAGES since it was
+# built, with apt inside it: minutes saved over a new debootstrap, and the
+# clusters of other checkouts in the root keep running. The lists are
+# refreshed only when the root's own lists do not know a package.
+root_packages() {
+    local missing=() p
+    for p in "${ROOT_PACKAGE_LIST[@]}"; do
+        # shellcheck disable=SC2016  # ${Status} is dpkg-query's field, not the shell's
+        chroot "$ROOT_DIR" dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+    done
+    if [ ${#missing[@]} -eq 0 ]; then echo "reused $ROOT_DIR"; return 0; fi
+    echo "installing into $ROOT_DIR: ${missing[*]}"
+    # The root's PostgreSQL stays at its version: only what is missing, and
+    # nothing it would upgrade (a running cluster's binaries stay as they are).
+    local install=(env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends --no-upgrade)
+    chroot "$ROOT_DIR" "${install[@]}" "${missing[@]}" \
+        || { chroot "$ROOT_DIR" apt-get update -q && chroot "$ROOT_DIR" "${install[@]}" "${missing[@]}"; }
+    rm -f "$ROOT_DIR"/var/cache/apt/archives/*.deb
+    chroot "$ROOT_DIR" dpkg-query -W "${ROOT_PACKAGE_LIST[@]}" > "$ROOT_DIR/.versions"
 }
 
 python_env() {
