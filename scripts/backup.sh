@@ -12,6 +12,7 @@
 # raceday yet (make db-destroy, then make restore), with pg_cron's jobs held
 # back until everything is in place, then `sqitch verify`.
 # RACEDAY_INSTANCE and RACEDAY_PG_PORT pick the cluster, as for cluster.sh.
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 INSTANCE="${RACEDAY_INSTANCE:-dev}"

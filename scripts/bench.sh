@@ -3,6 +3,7 @@
 # generator, from Debian's packages), start a fresh durable cluster of the
 # bench's own, deploy, and run `python -m bench` on it; arguments go to it.
 # The cluster is removed at the end: the day's data is gigabytes.
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 bash "$RACEDAY_HOME/scripts/toolchain.sh"

@@ -10,6 +10,7 @@
 # 127.0.0.1 only, on a per-checkout port unless RACEDAY_PG_PORT says otherwise.
 # RACEDAY_STOP_MODE=immediate makes `stop` a crash (the fault tests restart
 # a cluster that way); the default is a fast, clean shutdown.
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 INSTANCE="${RACEDAY_INSTANCE:-dev}"

@@ -11,6 +11,7 @@
 # database is handed back to real time. Each run lays out a day of its own
 # (the simulator's ids derive from the seed and the day's start), so an
 # earlier run's races are never mixed with this one's.
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 DURATION="${DURATION:-}"
