@@ -19,7 +19,22 @@ SELECT is(ARRAY(SELECT DISTINCT parent FROM ops.partitions ORDER BY 1),
           ARRAY['raceday.money_flow_history', 'raceday.odds_history'], 'parents by name, schema-qualified');
 SELECT ok((SELECT bool_and(partition = parent || '_' || to_char(racing_day, 'YYYYMMDD')) FROM ops.partitions),
           'each partition named after its parent and day');
--- Statistics, not counts: the replay's connections have closed, so they are flushed and exact.
+-- Statistics, not counts. A backend flushes its counts as it exits, which on
+-- a loaded machine can be a moment after the replay's connections closed: wait
+-- (at most 10 s) until both tables' statistics have caught up, reading fresh
+-- statistics each time (pg_stat_clear_snapshot), then compare.
+DO $$
+BEGIN
+    FOR i IN 1..200 LOOP
+        PERFORM pg_stat_clear_snapshot();
+        EXIT WHEN (SELECT sum(live_rows) FROM ops.partitions WHERE parent = 'raceday.money_flow_history')
+                      = (SELECT count(*) FROM raceday.money_flow_history)
+              AND (SELECT sum(live_rows) FROM ops.partitions WHERE parent = 'raceday.odds_history')
+                      = (SELECT count(*) FROM raceday.odds_history);
+        PERFORM pg_sleep(0.05);
+    END LOOP;
+END
+$$;
 SELECT is((SELECT sum(live_rows) FROM ops.partitions WHERE parent = 'raceday.money_flow_history'),
           (SELECT count(*) FROM raceday.money_flow_history)::numeric, 'money flow rows by partition add up');
 SELECT is((SELECT sum(live_rows) FROM ops.partitions WHERE parent = 'raceday.odds_history'),
