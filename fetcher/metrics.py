@@ -89,6 +89,8 @@ def watch(in_flight: Callable[[], int], concurrency: int, pool: Callable[[], tup
         ATTEMPTS.labels(kind, "ok")
         RETRIES.labels(kind)
         RATE_LIMITED.labels(kind)
+        FETCH_SECONDS.labels(kind)
+        INGEST_SECONDS.labels(kind)
     for result in ("ok", "failed"):
         CLAIMS.labels(result)
 
