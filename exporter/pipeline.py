@@ -22,7 +22,7 @@ HELP = {
     "raceday_pipeline_lag_seconds": "How far the most overdue target still polled is past due, by kind.",
     "raceday_pipeline_overdue_targets": "Targets past due and not leased to a fetcher, by kind.",
     "raceday_pipeline_late_poll_streak_max": "The longest run of claims more than 15 s past due, in a row, "
-                                             "of one target still polled, by kind.",
+    "of one target still polled, by kind.",
     "raceday_pipeline_open_races": "Races still polled whose status is open.",
     "raceday_pipeline_ingest_age_seconds": "Time since the latest successful ingest, on the schedule's clock.",
     "raceday_pipeline_stopped_targets": "Targets whose polling stopped in the last 24 hours.",
@@ -32,7 +32,7 @@ HELP = {
     "raceday_pipeline_partition_days_ahead": "NZ racing days after today with a history partition, by table.",
     "raceday_pipeline_cron_job_failed": "1 when the pg_cron job's latest run failed, by job.",
     "raceday_pipeline_cron_job_last_run_timestamp_seconds": "Start of the pg_cron job's latest run (0: never), "
-                                                            "by job.",
+    "by job.",
     "raceday_db_connections": "Sessions open on the server, by login role.",
     "raceday_db_max_connections": "The server's max_connections.",
 }
@@ -42,20 +42,21 @@ class PipelineCollector(Collector):
     def __init__(self, database_url: str, cache_s: float) -> None:
         self.database_url = database_url
         self.cache_s = cache_s
-        self._lock = threading.Lock()       # scrapes arrive on threads of their own
+        self._lock = threading.Lock()  # scrapes arrive on threads of their own
         self._conn: psycopg.Connection | None = None
         self._rows: list[tuple[str, dict, float]] = []
         self._read_at = float("-inf")
         self._ok = False
         self._seconds = 0.0
-        self.reads = 0                      # database reads so far (the tests count them)
+        self.reads = 0  # database reads so far (the tests count them)
 
     def _read(self) -> None:
         started = time.monotonic()
         try:
             if self._conn is None or self._conn.closed:
-                self._conn = psycopg.connect(self.database_url, autocommit=True, connect_timeout=5,
-                                             application_name="raceday-exporter")
+                self._conn = psycopg.connect(
+                    self.database_url, autocommit=True, connect_timeout=5, application_name="raceday-exporter"
+                )
             self._rows = [(m, labels, v) for m, labels, v in self._conn.execute(QUERY).fetchall()]
             self._ok = True
         except psycopg.Error:
@@ -71,16 +72,21 @@ class PipelineCollector(Collector):
             if time.monotonic() - self._read_at >= self.cache_s:
                 self._read()
             rows, ok, seconds = self._rows, self._ok, self._seconds
-        yield GaugeMetricFamily("raceday_pipeline_up", "1 when the latest read of the database succeeded, else 0.",
-                                float(ok))
-        yield GaugeMetricFamily("raceday_pipeline_read_duration_seconds",
-                                "Time of the latest read of ops.pipeline_metrics().", seconds)
+        yield GaugeMetricFamily(
+            "raceday_pipeline_up", "1 when the latest read of the database succeeded, else 0.", float(ok)
+        )
+        yield GaugeMetricFamily(
+            "raceday_pipeline_read_duration_seconds",
+            "Time of the latest read of ops.pipeline_metrics().",
+            seconds,
+        )
         families: dict[str, GaugeMetricFamily] = {}
         for metric, labels, value in rows:
             family = families.get(metric)
             if family is None:
                 family = families[metric] = GaugeMetricFamily(
-                    metric, HELP.get(metric, "See docs/metrics.md."), labels=sorted(labels))
+                    metric, HELP.get(metric, "See docs/metrics.md."), labels=sorted(labels)
+                )
             family.add_metric([str(labels[name]) for name in sorted(labels)], value)
         yield from families.values()
 

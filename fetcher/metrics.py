@@ -18,24 +18,38 @@ FETCH_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16)
 INGEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10)
 LEASE_BUCKETS = (-5, 0, 5, 10, 15, 20, 25, 30)
 
-POLLS = Counter("raceday_fetcher_polls", "Polls handed to the database, by kind and outcome.", ["kind", "outcome"])
+POLLS = Counter(
+    "raceday_fetcher_polls", "Polls handed to the database, by kind and outcome.", ["kind", "outcome"]
+)
 ATTEMPTS = Counter("raceday_fetcher_attempts", "HTTP attempts, by kind and outcome.", ["kind", "outcome"])
 RETRIES = Counter("raceday_fetcher_retries", "Attempts after a poll's first (retries), by kind.", ["kind"])
 RATE_LIMITED = Counter("raceday_fetcher_rate_limited", "Answers of 429 Too Many Requests, by kind.", ["kind"])
-FETCH_SECONDS = Histogram("raceday_fetcher_fetch_duration_seconds",
-                          "Time of one HTTP attempt, connection to last byte, by kind.", ["kind"],
-                          buckets=FETCH_BUCKETS)
-INGEST_SECONDS = Histogram("raceday_fetcher_ingest_duration_seconds",
-                           "Time of one ingest call (a 2xx body handed to the database), by kind.", ["kind"],
-                           buckets=INGEST_BUCKETS)
+FETCH_SECONDS = Histogram(
+    "raceday_fetcher_fetch_duration_seconds",
+    "Time of one HTTP attempt, connection to last byte, by kind.",
+    ["kind"],
+    buckets=FETCH_BUCKETS,
+)
+INGEST_SECONDS = Histogram(
+    "raceday_fetcher_ingest_duration_seconds",
+    "Time of one ingest call (a 2xx body handed to the database), by kind.",
+    ["kind"],
+    buckets=INGEST_BUCKETS,
+)
 CLAIMS = Counter("raceday_fetcher_claims", "Calls of raceday.claim_due_polls, by result.", ["result"])
 CLAIMED = Counter("raceday_fetcher_claimed_polls", "Targets leased to this fetcher.")
-LEASE_LEFT = Histogram("raceday_fetcher_lease_remaining_seconds",
-                       "Lease left when a poll was handed over; below 0 another fetcher may have taken the target.",
-                       buckets=LEASE_BUCKETS)
+LEASE_LEFT = Histogram(
+    "raceday_fetcher_lease_remaining_seconds",
+    "Lease left when a poll was handed over; below 0 another fetcher may have taken the target.",
+    buckets=LEASE_BUCKETS,
+)
 IN_FLIGHT = Gauge("raceday_fetcher_polls_in_flight", "Polls being fetched or ingested now.")
-CONCURRENCY = Gauge("raceday_fetcher_concurrency", "Polls this fetcher runs at once at most (FETCHER_CONCURRENCY).")
-DB_CONNECTIONS = Gauge("raceday_fetcher_db_connections", "The fetcher's database connections by state.", ["state"])
+CONCURRENCY = Gauge(
+    "raceday_fetcher_concurrency", "Polls this fetcher runs at once at most (FETCHER_CONCURRENCY)."
+)
+DB_CONNECTIONS = Gauge(
+    "raceday_fetcher_db_connections", "The fetcher's database connections by state.", ["state"]
+)
 
 
 def attempt_outcome(attempt: Attempt) -> str:
@@ -107,7 +121,7 @@ def memory_limit_bytes() -> float:
     machine = float("nan")
     try:
         with open("/proc/meminfo") as meminfo:
-            machine = float(meminfo.readline().split()[1]) * 1024      # MemTotal, in kB
+            machine = float(meminfo.readline().split()[1]) * 1024  # MemTotal, in kB
     except (OSError, IndexError, ValueError):
         pass
     for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
@@ -121,5 +135,7 @@ def memory_limit_bytes() -> float:
     return machine
 
 
-MEMORY_LIMIT = Gauge("raceday_memory_limit_bytes", "Memory the process may use: its cgroup's limit, else the machine's.")
+MEMORY_LIMIT = Gauge(
+    "raceday_memory_limit_bytes", "Memory the process may use: its cgroup's limit, else the machine's."
+)
 MEMORY_LIMIT.set_function(memory_limit_bytes)

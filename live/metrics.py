@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, Histogram, ProcessCollector, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Gauge,
+    Histogram,
+    ProcessCollector,
+    generate_latest,
+)
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -43,18 +50,25 @@ class _StatsCollector(Collector):
         yield GaugeMetricFamily("raceday_live_connections", "Event streams open now.", self.stats.connections)
         for name, text in COUNTERS:
             yield CounterMetricFamily(f"raceday_live_{name}", text, getattr(self.stats, name))
-        yield GaugeMetricFamily("raceday_live_listening", "1 while the LISTEN connection is up, else 0.",
-                                float(self.listening()))
+        yield GaugeMetricFamily(
+            "raceday_live_listening", "1 while the LISTEN connection is up, else 0.", float(self.listening())
+        )
         pool = self.pool.get_stats()
         size, idle = pool.get("pool_size", 0), pool.get("pool_available", 0)
-        connections = GaugeMetricFamily("raceday_live_db_pool_connections", "The feed queries' pool by state.",
-                                        labels=["state"])
+        connections = GaugeMetricFamily(
+            "raceday_live_db_pool_connections", "The feed queries' pool by state.", labels=["state"]
+        )
         connections.add_metric(["in_use"], size - idle)
         connections.add_metric(["idle"], idle)
         yield connections
-        yield GaugeMetricFamily("raceday_live_db_pool_max", "The pool's size (LIVE_DB_POOL).", self.pool.max_size)
-        yield GaugeMetricFamily("raceday_live_db_pool_waiting", "Feed queries waiting for a pooled connection.",
-                                pool.get("requests_waiting", 0))
+        yield GaugeMetricFamily(
+            "raceday_live_db_pool_max", "The pool's size (LIVE_DB_POOL).", self.pool.max_size
+        )
+        yield GaugeMetricFamily(
+            "raceday_live_db_pool_waiting",
+            "Feed queries waiting for a pooled connection.",
+            pool.get("requests_waiting", 0),
+        )
 
 
 class Metrics:
@@ -64,11 +78,17 @@ class Metrics:
         self.registry = CollectorRegistry()
         self.registry.register(_StatsCollector(stats, pool, listening))
         ProcessCollector(registry=self.registry)
-        Gauge("raceday_memory_limit_bytes", "Memory the process may use: its cgroup's limit, else the machine's.",
-              registry=self.registry).set_function(memory_limit_bytes)
-        self.fanout_seconds = Histogram("raceday_live_fanout_delay_seconds",
-                                        "From a notification to its events queued for every watcher of the feed.",
-                                        buckets=FANOUT_BUCKETS, registry=self.registry)
+        Gauge(
+            "raceday_memory_limit_bytes",
+            "Memory the process may use: its cgroup's limit, else the machine's.",
+            registry=self.registry,
+        ).set_function(memory_limit_bytes)
+        self.fanout_seconds = Histogram(
+            "raceday_live_fanout_delay_seconds",
+            "From a notification to its events queued for every watcher of the feed.",
+            buckets=FANOUT_BUCKETS,
+            registry=self.registry,
+        )
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
@@ -80,7 +100,7 @@ def memory_limit_bytes() -> float:
     machine = float("nan")
     try:
         with open("/proc/meminfo") as meminfo:
-            machine = float(meminfo.readline().split()[1]) * 1024      # MemTotal, in kB
+            machine = float(meminfo.readline().split()[1]) * 1024  # MemTotal, in kB
     except (OSError, IndexError, ValueError):
         pass
     for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):

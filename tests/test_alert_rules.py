@@ -24,7 +24,9 @@ PROMTOOL = shutil.which("promtool")
 
 def promtool(*args: str | Path, cwd: Path = PROMETHEUS) -> subprocess.CompletedProcess[str]:
     assert PROMTOOL, "no promtool: scripts/toolchain.sh installs it (Debian's prometheus package)"
-    return subprocess.run([str(PROMTOOL), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [str(PROMTOOL), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 def load(path: Path) -> dict:
@@ -62,7 +64,7 @@ def test_a_moved_threshold_fails_the_unit_tests(tmp_path):
     for path in (RULES, RULE_TESTS):
         shutil.copy(path, tmp_path / path.name)
     text = RULES.read_text()
-    moved = text.replace('raceday_pipeline_quarantined_polls > 0', 'raceday_pipeline_quarantined_polls > 1')
+    moved = text.replace("raceday_pipeline_quarantined_polls > 0", "raceday_pipeline_quarantined_polls > 1")
     assert moved != text
     (tmp_path / RULES.name).write_text(moved)
     tested = promtool("test", "rules", RULE_TESTS.name, cwd=tmp_path)
@@ -72,11 +74,20 @@ def test_a_moved_threshold_fails_the_unit_tests(tmp_path):
 def exported_names() -> set[str]:
     """Every series name raceday's code exports (fetcher, live, exporter)."""
     names = set()
-    for path in ("fetcher/metrics.py", "live/metrics.py", "exporter/pipeline.py", "deploy/ops_pipeline_metrics.sql"):
-        names |= {n for n in re.findall(r"\b(raceday_[a-z_]+)", (ROOT / path).read_text()) if not n.endswith("_")}
+    for path in (
+        "fetcher/metrics.py",
+        "live/metrics.py",
+        "exporter/pipeline.py",
+        "deploy/ops_pipeline_metrics.sql",
+    ):
+        names |= {
+            n for n in re.findall(r"\b(raceday_[a-z_]+)", (ROOT / path).read_text()) if not n.endswith("_")
+        }
     # live's counters are named from /stats's fields.
-    names |= {f"raceday_live_{name}" for name in re.findall(r'^\s+\("(\w+)", "', (ROOT / "live/metrics.py").read_text(),
-                                                             re.M)}
+    names |= {
+        f"raceday_live_{name}"
+        for name in re.findall(r'^\s+\("(\w+)", "', (ROOT / "live/metrics.py").read_text(), re.M)
+    }
     return names
 
 

@@ -52,8 +52,11 @@ class Scrape:
 
     def value(self, name: str, **labels: str) -> float:
         """The sum of the samples of `name` whose labels include `labels`."""
-        found = [s.value for s in self.samples
-                 if s.name == name and all(s.labels.get(k) == v for k, v in labels.items())]
+        found = [
+            s.value
+            for s in self.samples
+            if s.name == name and all(s.labels.get(k) == v for k, v in labels.items())
+        ]
         assert found, f"no sample {name} {labels}"
         return sum(found)
 
@@ -69,7 +72,7 @@ def settle(scrape, predicate, what: str) -> Scrape:
     def ok() -> bool:
         try:
             last[:] = [scrape()]
-        except httpx.ConnectError:      # the server is not listening yet
+        except httpx.ConnectError:  # the server is not listening yet
             return False
         return predicate(last[0])
 
@@ -79,12 +82,16 @@ def settle(scrape, predicate, what: str) -> Scrape:
 
 # -- the fetcher -------------------------------------------------------------
 
+
 def stored(db, kind: str) -> tuple[int, int]:
     """(polls ingested, attempts recorded) of a kind: a repeat of the same
     data is counted on its row, and every failed attempt has a row."""
-    return db.execute("""SELECT coalesce(sum(seen_count) FILTER (WHERE fetch_error IS NULL), 0)::int,
+    return db.execute(
+        """SELECT coalesce(sum(seen_count) FILTER (WHERE fetch_error IS NULL), 0)::int,
                                 coalesce(sum(seen_count), 0)::int
-                         FROM staging.raw_responses WHERE kind = %s""", (kind,)).fetchone()
+                         FROM staging.raw_responses WHERE kind = %s""",
+        (kind,),
+    ).fetchone()
 
 
 def test_fetcher_metrics_count_what_the_database_stored(clean_db, tabsim_factory, fetchers):
@@ -97,8 +104,10 @@ def test_fetcher_metrics_count_what_the_database_stored(clean_db, tabsim_factory
 
     def agrees(m: Scrape) -> bool:
         return m.value("raceday_fetcher_polls_in_flight") == 0 and all(
-            m.value("raceday_fetcher_polls_total", kind=kind) == stored(clean_db, kind)[0] for kind in ("meetings",
-                                                                                                        "event"))
+            m.value("raceday_fetcher_polls_total", kind=kind) == stored(clean_db, kind)[0]
+            for kind in ("meetings", "event")
+        )
+
     m = settle(lambda: Scrape(url), agrees, "the fetcher's poll counts never matched the database's")
     assert m.content_type.startswith("text/plain; version=0.0.4")
     for kind in ("meetings", "event"):
@@ -120,7 +129,7 @@ def test_fetcher_metrics_count_what_the_database_stored(clean_db, tabsim_factory
     assert m.value("raceday_fetcher_lease_remaining_seconds_bucket", le="0.0") == 0
     assert m.value("raceday_fetcher_concurrency") == 10
     assert m.labels("raceday_fetcher_db_connections", "state") == {"in_use", "idle", "closed"}
-    assert m.value("raceday_fetcher_db_connections") == 2          # FETCHER_DB_CONNECTIONS
+    assert m.value("raceday_fetcher_db_connections") == 2  # FETCHER_DB_CONNECTIONS
     assert m.value("raceday_fetcher_db_connections", state="closed") == 0
     assert 0 < m.value("process_resident_memory_bytes") < m.value("raceday_memory_limit_bytes")
     assert m.types["raceday_fetcher_polls"] == "counter"
@@ -137,16 +146,22 @@ def test_fetcher_counts_retries_and_429s(clean_db, tabsim_factory, fetchers):
 
     def agrees(m: Scrape) -> bool:
         polls, attempts = stored(clean_db, "meetings")
-        return (m.value("raceday_fetcher_polls_in_flight") == 0 and attempts >= 3
-                and m.value("raceday_fetcher_attempts_total", kind="meetings") == attempts)
+        return (
+            m.value("raceday_fetcher_polls_in_flight") == 0
+            and attempts >= 3
+            and m.value("raceday_fetcher_attempts_total", kind="meetings") == attempts
+        )
+
     m = settle(lambda: Scrape(url), agrees, "the fetcher's attempts never matched the database's rows")
     attempts = m.value("raceday_fetcher_attempts_total", kind="meetings")
     polls = m.value("raceday_fetcher_polls_total", kind="meetings", outcome="rate_limited")
     assert polls >= 1 and m.value("raceday_fetcher_polls_total", kind="meetings") == polls
     assert m.value("raceday_fetcher_rate_limited_total", kind="meetings") == attempts
     assert m.value("raceday_fetcher_attempts_total", kind="meetings", outcome="rate_limited") == attempts
-    assert m.value("raceday_fetcher_retries_total", kind="meetings") == attempts - polls == 2 * polls   # 3 attempts
-    assert m.value("raceday_fetcher_ingest_duration_seconds_count", kind="meetings") == 0    # no body to ingest
+    assert (
+        m.value("raceday_fetcher_retries_total", kind="meetings") == attempts - polls == 2 * polls
+    )  # 3 attempts
+    assert m.value("raceday_fetcher_ingest_duration_seconds_count", kind="meetings") == 0  # no body to ingest
     assert fp.stop() == 0
 
 
@@ -163,6 +178,7 @@ def test_a_taken_metrics_port_stops_the_fetcher_with_one_line(tabsim_factory, fe
 
 # -- live ----------------------------------------------------------------------
 
+
 def test_live_metrics_agree_with_its_stats_and_its_clients(clean_db, database_url):
     live = LiveServer(database_url, LIVE_HEARTBEAT_S="0.5")
     try:
@@ -174,11 +190,14 @@ def test_live_metrics_agree_with_its_stats_and_its_clients(clean_db, database_ur
         stream.wait_poll(staging_id)
 
         def agrees(m: Scrape) -> bool:
-            return m.value("raceday_live_events_sent_total") == live.stats()["events_sent"] == len(stream.events)
+            return (
+                m.value("raceday_live_events_sent_total") == live.stats()["events_sent"] == len(stream.events)
+            )
+
         m = settle(lambda: Scrape(f"{live.url}/metrics"), agrees, "live's metrics never matched its /stats")
         stats = live.stats()
         assert m.value("raceday_live_connections") == stats["connections"] == 1
-        assert m.value("raceday_live_events_sent_total") >= 2                    # hello and the poll
+        assert m.value("raceday_live_events_sent_total") >= 2  # hello and the poll
         assert m.value("raceday_live_notifications_total") == stats["notifications"] >= 1
         assert m.value("raceday_live_changes_fanned_out_total") == stats["changes_fanned_out"] >= 1
         assert m.value("raceday_live_db_queries_total") == stats["db_queries"] >= 2
@@ -198,19 +217,30 @@ def test_live_metrics_agree_with_its_stats_and_its_clients(clean_db, database_ur
 
 # -- the pipeline's exporter ---------------------------------------------------
 
+
 class Exporter:
     """`python -m exporter` as raceday_monitor, on a free port."""
 
     def __init__(self, database_url: str, **env: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/metrics"
-        self.err = tempfile.TemporaryFile("w+")  # noqa: SIM115 - read after it stops
+        self.err = tempfile.TemporaryFile("w+")
         self.proc = subprocess.Popen(
-            [os.environ.get("PYTHON", sys.executable), "-m", "exporter"], stdout=subprocess.DEVNULL, stderr=self.err,
-            text=True, env={**os.environ, "PYTHONPATH": str(ROOT), "EXPORTER_PORT": str(self.port),
-                            "RACEDAY_EXPORTER_DATABASE_URL": database_url.replace("postgres@", "raceday_monitor@"),
-                            **env})
-        assert wait_for(lambda: self.proc.poll() is not None or self._up(), TIMEOUT), "the exporter did not start"
+            [os.environ.get("PYTHON", sys.executable), "-m", "exporter"],
+            stdout=subprocess.DEVNULL,
+            stderr=self.err,
+            text=True,
+            env={
+                **os.environ,
+                "PYTHONPATH": str(ROOT),
+                "EXPORTER_PORT": str(self.port),
+                "RACEDAY_EXPORTER_DATABASE_URL": database_url.replace("postgres@", "raceday_monitor@"),
+                **env,
+            },
+        )
+        assert wait_for(lambda: self.proc.poll() is not None or self._up(), TIMEOUT), (
+            "the exporter did not start"
+        )
         assert self.proc.poll() is None, self.stderr()
 
     def _up(self) -> bool:
@@ -246,8 +276,11 @@ def exporter(database_url):
 
 def claim_late(db, target: str, late_s: float) -> None:
     """Makes a target due `late_s` seconds ago, then claims it as a fetcher would."""
-    db.execute("UPDATE raceday.poll_targets SET next_poll_at = raceday.clock() - make_interval(secs => %s), "
-               "lease_owner = NULL, lease_until = NULL WHERE target = %s", (late_s, target))
+    db.execute(
+        "UPDATE raceday.poll_targets SET next_poll_at = raceday.clock() - make_interval(secs => %s), "
+        "lease_owner = NULL, lease_until = NULL WHERE target = %s",
+        (late_s, target),
+    )
     claimed = db.execute("SELECT target FROM raceday.claim_due_polls('test', 1000)").fetchall()
     assert (target,) in claimed
 
@@ -267,12 +300,17 @@ def test_exporter_reports_the_pipeline_as_the_database_holds_it(clean_db, export
     db = clean_db
     # A first claim plans the day: the meetings page is then a target.
     db.execute("SELECT raceday.claim_due_polls('test', 1000)")
-    target = db.execute("SELECT target FROM raceday.poll_targets WHERE kind = 'meetings' LIMIT 1").fetchone()[0]
+    target = db.execute("SELECT target FROM raceday.poll_targets WHERE kind = 'meetings' LIMIT 1").fetchone()[
+        0
+    ]
     for _ in range(3):
         claim_late(db, target, 40)
     quarantine_one(db)
-    db.execute("UPDATE raceday.poll_targets SET next_poll_at = raceday.clock() - interval '90 seconds', "
-               "lease_owner = NULL, lease_until = NULL WHERE target = %s", (target,))
+    db.execute(
+        "UPDATE raceday.poll_targets SET next_poll_at = raceday.clock() - interval '90 seconds', "
+        "lease_owner = NULL, lease_until = NULL WHERE target = %s",
+        (target,),
+    )
     m = exporter(EXPORTER_CACHE_S="0").scrape()
 
     assert m.value("raceday_pipeline_up") == 1
@@ -280,17 +318,29 @@ def test_exporter_reports_the_pipeline_as_the_database_holds_it(clean_db, export
     assert m.value("raceday_pipeline_late_poll_streak_max", kind="event") == 0
     assert 90 <= m.value("raceday_pipeline_lag_seconds", kind="meetings") < 90 + TIMEOUT
     assert m.value("raceday_pipeline_overdue_targets", kind="meetings") == 1
-    assert m.value("raceday_pipeline_quarantined_polls") == db.execute(
-        "SELECT count(*) FROM staging.raw_responses WHERE transform_error IS NOT NULL").fetchone()[0] == 1
+    assert (
+        m.value("raceday_pipeline_quarantined_polls")
+        == db.execute(
+            "SELECT count(*) FROM staging.raw_responses WHERE transform_error IS NOT NULL"
+        ).fetchone()[0]
+        == 1
+    )
     # The meeting's races are open and scheduled; one event was ingested just now.
-    assert m.value("raceday_pipeline_open_races") == db.execute(
-        "SELECT count(*) FROM raceday.poll_targets t JOIN raceday.races r USING (race_id) "
-        "WHERE t.next_poll_at IS NOT NULL AND r.status = 'open'").fetchone()[0] > 0
+    assert (
+        m.value("raceday_pipeline_open_races")
+        == db.execute(
+            "SELECT count(*) FROM raceday.poll_targets t JOIN raceday.races r USING (race_id) "
+            "WHERE t.next_poll_at IS NOT NULL AND r.status = 'open'"
+        ).fetchone()[0]
+        > 0
+    )
     assert 0 <= m.value("raceday_pipeline_ingest_age_seconds") < TIMEOUT
     assert m.value("raceday_pipeline_staging_rows") >= 0
     assert m.value("raceday_pipeline_staging_bytes") > 0
-    assert m.labels("raceday_pipeline_partition_days_ahead", "table") == {"raceday.money_flow_history",
-                                                                            "raceday.odds_history"}
+    assert m.labels("raceday_pipeline_partition_days_ahead", "table") == {
+        "raceday.money_flow_history",
+        "raceday.odds_history",
+    }
     assert m.value("raceday_pipeline_partition_days_ahead", table="raceday.odds_history") == 7
     jobs = {name for (name,) in db.execute("SELECT jobname FROM cron.job WHERE jobname LIKE 'raceday-%'")}
     assert m.labels("raceday_pipeline_cron_job_failed", "job") == jobs and len(jobs) == 6
@@ -301,8 +351,12 @@ def test_exporter_reports_the_pipeline_as_the_database_holds_it(clean_db, export
 
     # One claim on time ends the streak.
     claim_late(db, target, 0)
-    assert exporter(EXPORTER_CACHE_S="0").scrape().value("raceday_pipeline_late_poll_streak_max",
-                                                         kind="meetings") == 0
+    assert (
+        exporter(EXPORTER_CACHE_S="0")
+        .scrape()
+        .value("raceday_pipeline_late_poll_streak_max", kind="meetings")
+        == 0
+    )
 
 
 def test_exporter_reads_the_database_once_per_cache_period(clean_db, exporter):
@@ -327,7 +381,11 @@ def test_exporter_role_may_read_the_metrics_and_nothing_else(database_url):
 
     with psycopg.connect(database_url.replace("postgres@", "raceday_monitor@"), autocommit=True) as conn:
         assert conn.execute("SELECT count(*) FROM ops.pipeline_metrics()").fetchone()[0] > 10
-        for query in ("SELECT * FROM ops.failed_polls", "SELECT * FROM raceday.poll_targets",
-                      "SELECT * FROM staging.raw_responses", "SELECT * FROM api.races"):
+        for query in (
+            "SELECT * FROM ops.failed_polls",
+            "SELECT * FROM raceday.poll_targets",
+            "SELECT * FROM staging.raw_responses",
+            "SELECT * FROM api.races",
+        ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(query)
