@@ -1,5 +1,5 @@
 -- Deploy raceday:grants to pg
--- requires: grants@v0.4.0 ingest
+-- requires: grants@v0.6.0 monitor_role ops_pipeline_metrics
 -- Why: every privilege of raceday in one place, so what each role may do is
 -- read here and nowhere else. The rule: deny by default, then grant.
 --   web_anon        usage on api and what api holds, nothing else
@@ -12,6 +12,9 @@
 -- Reworked: the fetcher ingests the body as received, through the text
 -- versions of ingest_meetings and ingest_event (see ingest); the jsonb
 -- versions are for the owner's tests and tools and are taken back from it.
+--
+-- Reworked: raceday_monitor (monitor_role), the metrics exporter's login,
+-- may connect and execute ops.pipeline_metrics(), and nothing else.
 
 BEGIN;
 
@@ -60,5 +63,15 @@ REVOKE EXECUTE ON FUNCTION
     raceday.ingest_meetings(jsonb, timestamptz, jsonb),
     raceday.ingest_event(text, jsonb, timestamptz, jsonb)
 FROM raceday_fetcher;
+
+-- ops_pipeline_metrics: the metrics exporter reads the pipeline's state
+-- through this one function (it runs as its owner); no table, no view.
+DO $$
+BEGIN
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO raceday_monitor', current_database());
+END
+$$;
+GRANT USAGE ON SCHEMA ops TO raceday_monitor;
+GRANT EXECUTE ON FUNCTION ops.pipeline_metrics() TO raceday_monitor;
 
 COMMIT;

@@ -17,6 +17,7 @@ sqitch deploy --verify "$target"
 
 : "${AUTHENTICATOR_PASSWORD:?AUTHENTICATOR_PASSWORD must be set}"
 : "${FETCHER_PASSWORD:?FETCHER_PASSWORD must be set}"
+: "${MONITOR_PASSWORD:?MONITOR_PASSWORD must be set}"
 # psql reads the passwords from its environment (\getenv), never from its
 # command line, which any user of the host can see in `ps`; the script on
 # its standard input holds only their names. PGPASSWORD reaches psql and
@@ -28,8 +29,10 @@ SET log_min_error_statement = panic;
 SET log_statement = 'none';
 \getenv authenticator AUTHENTICATOR_PASSWORD
 \getenv fetcher FETCHER_PASSWORD
+\getenv monitor MONITOR_PASSWORD
 ALTER ROLE authenticator PASSWORD :'authenticator';
 ALTER ROLE raceday_fetcher PASSWORD :'fetcher';
+ALTER ROLE raceday_monitor PASSWORD :'monitor';
 -- The owner may log in only because pg_cron runs its jobs as it; nobody else does.
 ALTER ROLE raceday_owner PASSWORD NULL;
 SQL

@@ -51,6 +51,10 @@ class Config(BaseModel):
     # Touched about once a second while the loop runs: a container health
     # check reads its age to tell a live fetcher from a stuck one.
     heartbeat_file: Annotated[str | None, Field(alias="FETCHER_HEARTBEAT_FILE", min_length=1)] = None
+    # Prometheus metrics (fetcher/metrics.py) on this address; port 0: none.
+    # Off by default: several fetchers on one host would want the same port.
+    metrics_host: Annotated[str, Field(alias="FETCHER_METRICS_HOST", min_length=1)] = "127.0.0.1"
+    metrics_port: Annotated[int, Field(alias="FETCHER_METRICS_PORT", ge=0, le=65535)] = 0
 
     @field_validator("api_url")
     @classmethod

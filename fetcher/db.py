@@ -23,6 +23,7 @@ class Claim:
     kind: str
     path: str
     query: dict[str, str]
+    lease_until: datetime | None = None      # the lease's end, on the database's real clock
 
 
 class Database:
@@ -31,16 +32,21 @@ class Database:
         self.size = connections
         self.failed_body_bytes = failed_body_bytes      # of a body recorded as a failure, what is kept
         self._idle: asyncio.Queue[psycopg.AsyncConnection | None] = asyncio.Queue()
+        self._open = 0                          # connections opened and not closed since, for the metrics
         for _ in range(connections):
             self._idle.put_nowait(None)        # opened on first use
 
     async def _acquire(self) -> psycopg.AsyncConnection:
         conn = await self._idle.get()
+        if conn is not None and conn.closed:    # closed under us (the server went)
+            conn = None
+            self._open -= 1
         delay = 0.2
-        while conn is None or conn.closed:
+        while conn is None:
             try:
                 conn = await psycopg.AsyncConnection.connect(self.url, autocommit=True, connect_timeout=5,
                                                              application_name="raceday-fetcher")
+                self._open += 1
             except psycopg.OperationalError as err:
                 log("warning", "db_unavailable", error=str(err).strip().splitlines()[0], retry_in_s=round(delay, 2))
                 await asyncio.sleep(delay)
@@ -65,6 +71,7 @@ class Database:
                     self._idle.put_nowait(conn)
                     raise
                 await conn.close()
+                self._open -= 1
                 self._idle.put_nowait(None)
                 if not retry:
                     raise
@@ -75,9 +82,9 @@ class Database:
                 raise
 
     async def claim(self, worker: str, max_polls: int) -> list[Claim]:
-        rows = await self.call("SELECT target, kind, path, query FROM raceday.claim_due_polls(%s, %s)",
+        rows = await self.call("SELECT target, kind, path, query, lease_until FROM raceday.claim_due_polls(%s, %s)",
                                (worker, max_polls), retry=False)
-        return [Claim(t, k, p, q) for t, k, p, q in rows]
+        return [Claim(*row) for row in rows]
 
     async def ingest(self, claim: Claim, body: bytes, received_at: datetime, meta: dict) -> tuple[int, str | None]:
         """Hands a 2xx body over; returns (staging id, None), or records the
@@ -110,6 +117,12 @@ class Database:
     async def release(self, worker: str) -> int:
         rows = await self.call("SELECT raceday.release_polls(%s)", (worker,))
         return rows[0][0]
+
+    def pool_use(self) -> tuple[int, int, int]:
+        """Connections (in use, idle and open, not open), for the metrics.
+        Read from the metrics thread: two integers, each read whole."""
+        in_use = self.size - self._idle.qsize()
+        return in_use, max(self._open - in_use, 0), self.size - self._open
 
     async def close(self) -> None:
         while not self._idle.empty():

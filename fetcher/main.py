@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import httpx
 
 from . import config as config_mod
+from . import metrics
 from .db import Claim, Database
 from .log import log
 from .tab import Attempt, fetch
@@ -28,6 +29,7 @@ class Fetcher:
         self.in_flight: dict[str, asyncio.Task] = {}
         self.polls = 0
         self.beat = float("-inf")
+        metrics.watch(lambda: len(self.in_flight), cfg.concurrency, self.db.pool_use)
 
     async def run(self) -> int:
         limits = httpx.Limits(max_connections=self.cfg.concurrency, max_keepalive_connections=self.cfg.concurrency)
@@ -42,8 +44,11 @@ class Fetcher:
                 if free > 0:
                     try:
                         claims = await self.db.claim(self.cfg.worker, free)
+                        metrics.CLAIMS.labels("ok").inc()
+                        metrics.CLAIMED.inc(len(claims))
                         delay = 0.2
                     except Exception as err:        # the database is away: wait, keep what is in flight
+                        metrics.CLAIMS.labels("failed").inc()
                         log("warning", "claim_failed", error=str(err).strip().splitlines()[0] if str(err) else
                             type(err).__name__, retry_in_s=round(delay, 2))
                         await self._sleep(delay)
@@ -84,6 +89,8 @@ class Fetcher:
             pass
 
     async def _record_failure(self, claim: Claim, attempt: Attempt, final: bool) -> int:
+        if not final:               # a retried attempt; the last one is observed by _poll
+            metrics.observe_attempt(claim.kind, attempt)
         return await self.db.failure(claim, datetime.now(UTC),
                                      attempt.failure_meta(self.cfg.worker, final, self.cfg.failed_body_bytes))
 
@@ -96,12 +103,14 @@ class Fetcher:
                                   max_body_bytes=self.cfg.max_body_bytes, deadline_s=self.cfg.deadline_s,
                                   keep=self.cfg.failed_body_bytes)
             received = datetime.now(UTC)
+            metrics.observe_attempt(claim.kind, attempt)
             started = time.perf_counter()
             error = attempt.error
             if attempt.ok:
                 try:
-                    staging_id, error = await self.db.ingest(claim, attempt.body, received,
-                                                             attempt.meta(self.cfg.worker, True))
+                    with metrics.INGEST_SECONDS.labels(claim.kind).time():
+                        staging_id, error = await self.db.ingest(claim, attempt.body, received,
+                                                                 attempt.meta(self.cfg.worker, True))
                 except Exception as err:
                     # The database refused the ingest itself (a bug in it): the
                     # body is still kept, as a failure carrying the error.
@@ -111,6 +120,9 @@ class Fetcher:
             else:
                 staging_id = await self._record_failure(claim, attempt, final=True)
             self.polls += 1
+            metrics.POLLS.labels(claim.kind, metrics.poll_outcome(attempt, error)).inc()
+            if claim.lease_until is not None:
+                metrics.LEASE_LEFT.observe((claim.lease_until - datetime.now(UTC)).total_seconds())
             log("info" if error is None else "warning", "poll", target=claim.target, kind=claim.kind,
                 status=attempt.status, bytes=attempt.true_size, fetch_ms=round(attempt.fetch_ms, 1),
                 ingest_ms=round((time.perf_counter() - started) * 1000, 1), attempt=attempt.number,
@@ -128,6 +140,14 @@ def main() -> int:
 
     async def runner() -> int:
         fetcher = Fetcher(cfg)
+        if cfg.metrics_port:
+            try:
+                metrics.serve(cfg.metrics_host, cfg.metrics_port)
+            except OSError as err:
+                print(f"fetcher: error: FETCHER_METRICS_PORT: cannot listen on {cfg.metrics_host}:"
+                      f"{cfg.metrics_port}: {err.strerror}", file=sys.stderr)
+                return 2
+            log("info", "metrics", url=f"http://{cfg.metrics_host}:{cfg.metrics_port}/metrics")
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, fetcher.stopping.set)

@@ -1,6 +1,7 @@
 """The HTTP side: the two event streams (/races/{id}, /upcoming), health,
-counters, the board's configuration and its static files. Errors are JSON
-in PostgREST's shape, as the API answers them."""
+counters (/stats, and /metrics for Prometheus), the board's configuration
+and its static files. Errors are JSON in PostgREST's shape, as the API
+answers them."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from .config import Config
 from .errors import ApiError
 from .hub import CLOSE, HEARTBEAT, Hub, Subscriber
 from .log import log
+from .metrics import CONTENT_TYPE, Metrics
 
 JSON = b"application/json; charset=utf-8"
 CORS = (b"access-control-allow-origin", b"*")     # as the API: the board may be served from elsewhere
@@ -34,6 +36,8 @@ class Live:
         self.config = config
         self.hub = Hub(config, on_ready)
         self.stats = self.hub.stats
+        self.metrics = Metrics(self.stats, self.hub.pool, lambda: self.hub.listening)
+        self.hub.on_fanout = self.metrics.fanout_seconds.observe
         self._config_json = json.dumps({"api_url": config.api_url, "live_url": ""}).encode()
 
     # -- ASGI ------------------------------------------------------------------
@@ -61,6 +65,8 @@ class Live:
                 await _respond(send, 200 if self.hub.listening else 503, b"")
             elif path == "/stats":
                 await _respond(send, 200, json.dumps(self.stats.as_dict()).encode())
+            elif path == "/metrics":
+                await _respond(send, 200, self.metrics.render(), [(b"content-type", CONTENT_TYPE)])
             elif path == "/config.json":
                 await _respond(send, 200, self._config_json)
             elif (found := static.lookup(self.config.web_dir, path)) is not None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict, dataclass
 from typing import NamedTuple
@@ -86,6 +87,7 @@ class Feed:
         self.ready: asyncio.Task | None = None
         self.dirty = False              # notified since the fan-out last read
         self.wanted = 0                 # the highest change id notified
+        self.notified_at: float | None = None   # the earliest notification not yet fanned out (monotonic)
         self.worker: asyncio.Task | None = None
 
 
@@ -114,6 +116,8 @@ class Hub:
         self.feeds: dict[str | None, Feed] = {}
         self.listening = False
         self.closing = False
+        # Seconds from a notification to its events queued for every watcher (live/metrics.py).
+        self.on_fanout: Callable[[float], None] = lambda _seconds: None
         self._set_role = sql.SQL("SET ROLE {}").format(sql.Identifier(config.db_role))
         self.pool = AsyncConnectionPool(
             config.database_url, min_size=config.db_pool, max_size=config.db_pool, open=False, name="live",
@@ -260,22 +264,32 @@ class Hub:
             return
         feed.wanted = max(feed.wanted, change_id)
         feed.dirty = True
+        if feed.notified_at is None:
+            feed.notified_at = time.monotonic()
         if feed.worker is None or feed.worker.done():
             feed.worker = asyncio.create_task(self._fan_out(feed))
 
     async def _fan_out(self, feed: Feed) -> None:
         while feed.dirty and self.feeds.get(feed.race_id) is feed:
             feed.dirty = False
+            since, feed.notified_at = feed.notified_at, None
             try:
                 await self._deliver(feed)
             except psycopg.Error as exc:
                 # Read again on the next notification, or after a reconnect:
                 # the cursor did not move, so nothing is lost.
                 log("warning", "fanout_failed", race_id=feed.race_id, error=_first_line(exc))
+                if since is not None and (feed.notified_at is None or since < feed.notified_at):
+                    feed.notified_at = since        # still owed: measured when a read succeeds
                 return
+            if since is not None:
+                self.on_fanout(time.monotonic() - since)
             # Changes notified during the read that it returned need no other.
             if feed.cursor is not None and feed.wanted <= feed.cursor:
                 feed.dirty = False
+                if feed.notified_at is not None:
+                    self.on_fanout(time.monotonic() - feed.notified_at)
+                    feed.notified_at = None
 
     async def _deliver(self, feed: Feed) -> None:
         """Reads the feed from its cursor and queues each event, encoded once,

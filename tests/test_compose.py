@@ -134,7 +134,7 @@ def test_long_running_services_restart_are_limited_and_checked():
 def test_start_order_waits_for_health_and_for_the_migration():
     services = compose()["services"]
     assert services["migrate"]["depends_on"] == {"db": {"condition": "service_healthy"}}
-    for name in ("postgrest", "fetcher", "live"):
+    for name in ("postgrest", "fetcher", "live", "exporter"):
         assert services[name]["depends_on"] == {"migrate": {"condition": "service_completed_successfully"}}
 
 
@@ -153,7 +153,7 @@ def test_every_variable_is_in_env_example_and_secrets_are_required():
     assert used <= listed, f"missing from .env.example: {sorted(used - listed)}"
     blank = set(re.findall(r"^(\w+)=$", example, re.M))
     assert required == blank, "every required variable, and only those, is left blank in .env.example"
-    assert {"POSTGRES_PASSWORD", "AUTHENTICATOR_PASSWORD", "FETCHER_PASSWORD"} <= required
+    assert {"POSTGRES_PASSWORD", "AUTHENTICATOR_PASSWORD", "FETCHER_PASSWORD", "MONITOR_PASSWORD"} <= required
     assert "/.env" in (ROOT / ".gitignore").read_text().split()
 
 
@@ -251,7 +251,8 @@ def test_migrate_passes_no_password_on_a_command_line(db, database_url, tmp_path
                                 f'PGHOST=127.0.0.1 PGPORT={port} exec {shutil.which("psql")} "$@"\n')
     for stub in stubs.iterdir():
         stub.chmod(0o755)
-    secrets = {"PGPASSWORD": "pg0secret0", "AUTHENTICATOR_PASSWORD": "au1secret1", "FETCHER_PASSWORD": "fe2secret2"}
+    secrets = {"PGPASSWORD": "pg0secret0", "AUTHENTICATOR_PASSWORD": "au1secret1", "FETCHER_PASSWORD": "fe2secret2",
+               "MONITOR_PASSWORD": "mo3secret3"}
     try:
         proc = subprocess.run(["sh", str(ROOT / "docker" / "migrate.sh")], capture_output=True, text=True, timeout=60,
                               env={**os.environ, "PATH": f"{stubs}:{os.environ['PATH']}", "PGHOST": "db",
@@ -261,15 +262,40 @@ def test_migrate_passes_no_password_on_a_command_line(db, database_url, tmp_path
         assert "sqitch deploy --verify" in command_lines and "psql " in command_lines
         assert [s for s in secrets.values() if s in command_lines] == []
         set_to = dict(db.execute("SELECT rolname, rolpassword FROM pg_authid "
-                                 "WHERE rolname IN ('authenticator', 'raceday_fetcher')").fetchall())
+                                 "WHERE rolname IN ('authenticator', 'raceday_fetcher', 'raceday_monitor')").fetchall())
         assert scram_matches(set_to["authenticator"], secrets["AUTHENTICATOR_PASSWORD"])
         assert scram_matches(set_to["raceday_fetcher"], secrets["FETCHER_PASSWORD"])
+        assert scram_matches(set_to["raceday_monitor"], secrets["MONITOR_PASSWORD"])
     finally:
         # The test cluster trusts local logins; leave the roles as deployed.
         db.execute("ALTER ROLE authenticator PASSWORD NULL")
         db.execute("ALTER ROLE raceday_fetcher PASSWORD NULL")
+        db.execute("ALTER ROLE raceday_monitor PASSWORD NULL")
 
 
 def test_the_runbook_keeps_env_to_its_owner():
     assert "chmod 600 .env" in (ROOT / "docs" / "runbook.md").read_text()
     assert "chmod 600 .env" in (ROOT / ".env.example").read_text()
+
+
+# -- monitoring: Prometheus scrapes every service where it serves metrics ----
+
+def test_the_monitoring_profile_scrapes_every_service_on_its_metrics_port():
+    services = compose()["services"]
+    assert {n for n, s in services.items() if "monitoring" in s.get("profiles", [])} == {"exporter", "prometheus"}
+    scrape = YAML(typ="safe").load((ROOT / "docker" / "prometheus" / "prometheus.yml").read_text())
+    targets = {job["job_name"]: job["static_configs"][0]["targets"] for job in scrape["scrape_configs"]}
+    env = {name: service.get("environment", {}) for name, service in services.items()}
+    assert targets["fetcher"] == [f"fetcher:{env['fetcher']['FETCHER_METRICS_PORT']}"]
+    assert targets["live"] == [f"live:{env['live']['LIVE_PORT']}"]
+    assert targets["exporter"] == [f"exporter:{env['exporter']['EXPORTER_PORT']}"]
+    assert targets["postgrest"] == [f"postgrest:{env['postgrest']['PGRST_ADMIN_SERVER_PORT']}"]
+    # Reachable from Prometheus's container, but published to no one.
+    assert env["fetcher"]["FETCHER_METRICS_HOST"] == env["exporter"]["EXPORTER_HOST"] == "0.0.0.0"
+    assert env["postgrest"]["PGRST_ADMIN_SERVER_HOST"] == "0.0.0.0"
+    mounts = services["prometheus"]["volumes"]
+    for mount in mounts:
+        source = mount.split(":")[0]
+        if source.startswith("./"):
+            assert (ROOT / source).is_file(), mount
+    assert {Path(m.split(":")[1]).name for m in mounts if m.startswith("./")} == {"prometheus.yml", *scrape["rule_files"]}

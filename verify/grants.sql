@@ -14,5 +14,10 @@ BEGIN
     ASSERT NOT has_database_privilege('public', current_database(), 'CONNECT'), 'PUBLIC can connect';
     ASSERT NOT has_function_privilege('web_anon', 'cron.schedule(text, text, text)', 'EXECUTE'),
         'web_anon can execute cron.schedule';
+    ASSERT has_function_privilege('raceday_monitor', 'ops.pipeline_metrics()', 'EXECUTE'),
+        'the metrics exporter cannot read the pipeline''s state';
+    ASSERT NOT has_schema_privilege('raceday_monitor', 'raceday', 'USAGE'), 'the metrics exporter can use raceday';
+    ASSERT NOT has_function_privilege('web_anon', 'ops.pipeline_metrics()', 'EXECUTE'),
+        'web_anon can read the pipeline''s state';
 END
 $$;

@@ -1,7 +1,7 @@
 -- Privileges: web_anon uses only api; the fetcher reads no raceday table;
 -- nobody but the owner reads staging.
 BEGIN;
-SELECT plan(18);
+SELECT plan(21);
 
 SELECT is(ARRAY(SELECT nspname::text FROM pg_namespace
                 WHERE has_schema_privilege('web_anon', oid, 'USAGE')
@@ -68,6 +68,20 @@ SELECT throws_ok('SET LOCAL ROLE raceday_fetcher; SELECT count(*) FROM staging.r
     '42501', NULL, 'the fetcher cannot read staging');
 SELECT throws_ok('SET LOCAL ROLE raceday_fetcher; SELECT count(*) FROM raceday.entrants',
     '42501', NULL, 'the fetcher cannot read entrants');
+
+-- The metrics exporter: one function, run as its owner; no table, no view.
+SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
+                WHERE p.pronamespace IN ('raceday'::regnamespace, 'staging'::regnamespace, 'ops'::regnamespace,
+                                         'api'::regnamespace, 'cron'::regnamespace)
+                  AND has_function_privilege('raceday_monitor', p.oid, 'EXECUTE')),
+          ARRAY['ops.pipeline_metrics()'], 'the exporter executes ops.pipeline_metrics() and nothing else');
+SELECT is(ARRAY(SELECT c.oid::regclass::text FROM pg_class c
+                WHERE c.relnamespace IN ('raceday'::regnamespace, 'staging'::regnamespace, 'ops'::regnamespace,
+                                         'api'::regnamespace)
+                  AND has_table_privilege('raceday_monitor', c.oid, 'SELECT, INSERT, UPDATE, DELETE')),
+          ARRAY[]::text[], 'the exporter has no privilege on any table or view');
+SELECT throws_ok('SET LOCAL ROLE raceday_monitor; SELECT count(*) FROM ops.failed_polls',
+    '42501', NULL, 'the exporter cannot read an ops view');
 
 SELECT * FROM finish();
 ROLLBACK;
