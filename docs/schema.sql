@@ -769,6 +769,85 @@ ALTER FUNCTION api.upcoming_races(window_minutes integer, lookback_minutes integ
 
 COMMENT ON FUNCTION api.upcoming_races(window_minutes integer, lookback_minutes integer, max_races integer) IS 'Races starting within the next window_minutes (and the last lookback_minutes), soonest first, at most max_races; abandoned ones left out.';
 
+-- Name: pipeline_metrics(); Type: FUNCTION; Schema: ops; Owner: raceday_owner
+
+CREATE FUNCTION ops.pipeline_metrics() RETURNS TABLE(metric text, labels jsonb, value double precision)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'raceday', 'pg_temp'
+    AS $$
+    WITH kinds(kind) AS (VALUES ('meetings'), ('event')),
+    polled AS (
+        SELECT t.kind, t.next_poll_at, t.lease_until, t.late_streak
+        FROM raceday.poll_targets t WHERE t.next_poll_at IS NOT NULL
+    )
+    -- Polling: how far behind the schedule, and how many are waiting.
+    SELECT 'raceday_pipeline_lag_seconds', jsonb_build_object('kind', k.kind),
+           coalesce(extract(epoch FROM max(raceday.clock() - p.next_poll_at)
+                            FILTER (WHERE p.next_poll_at <= raceday.clock())), 0)::double precision
+    FROM kinds k LEFT JOIN polled p ON p.kind = k.kind GROUP BY k.kind
+    UNION ALL
+    SELECT 'raceday_pipeline_overdue_targets', jsonb_build_object('kind', k.kind),
+           count(p.kind) FILTER (WHERE p.next_poll_at <= raceday.clock()
+                                   AND (p.lease_until IS NULL OR p.lease_until < now()))
+    FROM kinds k LEFT JOIN polled p ON p.kind = k.kind GROUP BY k.kind
+    UNION ALL
+    SELECT 'raceday_pipeline_late_poll_streak_max', jsonb_build_object('kind', k.kind),
+           coalesce(max(p.late_streak), 0)
+    FROM kinds k LEFT JOIN polled p ON p.kind = k.kind GROUP BY k.kind
+    UNION ALL
+    SELECT 'raceday_pipeline_open_races', '{}', count(*)
+    FROM raceday.poll_targets t JOIN raceday.races r ON r.race_id = t.race_id
+    WHERE t.kind = 'event' AND t.next_poll_at IS NOT NULL AND r.status = 'open'
+    UNION ALL
+    -- The latest successful ingest (it sets last_polled_at), on the schedule's clock.
+    SELECT 'raceday_pipeline_ingest_age_seconds', '{}',
+           coalesce(extract(epoch FROM raceday.clock() - max(t.last_polled_at)), 'NaN')::double precision
+    FROM raceday.poll_targets t
+    UNION ALL
+    SELECT 'raceday_pipeline_stopped_targets', '{}', count(*)
+    FROM raceday.poll_targets t WHERE t.stopped_at > raceday.clock() - interval '24 hours'
+    UNION ALL
+    -- Staging: quarantined polls (stored, transform failed) of the last 24 hours, and its size.
+    SELECT 'raceday_pipeline_quarantined_polls', '{}', count(*)
+    FROM staging.raw_responses s
+    WHERE s.received_at >= now() - interval '24 hours' AND s.transform_error IS NOT NULL
+    UNION ALL
+    SELECT 'raceday_pipeline_staging_bytes', '{}', pg_total_relation_size('staging.raw_responses')
+    UNION ALL
+    SELECT 'raceday_pipeline_staging_rows', '{}', greatest(c.reltuples, 0)
+    FROM pg_class c WHERE c.oid = 'staging.raw_responses'::regclass
+    UNION ALL
+    -- History partitions: NZ days made ahead of today (the job keeps 7).
+    SELECT 'raceday_pipeline_partition_days_ahead', jsonb_build_object('table', t.parent),
+           coalesce(max(p.racing_day) - raceday.nz_racing_day(now()), -1)
+    FROM (VALUES ('raceday.money_flow_history'), ('raceday.odds_history')) t(parent)
+    LEFT JOIN ops.partitions p ON p.parent = t.parent
+    GROUP BY t.parent
+    UNION ALL
+    -- pg_cron: each job's latest run.
+    SELECT 'raceday_pipeline_cron_job_failed', jsonb_build_object('job', j.jobname),
+           coalesce(j.last_status = 'failed', false)::integer
+    FROM raceday.cron_jobs() j
+    UNION ALL
+    SELECT 'raceday_pipeline_cron_job_last_run_timestamp_seconds', jsonb_build_object('job', j.jobname),
+           coalesce(extract(epoch FROM j.last_start), 0)::double precision
+    FROM raceday.cron_jobs() j
+    UNION ALL
+    -- The server's connections, of every database, against its maximum:
+    -- the sessions of login roles (the owner is no superuser and sees
+    -- other roles' backend_type as null; pg_cron's launcher is one of them).
+    SELECT 'raceday_db_connections', jsonb_build_object('role', a.usename::text), count(*)
+    FROM pg_stat_activity a WHERE a.usename IS NOT NULL GROUP BY a.usename
+    UNION ALL
+    SELECT 'raceday_db_max_connections', '{}', current_setting('max_connections')::double precision
+$$;
+
+ALTER FUNCTION ops.pipeline_metrics() OWNER TO raceday_owner;
+
+-- Name: FUNCTION pipeline_metrics(); Type: COMMENT; Schema: ops; Owner: raceday_owner
+
+COMMENT ON FUNCTION ops.pipeline_metrics() IS 'The pipeline''s state as Prometheus series (metric, labels, value): lag, late polls, quarantined polls, partitions ahead, staging size, pg_cron runs, connections. docs/metrics.md says what each means.';
+
 -- Name: announce(uuid, text[], bigint, timestamp with time zone, uuid[]); Type: FUNCTION; Schema: raceday; Owner: raceday_owner
 
 CREATE FUNCTION raceday.announce(race_id uuid, kinds text[], staging_id bigint DEFAULT NULL::bigint, observed_at timestamp with time zone DEFAULT NULL::timestamp with time zone, runners uuid[] DEFAULT '{}'::uuid[]) RETURNS bigint
@@ -1652,10 +1731,13 @@ CREATE TABLE raceday.poll_targets (
     stopped_at timestamp with time zone,
     stopped_reason text,
     resumed_at timestamp with time zone,
+    claim_lag interval,
+    late_streak integer DEFAULT 0 NOT NULL,
     CONSTRAINT poll_targets_check CHECK ((((kind = 'event'::text) AND (race_id IS NOT NULL) AND (target = (race_id)::text)) OR ((kind = 'meetings'::text) AND (day IS NOT NULL) AND (page_offset IS NOT NULL) AND (target = format('meetings:%s:%s'::text, day, page_offset))))),
     CONSTRAINT poll_targets_check1 CHECK (((lease_owner IS NULL) = (lease_until IS NULL))),
     CONSTRAINT poll_targets_failures_check CHECK ((failures >= 0)),
     CONSTRAINT poll_targets_kind_check CHECK ((kind = ANY (ARRAY['meetings'::text, 'event'::text]))),
+    CONSTRAINT poll_targets_late_streak_check CHECK ((late_streak >= 0)),
     CONSTRAINT poll_targets_not_found_check CHECK ((not_found >= 0)),
     CONSTRAINT poll_targets_page_offset_check CHECK ((page_offset >= 0)),
     CONSTRAINT poll_targets_polls_check CHECK ((polls >= 0)),
@@ -1696,6 +1778,14 @@ COMMENT ON COLUMN raceday.poll_targets.stopped_reason IS 'Why polling stopped; n
 -- Name: COLUMN poll_targets.resumed_at; Type: COMMENT; Schema: raceday; Owner: raceday_owner
 
 COMMENT ON COLUMN raceday.poll_targets.resumed_at IS 'When raceday.resume_polling last started the target again (raceday.clock()); the hours-past-start rule counts from here too.';
+
+-- Name: COLUMN poll_targets.claim_lag; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.poll_targets.claim_lag IS 'How far past due (raceday.clock()) its latest claim came.';
+
+-- Name: COLUMN poll_targets.late_streak; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.poll_targets.late_streak IS 'Claims in a row that came more than 15 s past due; 0 after one on time.';
 
 -- Name: plan_day(date); Type: FUNCTION; Schema: raceday; Owner: raceday_owner
 
@@ -2347,6 +2437,25 @@ ALTER FUNCTION raceday.touch_updated_at() OWNER TO raceday_owner;
 -- Name: FUNCTION touch_updated_at(); Type: COMMENT; Schema: raceday; Owner: raceday_owner
 
 COMMENT ON FUNCTION raceday.touch_updated_at() IS 'BEFORE UPDATE trigger: moves updated_at to now() only when a column really changed.';
+
+-- Name: track_poll_lateness(); Type: FUNCTION; Schema: raceday; Owner: raceday_owner
+
+CREATE FUNCTION raceday.track_poll_lateness() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'raceday', 'pg_temp'
+    AS $$
+BEGIN
+    NEW.claim_lag := greatest(raceday.clock() - OLD.next_poll_at, interval '0');
+    NEW.late_streak := CASE WHEN NEW.claim_lag > interval '15 seconds' THEN OLD.late_streak + 1 ELSE 0 END;
+    RETURN NEW;
+END
+$$;
+
+ALTER FUNCTION raceday.track_poll_lateness() OWNER TO raceday_owner;
+
+-- Name: FUNCTION track_poll_lateness(); Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON FUNCTION raceday.track_poll_lateness() IS 'Trigger: a claim (a new lease on a due target) records how late it came and counts late claims in a row.';
 
 -- Name: transform_event(bigint, jsonb); Type: FUNCTION; Schema: raceday; Owner: raceday_owner
 
@@ -4047,6 +4156,10 @@ CREATE TRIGGER money_flow_latest_delete AFTER DELETE ON raceday.money_flow_histo
 
 CREATE TRIGGER money_flow_latest_insert AFTER INSERT ON raceday.money_flow_history REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION raceday.money_flow_latest_insert();
 
+-- Name: poll_targets poll_targets_lateness; Type: TRIGGER; Schema: raceday; Owner: raceday_owner
+
+CREATE TRIGGER poll_targets_lateness BEFORE UPDATE OF lease_until ON raceday.poll_targets FOR EACH ROW WHEN (((new.lease_owner IS NOT NULL) AND (new.lease_until IS DISTINCT FROM old.lease_until) AND (old.next_poll_at IS NOT NULL))) EXECUTE FUNCTION raceday.track_poll_lateness();
+
 -- Name: money_flow_history race_alerts_detect; Type: TRIGGER; Schema: raceday; Owner: raceday_owner
 
 CREATE TRIGGER race_alerts_detect AFTER INSERT ON raceday.money_flow_history REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION raceday.race_alerts_detect();
@@ -4132,6 +4245,10 @@ ALTER TABLE ONLY raceday.races
 
 GRANT USAGE ON SCHEMA api TO web_anon;
 
+-- Name: SCHEMA ops; Type: ACL; Schema: -; Owner: raceday_owner
+
+GRANT USAGE ON SCHEMA ops TO raceday_monitor;
+
 -- Name: SCHEMA raceday; Type: ACL; Schema: -; Owner: raceday_owner
 
 GRANT USAGE ON SCHEMA raceday TO raceday_fetcher;
@@ -4205,6 +4322,11 @@ GRANT ALL ON FUNCTION api.save_alert_configs(user_id text, indicators jsonb, aud
 
 REVOKE ALL ON FUNCTION api.upcoming_races(window_minutes integer, lookback_minutes integer, max_races integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.upcoming_races(window_minutes integer, lookback_minutes integer, max_races integer) TO web_anon;
+
+-- Name: FUNCTION pipeline_metrics(); Type: ACL; Schema: ops; Owner: raceday_owner
+
+REVOKE ALL ON FUNCTION ops.pipeline_metrics() FROM PUBLIC;
+GRANT ALL ON FUNCTION ops.pipeline_metrics() TO raceday_monitor;
 
 -- Name: FUNCTION announce(race_id uuid, kinds text[], staging_id bigint, observed_at timestamp with time zone, runners uuid[]); Type: ACL; Schema: raceday; Owner: raceday_owner
 
@@ -4410,6 +4532,10 @@ REVOKE ALL ON FUNCTION raceday.time_bucket(minutes_to_start numeric) FROM PUBLIC
 -- Name: FUNCTION touch_updated_at(); Type: ACL; Schema: raceday; Owner: raceday_owner
 
 REVOKE ALL ON FUNCTION raceday.touch_updated_at() FROM PUBLIC;
+
+-- Name: FUNCTION track_poll_lateness(); Type: ACL; Schema: raceday; Owner: raceday_owner
+
+REVOKE ALL ON FUNCTION raceday.track_poll_lateness() FROM PUBLIC;
 
 -- Name: FUNCTION transform_event(staging_id bigint, doc jsonb); Type: ACL; Schema: raceday; Owner: raceday_owner
 
