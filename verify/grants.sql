@@ -14,5 +14,10 @@ BEGIN
     ASSERT NOT has_database_privilege('public', current_database(), 'CONNECT'), 'PUBLIC can connect';
     ASSERT NOT has_function_privilege('web_anon', 'cron.schedule(text, text, text)', 'EXECUTE'),
         'web_anon can execute cron.schedule';
+    ASSERT NOT has_function_privilege('web_anon', 'api.save_alert_configs(jsonb, boolean)', 'EXECUTE'),
+        'web_anon can save alert settings';
+    ASSERT has_function_privilege('web_user', 'api.save_alert_configs(jsonb, boolean)', 'EXECUTE'),
+        'web_user cannot save alert settings';
+    ASSERT has_table_privilege('web_user', 'api.races', 'SELECT'), 'web_user cannot read races';
 END
 $$;
