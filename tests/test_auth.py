@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -408,3 +409,47 @@ def test_mutated_tokens_never_write(api, db):
         assert [r for r in after if r[0] != "alice"] == [r for r in before if r[0] != "alice"]
     else:
         assert after == before, "a refused token wrote"
+
+
+def test_make_token_signs_what_make_runs_api_accepts(database_url, db):
+    """`make token` signs with the development secret that `make run` hands
+    the API (scripts/lib.sh): its token saves the user's settings."""
+    from conftest import ROOT
+
+    env = {k: v for k, v in os.environ.items() if k not in ("JWT_SECRET", "JWT_AUD")}
+    made = subprocess.run(
+        ["make", "-s", "token", "USER=dave"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    signed = made.stdout.strip()
+    assert "\n" not in signed, "the token is the only line on stdout"
+    secret = subprocess.run(
+        ["bash", "-c", 'source scripts/lib.sh && echo "$JWT_SECRET"'],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    claims = jwt.decode(signed, secret, algorithms=["HS256"])
+    assert (claims["sub"], claims["role"]) == ("dave", "web_user") and claims["exp"] > time.time()
+    server = ApiServer(database_url, PGRST_JWT_SECRET=secret)
+    try:
+        response = httpx.post(
+            f"{server.url}/rpc/save_alert_configs",
+            json={"indicators": [INDICATOR]},
+            headers=bearer(signed),
+            timeout=10,
+        )
+        assert response.status_code == 200 and {r["user_id"] for r in response.json()} == {"dave"}, (
+            response.text
+        )
+    finally:
+        server.stop()
+    assert {r[0] for r in stored(db)} >= {"dave"}
+    db.execute("DELETE FROM raceday.alert_configs WHERE user_id = 'dave'")
