@@ -8,11 +8,11 @@
 -- from a token whose signature, expiry and audience it checked. The table
 -- has row-level security, forced on its owner too, so the functions (which
 -- run as the owner) and the view see the subject's rows only, whatever a
--- function gets wrong. web_anon can no longer reach alert settings (grants);
--- /rpc/race_alerts_for, which colours alerts with the user's indicators,
--- follows: it takes the race only, and colours an anonymous caller's alerts
--- with the defaults. The view's columns and the rows the functions answer
--- keep the shapes of DOMAIN.md §7.
+-- function gets wrong. web_anon can no longer reach alert settings (grants).
+-- /rpc/race_alerts_for(user_id, race_id) reads api.alert_configs(user_id)
+-- and so is dropped here with it; api_race_alerts makes it again, taking
+-- the race only. The view's columns and the rows the functions answer keep
+-- the shapes of DOMAIN.md §7.
 
 BEGIN;
 
@@ -212,28 +212,5 @@ END
 $$;
 COMMENT ON FUNCTION api.reset_alert_configs() IS
     'Forget the signed-in user''s saved indicators; returns the six defaults. Needs a token.';
-
--- Runs as the owner to read the indicators; row-level security still shows
--- it the subject's only.
-CREATE FUNCTION api.race_alerts_for(race_id uuid)
-RETURNS TABLE (id bigint, race_id uuid, entrant_id uuid, time_interval numeric, kind text, value numeric,
-               share numeric, evidence jsonb, observed_at timestamptz, created_at timestamptz, color text,
-               indicator_id uuid, audible boolean)
-LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = pg_catalog, api, pg_temp
-BEGIN ATOMIC
-    SELECT a.id, a.race_id, a.entrant_id, a.time_interval, a.kind, a.value, a.share, a.evidence, a.observed_at,
-           a.created_at, i.color, i.indicator_id, i.audible_alerts_enabled
-    FROM api.race_alerts a
-    LEFT JOIN LATERAL (
-        SELECT c.color, c.indicator_id, c.audible_alerts_enabled FROM raceday.indicators_of(raceday.request_user_id()) c
-        WHERE c.enabled AND a.share >= c.percentage_range_min
-          AND (c.percentage_range_max IS NULL OR a.share < c.percentage_range_max)
-        ORDER BY c.display_order LIMIT 1) i ON true
-    WHERE a.race_id = race_alerts_for.race_id
-    ORDER BY a.id;
-END;
-COMMENT ON FUNCTION api.race_alerts_for(uuid) IS
-    'A race''s alerts with the colour of the indicator whose range holds the runner''s share (none below the first range): the signed-in user''s indicators, the defaults when anonymous.';
 
 COMMIT;

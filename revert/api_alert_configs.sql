@@ -7,7 +7,6 @@ BEGIN;
 
 SET LOCAL ROLE raceday_owner;
 
-DROP FUNCTION api.race_alerts_for(uuid);
 DROP FUNCTION api.reset_alert_configs();
 DROP FUNCTION api.save_alert_configs(jsonb, boolean);
 DROP FUNCTION api.alert_configs();
