@@ -21,6 +21,7 @@ import json
 import math
 import re
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,11 @@ from psycopg import sql
 from .errors import ApiError
 
 SKEW_S = 30
+# Tokens whose signature was verified, as PostgREST's jwt-cache keeps them:
+# a client sends the same token with every request, and verifying it (base64,
+# JSON, HMAC) costs more than the rest of the request's Python. The claims are
+# still checked on every request (exp passes while the token is cached).
+CACHE_SIZE = 1000
 ALGORITHMS = ["HS256", "HS384", "HS512"]
 # A role claim key: .role, .app_metadata.role, ."https://example.com/role", .roles[0]
 _KEY_PART = re.compile(r'\.(?:"((?:[^"\\]|\\.)*)"|([A-Za-z0-9_$@-]+))|\[(\d+)\]')
@@ -85,6 +91,7 @@ class Authenticator:
         self.role_path = claim_path(role_claim_key)
         self.anon = Identity(anon_role, json.dumps({"role": anon_role}), False)
         self.anon_role = anon_role
+        self._verified: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
     def identify(self, authorization: str | None, now: float | None = None) -> Identity:
         token = bearer_token(authorization)
@@ -94,6 +101,20 @@ class Authenticator:
             raise _invalid("PGRST301", "Empty JWT is sent in Authorization header")
         if self.secret is None:
             raise ApiError(500, "PGRST300", "Server lacks JWT secret")
+        claims = self._verified.get(token)
+        if claims is None:
+            claims = self._verify(token)
+            self._verified[token] = claims
+            if len(self._verified) > CACHE_SIZE:
+                self._verified.popitem(last=False)
+        problem = self._claims_problem(claims, time.time() if now is None else now)
+        if problem:
+            raise _invalid("PGRST303", problem)
+        role = self._role(claims)
+        return Identity(role, json.dumps({**claims, "role": role}), role != self.anon_role)
+
+    def _verify(self, token: str) -> dict[str, Any]:
+        """The claims of a token whose signature holds; PGRST301 (or 303) otherwise."""
         parts = token.count(".") + 1
         if parts != 3:
             raise _invalid("PGRST301", f"Expected 3 parts in JWT; got {parts}")
@@ -122,11 +143,7 @@ class Authenticator:
             raise _invalid("PGRST301", "JWT couldn't be decoded") from None
         if not isinstance(claims, dict):
             raise _invalid("PGRST303", "Parsing claims failed")
-        problem = self._claims_problem(claims, time.time() if now is None else now)
-        if problem:
-            raise _invalid("PGRST303", problem)
-        role = self._role(claims)
-        return Identity(role, json.dumps({**claims, "role": role}), role != self.anon_role)
+        return claims
 
     def _claims_problem(self, claims: dict[str, Any], now: float) -> str | None:
         """The first claim that fails, in PostgREST's order, as its message; None when all pass."""

@@ -107,6 +107,22 @@ def test_time_claims_with_postgrest_skew():
     assert refused("Bearer " + token(exp=True), now).message == "The JWT 'exp' claim must be a number"
 
 
+def test_a_verified_token_is_kept_but_its_claims_are_checked_each_time():
+    """The signature is verified once (as PostgREST's jwt-cache does); a kept
+    token still expires."""
+    auth = Authenticator(SECRET.encode(), AUDIENCE, ".role", "web_anon")
+    now = time.time()
+    signed = "Bearer " + token(exp=int(now) + 60)
+    assert auth.identify(signed, now).role == "web_user"
+    assert len(auth._verified) == 1
+    with pytest.raises(ApiError) as caught:
+        auth.identify(signed, now + 120)
+    assert caught.value.message == "JWT expired"
+    with pytest.raises(ApiError):
+        auth.identify("Bearer " + token(secret="another-secret-of-at-least-32-characters!"), now)
+    assert len(auth._verified) == 1, "a token that fails verification is not kept"
+
+
 def test_audience_as_postgrest_checks_it():
     assert AUTH.identify("Bearer " + token(aud=[AUDIENCE, "other"])).role == "web_user"
     for absent in (None, []):
