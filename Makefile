@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test schema bench soak test-faults test-fuzz toolchain db-start db-stop db-status db-url db-destroy psql backup restore api-url live-url
+.PHONY: help run test schema bench soak test-faults test-fuzz toolchain db-start db-stop db-status db-url db-destroy psql backup restore api-url live-url token
 
 help:
 	@echo "make run         build or reuse the toolchain, start and deploy the database, run raceday (DURATION=N: for N seconds;"
@@ -25,6 +25,7 @@ help:
 	@echo "make restore     FILE=x.tar: a backup into a fresh cluster (make db-destroy first), pg_cron held back, verified"
 	@echo "make api-url     print the base URL of the API that make run serves"
 	@echo "make live-url    print the URL of the race board and live stream that make run serves"
+	@echo "make token       USER=<id>: a signed development token for that user (Authorization: Bearer <token>)"
 
 run:
 	@bash scripts/run.sh
@@ -84,3 +85,8 @@ api-url:
 
 live-url:
 	@bash -c 'source scripts/lib.sh && echo "$$LIVE_URL"'
+
+# The token is the only line on stdout, for $$(make token USER=alice).
+token:
+	@bash scripts/toolchain.sh >&2
+	@bash -c 'source scripts/lib.sh && "$$VENV_DIR/bin/python" scripts/token.py "$(USER)"'

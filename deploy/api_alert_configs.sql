@@ -1,62 +1,109 @@
 -- Deploy raceday:api_alert_configs to pg
--- requires: alert_configs api_views
--- Why: the client reads, saves and resets a user's six alert indicators
--- (DOMAIN.md §7). The view lists what users saved. A view cannot return
--- rows for a user it has never seen, so reading goes through
--- /rpc/alert_configs, which answers the six defaults for a user with none.
--- Saving validates every field and names the one at fault (SQLSTATE 22023:
--- HTTP 400). The functions run as the owner: web_anon writes no table and
--- uses nothing outside api.
+-- requires: api_alert_configs@v0.6.0 api_race_alerts web_user
+-- Why: alert settings belong to a signed-in user, and the user is who the
+-- verified token says (its `sub` claim), never a user_id the client sends:
+-- before, anyone could read or overwrite anyone's settings by naming them.
+-- The functions take no user_id any more and read the subject from
+-- request.jwt.claims, which PostgREST (or the gateway) sets per transaction
+-- from a token whose signature, expiry and audience it checked. The table
+-- has row-level security, forced on its owner too, so the functions (which
+-- run as the owner) and the view see the subject's rows only, whatever a
+-- function gets wrong. web_anon can no longer reach alert settings (grants).
+-- /rpc/race_alerts_for(user_id, race_id) reads api.alert_configs(user_id)
+-- and so is dropped here with it; api_race_alerts makes it again, taking
+-- the race only. The view's columns and the rows the functions answer keep
+-- the shapes of DOMAIN.md §7.
 
 BEGIN;
 
 SET LOCAL ROLE raceday_owner;
 
-CREATE VIEW api.alert_configs AS
-SELECT a.indicator_id, a.user_id, a.indicator_type, a.percentage_range_min, a.percentage_range_max, a.color,
-       coalesce(a.percentage_range_min = d.percentage_range_min
-                AND a.percentage_range_max IS NOT DISTINCT FROM d.percentage_range_max
-                AND a.color = d.color, false) AS is_default,
-       a.enabled, a.display_order, a.audible_alerts_enabled, a.created_at, a.updated_at
-FROM raceday.alert_configs a
-LEFT JOIN raceday.alert_config_defaults d ON d.display_order = a.display_order;
-COMMENT ON VIEW api.alert_configs IS
-    'Alert indicators users saved (is_default: still the default range and colour). For one user, defaults included, call /rpc/alert_configs.';
+DROP FUNCTION api.race_alerts_for(text, uuid);
+DROP FUNCTION api.reset_alert_configs(text);
+DROP FUNCTION api.save_alert_configs(text, jsonb, boolean);
+DROP FUNCTION api.alert_configs(text);
 
-CREATE FUNCTION api.alert_configs(user_id text) RETURNS SETOF api.alert_configs
-LANGUAGE plpgsql STABLE SECURITY DEFINER
-SET search_path = pg_catalog, api
+-- The subject of the request's verified token; null for an anonymous request
+-- or outside a request. (set_config leaves '' behind after its transaction.)
+CREATE FUNCTION raceday.request_user_id() RETURNS text
+LANGUAGE sql STABLE
+RETURN nullif(current_setting('request.jwt.claims', true), '')::json ->> 'sub';
+COMMENT ON FUNCTION raceday.request_user_id() IS
+    'The sub claim of the request''s verified token (request.jwt.claims); null when anonymous.';
+
+-- The subject, or an error: 42501 (HTTP 403 for a token without a subject;
+-- anonymous callers are refused before, by the grants, with 401).
+CREATE FUNCTION raceday.signed_in_user() RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    sub constant text := raceday.request_user_id();
 BEGIN
-    IF user_id IS NULL OR length(user_id) NOT BETWEEN 1 AND 200 THEN
-        RAISE EXCEPTION 'user_id must be 1 to 200 characters'
-            USING ERRCODE = 'invalid_parameter_value', DETAIL = 'field: user_id';
+    IF sub IS NULL THEN
+        RAISE EXCEPTION 'alert settings belong to a signed-in user: the token names none (no sub claim)'
+            USING ERRCODE = 'insufficient_privilege';
     END IF;
-    RETURN QUERY
-    SELECT * FROM api.alert_configs a WHERE a.user_id = alert_configs.user_id
-    UNION ALL
-    SELECT raceday.alert_config_id(alert_configs.user_id, d.display_order), alert_configs.user_id, 'percentage_range',
-           d.percentage_range_min, d.percentage_range_max, d.color, true, true,
-           d.display_order, true,
-           NULL::timestamptz, NULL::timestamptz
-    FROM raceday.alert_config_defaults d
-    WHERE NOT EXISTS (SELECT FROM api.alert_configs x WHERE x.user_id = alert_configs.user_id)
-    ORDER BY display_order;
+    IF length(sub) NOT BETWEEN 1 AND 200 THEN
+        RAISE EXCEPTION 'the token''s sub claim must be 1 to 200 characters'
+            USING ERRCODE = 'invalid_parameter_value', DETAIL = 'field: sub';
+    END IF;
+    RETURN sub;
 END
 $$;
-COMMENT ON FUNCTION api.alert_configs(text) IS
-    'A user''s six alert indicators in display order: those saved, or the defaults for a user with none.';
+COMMENT ON FUNCTION raceday.signed_in_user() IS
+    'The signed-in user (the token''s sub), or an error when the request has none.';
 
-CREATE FUNCTION api.save_alert_configs(user_id text, indicators jsonb, audible_alerts_enabled boolean DEFAULT NULL)
+-- Row-level security, forced: the owner (the SECURITY DEFINER functions and
+-- the api view) sees and writes the subject's rows only. Inlined rather than
+-- calling request_user_id(): a policy reached through the view runs its
+-- functions with the caller's EXECUTE rights, and web_user has none in raceday.
+ALTER TABLE raceday.alert_configs ENABLE ROW LEVEL SECURITY;
+ALTER TABLE raceday.alert_configs FORCE ROW LEVEL SECURITY;
+CREATE POLICY own_rows ON raceday.alert_configs
+    USING (user_id = nullif(current_setting('request.jwt.claims', true), '')::json ->> 'sub')
+    WITH CHECK (user_id = nullif(current_setting('request.jwt.claims', true), '')::json ->> 'sub');
+COMMENT ON POLICY own_rows ON raceday.alert_configs IS
+    'A user reads and writes only their own indicators: those of the verified token''s subject.';
+
+-- A user's six indicators: those saved, else the defaults (a user of null,
+-- an anonymous caller, gets the defaults with no ids).
+CREATE FUNCTION raceday.indicators_of(user_id text) RETURNS SETOF api.alert_configs
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, api, pg_temp
+AS $$
+    SELECT * FROM api.alert_configs a WHERE a.user_id = indicators_of.user_id
+    UNION ALL
+    SELECT raceday.alert_config_id(indicators_of.user_id, d.display_order), indicators_of.user_id,
+           'percentage_range', d.percentage_range_min, d.percentage_range_max, d.color, true, true,
+           d.display_order, true, NULL::timestamptz, NULL::timestamptz
+    FROM raceday.alert_config_defaults d
+    WHERE NOT EXISTS (SELECT FROM api.alert_configs x WHERE x.user_id = indicators_of.user_id)
+    ORDER BY display_order
+$$;
+COMMENT ON FUNCTION raceday.indicators_of(text) IS
+    'A user''s six indicators in display order: those saved (as row-level security lets the caller see them), else the defaults.';
+
+CREATE FUNCTION api.alert_configs() RETURNS SETOF api.alert_configs
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, api, pg_temp
+AS $$
+    SELECT * FROM raceday.indicators_of(raceday.signed_in_user())
+$$;
+COMMENT ON FUNCTION api.alert_configs() IS
+    'The signed-in user''s six alert indicators in display order: those saved, or the defaults for a user with none. Needs a token.';
+
+CREATE FUNCTION api.save_alert_configs(indicators jsonb, audible_alerts_enabled boolean DEFAULT NULL)
 RETURNS SETOF api.alert_configs
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, api
+SET search_path = pg_catalog, api, pg_temp
 AS $$
 #variable_conflict use_column
 DECLARE
     allowed constant text[] := ARRAY['indicator_id', 'user_id', 'indicator_type', 'percentage_range_min',
         'percentage_range_max', 'color', 'is_default', 'enabled', 'display_order', 'audible_alerts_enabled',
         'created_at', 'updated_at'];
+    uid constant text := raceday.signed_in_user();
     item jsonb;
     n bigint;
     field text;
@@ -66,7 +113,6 @@ DECLARE
     seen smallint[] := '{}';
     ord smallint;
 BEGIN
-    PERFORM api.alert_configs(save_alert_configs.user_id);  -- validates user_id
     IF jsonb_typeof(indicators) IS DISTINCT FROM 'array' OR jsonb_array_length(indicators) NOT BETWEEN 1 AND 6 THEN
         RAISE EXCEPTION 'indicators must be an array of 1 to 6 indicators'
             USING ERRCODE = 'invalid_parameter_value', DETAIL = 'field: indicators';
@@ -123,8 +169,8 @@ BEGIN
             RAISE EXCEPTION '%.indicator_type must be percentage_range, not %', field, item -> 'indicator_type'
                 USING ERRCODE = 'invalid_parameter_value', DETAIL = format('field: %s.indicator_type', field);
         END IF;
-        IF item ? 'user_id' AND item -> 'user_id' IS DISTINCT FROM to_jsonb(save_alert_configs.user_id) THEN
-            RAISE EXCEPTION '%.user_id must be the user_id saved for (%), not %', field, save_alert_configs.user_id,
+        IF item ? 'user_id' AND item -> 'user_id' IS DISTINCT FROM to_jsonb(uid) THEN
+            RAISE EXCEPTION '%.user_id must be the signed-in user (%), not %', field, uid,
                 item -> 'user_id'
                 USING ERRCODE = 'invalid_parameter_value', DETAIL = format('field: %s.user_id', field);
         END IF;
@@ -140,29 +186,31 @@ BEGIN
            coalesce((g.item ->> 'enabled')::boolean, cur.enabled),
            cur.display_order,
            coalesce(save_alert_configs.audible_alerts_enabled, cur.audible_alerts_enabled)
-    FROM api.alert_configs(save_alert_configs.user_id) cur
+    FROM raceday.indicators_of(uid) cur
     LEFT JOIN (SELECT e AS item FROM jsonb_array_elements(indicators) e) g
            ON (g.item ->> 'display_order')::smallint = cur.display_order
     ON CONFLICT (indicator_id) DO UPDATE
     SET percentage_range_min = EXCLUDED.percentage_range_min, percentage_range_max = EXCLUDED.percentage_range_max,
         color = EXCLUDED.color, enabled = EXCLUDED.enabled, audible_alerts_enabled = EXCLUDED.audible_alerts_enabled;
 
-    RETURN QUERY SELECT * FROM api.alert_configs(save_alert_configs.user_id);
+    RETURN QUERY SELECT * FROM raceday.indicators_of(uid);
 END
 $$;
-COMMENT ON FUNCTION api.save_alert_configs(text, jsonb, boolean) IS
-    'Save some or all of a user''s six indicators (matched by display_order; the rest keep their values) and, when given, audible_alerts_enabled; returns all six. A bad field is refused with 400 naming it.';
+COMMENT ON FUNCTION api.save_alert_configs(jsonb, boolean) IS
+    'Save some or all of the signed-in user''s six indicators (matched by display_order; the rest keep their values) and, when given, audible_alerts_enabled; returns all six. Needs a token. A bad field is refused with 400 naming it.';
 
-CREATE FUNCTION api.reset_alert_configs(user_id text) RETURNS SETOF api.alert_configs
+CREATE FUNCTION api.reset_alert_configs() RETURNS SETOF api.alert_configs
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, api
+SET search_path = pg_catalog, api, pg_temp
 AS $$
+DECLARE
+    uid constant text := raceday.signed_in_user();
 BEGIN
-    PERFORM api.alert_configs(reset_alert_configs.user_id);  -- validates user_id
-    DELETE FROM raceday.alert_configs a WHERE a.user_id = reset_alert_configs.user_id;
-    RETURN QUERY SELECT * FROM api.alert_configs(reset_alert_configs.user_id);
+    DELETE FROM raceday.alert_configs a WHERE a.user_id = uid;
+    RETURN QUERY SELECT * FROM raceday.indicators_of(uid);
 END
 $$;
-COMMENT ON FUNCTION api.reset_alert_configs(text) IS 'Forget a user''s saved indicators; returns the six defaults.';
+COMMENT ON FUNCTION api.reset_alert_configs() IS
+    'Forget the signed-in user''s saved indicators; returns the six defaults. Needs a token.';
 
 COMMIT;

@@ -1,8 +1,10 @@
 -- Deploy raceday:grants to pg
--- requires: grants@v0.6.0 monitor_role ops_pipeline_metrics
+-- requires: grants@v0.6.0 monitor_role ops_pipeline_metrics web_user api_alert_configs
 -- Why: every privilege of raceday in one place, so what each role may do is
 -- read here and nowhere else. The rule: deny by default, then grant.
 --   web_anon        usage on api and what api holds, nothing else
+--                   (but alert settings, which need a signed-in user)
+--   web_user        what web_anon has (a member of it), and alert settings
 --   authenticator   connect, and switching to web_anon (roles change)
 --   raceday_fetcher connect, and execute on the claim/ingest functions;
 --                   no table at all (those functions run as their owner)
@@ -63,6 +65,18 @@ REVOKE EXECUTE ON FUNCTION
     raceday.ingest_meetings(jsonb, timestamptz, jsonb),
     raceday.ingest_event(text, jsonb, timestamptz, jsonb)
 FROM raceday_fetcher;
+
+-- web_user (a signed-in user; see web_user, api_alert_configs): alert
+-- settings belong to a token's subject, so the anonymous role loses them
+-- (the api schema's default privileges gave them to it) and web_user, which
+-- reads everything else as a member of web_anon, gets them. Row-level
+-- security on raceday.alert_configs keeps each user to their own rows.
+REVOKE SELECT ON api.alert_configs FROM web_anon;
+REVOKE EXECUTE ON FUNCTION api.alert_configs(), api.save_alert_configs(jsonb, boolean), api.reset_alert_configs()
+FROM web_anon;
+GRANT SELECT ON api.alert_configs TO web_user;
+GRANT EXECUTE ON FUNCTION api.alert_configs(), api.save_alert_configs(jsonb, boolean), api.reset_alert_configs()
+TO web_user;
 
 -- ops_pipeline_metrics: the metrics exporter reads the pipeline's state
 -- through this one function (it runs as its owner); no table, no view.

@@ -1,6 +1,8 @@
 """The HTTP side: routes a request to a relation, a function or the OpenAPI
-description, runs its one statement in a transaction as the anonymous role,
-and answers in PostgREST's shapes (JSON, Content-Range, errors)."""
+description, runs its one statement in a transaction as the role its token
+names (auth.py; the anonymous role without one), and answers in PostgREST's
+shapes (JSON, Content-Range, errors, a function's response.status and
+response.headers)."""
 
 from __future__ import annotations
 
@@ -11,15 +13,16 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import psycopg
-from psycopg import sql
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from . import catalog as catalog_module
-from . import openapi, statements
+from . import health, openapi, statements
+from .auth import Authenticator, Identity, switch_statement
 from .cache import StatementCache
 from .config import Config
 from .errors import ApiError, from_database, invalid_json, unknown_function, unknown_relation, uri_too_long
 from .grammar import parse
+from .response import RESPONSE_SETTINGS, response_settings
 
 log = logging.getLogger("gateway")
 
@@ -44,7 +47,10 @@ class Gateway:
                                         reconnect_timeout=0)
         self.catalog: catalog_module.Catalog | None = None
         self.openapi = b"{}"
-        self._begin: dict[bool, list[bytes]] = {}
+        self.auth = Authenticator(config.jwt_secret, config.jwt_aud, config.jwt_role_claim_key, config.anon_role)
+        # Per role: the statement that switches to it and sets its settings and the claims.
+        self._switch: dict[str, bytes] = {}
+        self._openapi: dict[str, bytes] = {}
         self._statements = StatementCache()
 
     # -- lifecycle ---------------------------------------------------------
@@ -73,19 +79,29 @@ class Gateway:
                                         "retry_in_s": delay}))
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 8)
-        # One statement sets the role and its settings, so a request is four
-        # statements sent at once in a pipeline: BEGIN, this, the query, COMMIT.
-        switch = sql.SQL("SELECT {}").format(sql.SQL(", ").join(
-            sql.SQL("pg_catalog.set_config({}, {}, true)").format(sql.Literal(k), sql.Literal(v))
-            for k, v in [("role", self.config.anon_role), *cat.role_settings])).as_bytes(None)
-        self._begin = {True: [b"BEGIN READ ONLY", switch], False: [b"BEGIN", switch]}
+        self._switch = {role: switch_statement(role, settings) for role, settings in cat.roles.items()}
         self._statements.clear()
         self.catalog = cat
-        self.openapi = json.dumps(openapi.document(cat, row[0] if row else None)).encode()
+        self._description = row[0] if row else None
+        self._openapi = {}
+        self.openapi = self._document(self.config.anon_role)
         log.info(json.dumps({"event": "schema_cache_loaded", "relations": len(cat.relations),
                              "functions": len(cat.functions)}))
 
     # -- ASGI --------------------------------------------------------------
+    def _document(self, role: str) -> bytes:
+        """The OpenAPI description as a role sees it: what it may read and call
+        (PostgREST's openapi-mode follow-privileges)."""
+        document = self._openapi.get(role)
+        if document is None and self.catalog is not None:
+            cat = self.catalog
+            mine = catalog_module.Catalog(cat.schema, {k: r for k, r in cat.relations.items() if role in r.roles},
+                                          {k: f for k, f in cat.functions.items() if role in f.roles})
+            document = json.dumps(openapi.document(mine, self._description)).encode()
+            if role in cat.roles:
+                self._openapi[role] = document
+        return document or b"{}"
+
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
@@ -98,7 +114,10 @@ class Gateway:
             try:
                 status, headers, body = await self._handle(scope, receive)
             except ApiError as exc:
-                status, headers, body = exc.status, [], exc.body()
+                if health.answers_for(scope["path"], exc):
+                    status, headers, body = health.down(exc)
+                else:
+                    status, headers, body = exc.status, exc.headers, exc.body()
             except Exception:  # a bug of the gateway: answer like PostgREST, log it
                 log.exception("unexpected error")
                 status, headers, body = 500, [], ApiError(500, "PGRST000", "internal gateway error").body()
@@ -142,14 +161,15 @@ class Gateway:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         if method == "OPTIONS":
             return 200, [(b"access-control-allow-methods", b"GET, HEAD, POST, OPTIONS"),
-                         (b"access-control-allow-headers", b"Accept, Content-Type, Prefer, Range")], b""
+                         (b"access-control-allow-headers", b"Accept, Authorization, Content-Type, Prefer, Range")], b""
+        identity = self.auth.identify(headers.get("authorization"))
         if self.catalog is None:
             raise ApiError(503, "PGRST002", "Could not query the database for the schema cache. Retrying.")
         cat = self.catalog
         if path == "/":
             if method not in ("GET", "HEAD"):
                 raise ApiError(405, "PGRST117", f"Unsupported HTTP method: {method}")
-            return 200, [(b"content-type", b"application/openapi+json; charset=utf-8")], self.openapi
+            return 200, [(b"content-type", b"application/openapi+json; charset=utf-8")], self._document(identity.role)
         pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True, encoding="utf-8")
         count = "count=exact" in headers.get("prefer", "")
         single = SINGLE in headers.get("accept", "")
@@ -175,7 +195,7 @@ class Gateway:
                 key = ("scalar", function.name, tuple(names))
                 statement = self._sql(key, lambda: statements.scalar(
                     statements.call(cat.schema, function, arguments, from_json)), values)
-                return await self._respond(statement, 0, False, False, read_only, bare=True)
+                return await self._respond(statement, 0, False, False, read_only, identity, bare=True, rpc=path)
             # A function returning one row answers an object, as PostgREST does.
             single = single or not function.returns_set
             max_rows = self.config.max_rows if function.returns_set else None
@@ -184,7 +204,7 @@ class Gateway:
             statement = self._sql(key, lambda: statements.read(
                 statements.call(cat.schema, function, arguments, from_json), query, max_rows, count),
                 statements.read_params(values, query, max_rows, count))
-            return await self._respond(statement, query.offset, count, single, read_only)
+            return await self._respond(statement, query.offset, count, single, read_only, identity, rpc=path)
         if len(parts) == 1 and parts[0] in cat.relations:
             if method not in ("GET", "HEAD"):
                 raise ApiError(405, "PGRST117", f"Unsupported HTTP method: {method}",
@@ -196,7 +216,7 @@ class Gateway:
             statement = self._sql(key, lambda: statements.read(
                 statements.relation(cat.schema, rel.name), query, self.config.max_rows, count),
                 statements.read_params([], query, self.config.max_rows, count))
-            return await self._respond(statement, query.offset, count, single, read_only=True)
+            return await self._respond(statement, query.offset, count, single, True, identity)
         raise unknown_relation(cat.schema, path[1:])
 
     def _sql(self, key: tuple, build: Any, params: list[Any]) -> tuple[bytes, list[Any]]:
@@ -239,17 +259,25 @@ class Gateway:
         return body
 
     async def _respond(self, statement: tuple[bytes, list[Any]], offset: int, count: bool, single: bool, read_only: bool,
-                       bare: bool = False) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+                       identity: Identity, bare: bool = False, rpc: str | None = None
+                       ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """rpc: the path of a function call, whose response.status and
+        response.headers settings shape the answer."""
         text, params = statement
+        switch = self._switch.get(identity.role) or switch_statement(identity.role, [])
+        authenticated = identity.authenticated
         try:
-            async with self.pool.connection(timeout=10) as conn:
+            # A health check answers within a load balancer's patience.
+            async with self.pool.connection(timeout=3 if rpc == health.PATH else 10) as conn:
                 try:
                     async with conn.pipeline():
-                        for begin in self._begin[read_only]:
-                            await conn.execute(begin)
+                        await conn.execute(b"BEGIN READ ONLY" if read_only else b"BEGIN")
+                        await conn.execute(switch, [identity.claims])
                         cur = await conn.execute(text, params)
+                        gucs = await conn.execute(RESPONSE_SETTINGS) if rpc else None
                         await conn.execute(b"COMMIT")
                     total, rows, body = await cur.fetchone()
+                    response = await gucs.fetchone() if gucs else None
                 except psycopg.Error:
                     if not conn.broken:
                         await conn.execute(b"ROLLBACK")
@@ -258,25 +286,26 @@ class Gateway:
             raise ApiError(504, "PGRST003", "Timed out acquiring connection from connection pool.") from None
         except psycopg.OperationalError as exc:
             if exc.sqlstate:
-                raise from_database(exc) from None
+                raise from_database(exc, authenticated) from None
             raise ApiError(503, "PGRST001", "Database client error. Retrying the connection.",
                            str(exc).strip()[:200]) from None
         except psycopg.DataError as exc:
             if exc.sqlstate:
-                raise from_database(exc) from None
+                raise from_database(exc, authenticated) from None
             # Refused by the driver before it reached the server (a NUL in a
             # value): PostgreSQL would have answered 22021.
             raise ApiError(400, "22021", str(exc).strip()) from None
         except psycopg.Error as exc:
-            raise from_database(exc) from None
+            raise from_database(exc, authenticated) from None
+        status_set, extra = response_settings(response) if response else (None, [])
         if bare:
-            return 200, [], body.encode()
+            return status_set or 200, extra, body.encode()
         if single:
             if rows != 1:
                 raise ApiError(406, "PGRST116", "JSON object requested, multiple (or no) rows returned",
                                f"The result contains {rows} rows")
-            return 200, [(b"content-type", b"application/vnd.pgrst.object+json; charset=utf-8")], \
-                json.dumps(json.loads(body)[0]).encode()
+            return status_set or 200, [(b"content-type", b"application/vnd.pgrst.object+json; charset=utf-8"),
+                                       *extra], json.dumps(json.loads(body)[0]).encode()
         if rows:
             content_range = f"{offset}-{offset + rows - 1}/{'*' if total is None else total}"
         else:
@@ -288,8 +317,7 @@ class Gateway:
                                f"An offset of {offset} was requested, but there are only {total} rows.")
             if rows < total:
                 status = 206
-        return status, [(b"content-range", content_range.encode())], body.encode()
-
+        return status_set or status, [(b"content-range", content_range.encode()), *extra], body.encode()
 
 
 def _deeper_than(value: Any, limit: int) -> bool:

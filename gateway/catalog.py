@@ -1,6 +1,8 @@
 """The schema cache: which relations and functions of the api schema the
-anonymous role may use, with their columns and arguments. Every identifier a
-request names is checked here before it reaches SQL (and is then quoted)."""
+roles the gateway runs requests as (the anonymous role, and the roles a token
+may name: those the authenticator can switch to) may use, with their columns
+and arguments, and which role may use each. Every identifier a request names
+is checked here before it reaches SQL (and is then quoted)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ class Relation:
     name: str
     description: str | None
     columns: dict[str, Column]
+    # The roles that may read it (the OpenAPI document a role is served lists only those).
+    roles: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class Function:
     # Columns of a composite result (a view's row type or RETURNS TABLE); empty for a scalar.
     columns: dict[str, Column]
     volatile: bool
+    roles: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -48,16 +53,19 @@ class Catalog:
     relations: dict[str, Relation] = field(default_factory=dict)
     functions: dict[str, Function] = field(default_factory=dict)
     role_settings: list[tuple[str, str]] = field(default_factory=list)
+    # Every role a request may run as, with its settings (ALTER ROLE ... SET).
+    roles: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 _RELATIONS = """
 SELECT c.relname, obj_description(c.oid, 'pg_class'),
+       array(SELECT r FROM unnest(%(roles)s::text[]) r WHERE has_table_privilege(r, c.oid, 'SELECT')),
        array_agg(a.attname::text ORDER BY a.attnum), array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum),
        array_agg(NOT a.attnotnull ORDER BY a.attnum), array_agg(col_description(c.oid, a.attnum) ORDER BY a.attnum)
 FROM pg_class c
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 WHERE c.relnamespace = %(schema)s::regnamespace AND c.relkind IN ('r', 'v', 'm', 'f', 'p')
-  AND has_table_privilege(%(role)s, c.oid, 'SELECT')
+  AND EXISTS (SELECT FROM unnest(%(roles)s::text[]) r WHERE has_table_privilege(r, c.oid, 'SELECT'))
 GROUP BY c.oid, c.relname
 """
 
@@ -66,6 +74,7 @@ GROUP BY c.oid, c.relname
 # attributes of a composite return type.
 _FUNCTIONS = """
 SELECT p.proname, obj_description(p.oid, 'pg_proc'), p.proretset, p.provolatile = 'v',
+       array(SELECT r FROM unnest(%(roles)s::text[]) r WHERE has_function_privilege(r, p.oid, 'EXECUTE')),
        coalesce(ins.names, '{}'), coalesce(ins.types, '{}'), p.pronargdefaults,
        coalesce(outs.names, comp.names, '{}'), coalesce(outs.types, comp.types, '{}')
 FROM pg_proc p
@@ -85,7 +94,7 @@ LEFT JOIN LATERAL (
     FROM pg_type t JOIN pg_attribute a ON a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
     WHERE t.oid = p.prorettype AND t.typrelid <> 0) comp ON true
 WHERE p.pronamespace = %(schema)s::regnamespace AND p.prokind = 'f'
-  AND has_function_privilege(%(role)s, p.oid, 'EXECUTE')
+  AND EXISTS (SELECT FROM unnest(%(roles)s::text[]) r WHERE has_function_privilege(r, p.oid, 'EXECUTE'))
 """
 
 # PostgREST applies the impersonated role's settings (ALTER ROLE ... SET) on
@@ -97,25 +106,36 @@ WHERE d.setrole = %(role)s::regrole AND d.setdatabase IN (0, (SELECT oid FROM pg
 ORDER BY d.setdatabase
 """
 
+# The roles a token may name: those the authenticator can switch to.
+_ROLES = """
+SELECT coalesce(array_agg(rolname::text ORDER BY rolname), '{}') FROM pg_roles
+WHERE pg_has_role(current_user, oid, 'MEMBER') AND rolname <> current_user
+"""
+
 
 async def load(conn: psycopg.AsyncConnection, schema: str, role: str) -> Catalog:
     catalog = Catalog(schema)
-    params = {"schema": schema, "role": role}
+    cur = await conn.execute(_ROLES)
+    roles = sorted({role, *(await cur.fetchone())[0]})
+    params = {"schema": schema, "role": role, "roles": roles}
     cur = await conn.execute(_RELATIONS, params)
-    for name, description, names, types, nullables, descriptions in await cur.fetchall():
+    for name, description, readers, names, types, nullables, descriptions in await cur.fetchall():
         catalog.relations[name] = Relation(name, description, {
-            n: Column(n, t, nl, d) for n, t, nl, d in zip(names, types, nullables, descriptions)})
+            n: Column(n, t, nl, d) for n, t, nl, d in zip(names, types, nullables, descriptions, strict=True)}, frozenset(readers))
     cur = await conn.execute(_FUNCTIONS, params)
-    for name, description, retset, volatile, in_names, in_types, ndefaults, out_names, out_types in await cur.fetchall():
+    for (name, description, retset, volatile, callers, in_names, in_types, ndefaults, out_names,
+         out_types) in await cur.fetchall():
         if name in catalog.functions:
             # Overloads: the gateway resolves calls by name alone, so it serves only the first.
             continue
         first_default = len(in_names) - ndefaults
-        arguments = [Argument(n, t, i >= first_default) for i, (n, t) in enumerate(zip(in_names, in_types))]
+        arguments = [Argument(n, t, i >= first_default) for i, (n, t) in enumerate(zip(in_names, in_types, strict=True))]
         catalog.functions[name] = Function(name, description, arguments, retset,
-                                           {n: Column(n, t, True, None) for n, t in zip(out_names, out_types)},
-                                           volatile)
-    cur = await conn.execute(_ROLE_SETTINGS, params)
-    catalog.role_settings = [(k, v) for k, v in await cur.fetchall()]
+                                           {n: Column(n, t, True, None) for n, t in zip(out_names, out_types, strict=True)},
+                                           volatile, frozenset(callers))
+    for each in roles:
+        cur = await conn.execute(_ROLE_SETTINGS, {"role": each})
+        catalog.roles[each] = [(k, v) for k, v in await cur.fetchall()]
+    catalog.role_settings = catalog.roles[role]
     await conn.rollback()
     return catalog

@@ -10,13 +10,15 @@ from psycopg import errors as pg_errors
 
 class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, details: str | None = None,
-                 hint: str | None = None) -> None:
+                 hint: str | None = None, headers: list[tuple[bytes, bytes]] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.details = details
         self.hint = hint
+        # Response headers the error carries (WWW-Authenticate on a 401).
+        self.headers = headers if headers is not None else ([(b"www-authenticate", b"Bearer")] if status == 401 else [])
 
     def body(self) -> bytes:
         return json.dumps({"code": self.code, "details": self.details, "hint": self.hint,
@@ -25,25 +27,32 @@ class ApiError(Exception):
 
 # PostgREST's table of SQLSTATE to HTTP status, most specific first.
 _EXACT = {"23503": 409, "23505": 409, "25006": 405, "53400": 500, "P0001": 400,
-          "42883": 404, "42P01": 404, "42P17": 500, "42501": 401}
+          "42883": 404, "42P01": 404, "42P17": 500, "42501": 401, "57P01": 503}
 _CLASS = {"08": 503, "09": 500, "0L": 403, "0P": 403, "25": 500, "28": 403, "2D": 500, "38": 500,
           "39": 500, "3B": 500, "40": 500, "53": 503, "54": 500, "55": 500, "57": 500, "58": 500,
           "F0": 500, "HV": 500, "P0": 500, "XX": 500}
 
 
-def status_of(sqlstate: str) -> int:
+def status_of(sqlstate: str, authenticated: bool = False, message: str = "") -> int:
     if sqlstate.startswith("PT") and sqlstate[2:].isdigit():
         return int(sqlstate[2:])  # RAISE ... USING ERRCODE = 'PT404' picks the status
+    # As PostgREST: a missing privilege is 401 (sign in) for the anonymous
+    # role and 403 for a signed-in one; a token naming a role that does not
+    # exist is 401.
+    if sqlstate == "42501" and authenticated:
+        return 403
+    if sqlstate == "22023" and message.startswith("role") and message.endswith("does not exist"):
+        return 401
     if sqlstate in _EXACT:
         return _EXACT[sqlstate]
     return _CLASS.get(sqlstate[:2], 400)
 
 
-def from_database(exc: pg_errors.Error) -> ApiError:
+def from_database(exc: pg_errors.Error, authenticated: bool = False) -> ApiError:
     diag = exc.diag
     code = exc.sqlstate or "XX000"
-    return ApiError(status_of(code), code, diag.message_primary or str(exc), diag.message_detail,
-                    diag.message_hint)
+    message = diag.message_primary or str(exc)
+    return ApiError(status_of(code, authenticated, message), code, message, diag.message_detail, diag.message_hint)
 
 
 def invalid_json(details: str) -> ApiError:

@@ -52,6 +52,11 @@ LIVE_PORT="${RACEDAY_LIVE_PORT:-$((API_PORT + 2))}"
     || { printf 'raceday: error: RACEDAY_LIVE_PORT must be a port number in 1024-65535, not %s\n' "'$LIVE_PORT'" >&2; exit 1; }
 LIVE_URL="http://127.0.0.1:$LIVE_PORT/"
 
+# The secret the API verifies tokens with (PGRST_JWT_SECRET) and `make token`
+# signs them with. The default is for development only: anyone can read it here.
+JWT_SECRET="${JWT_SECRET:-raceday-development-secret-do-not-use-in-production}"
+export JWT_SECRET
+
 # RACEDAY_LOG_DIR: elsewhere (the tests of the scripts keep a developer's logs intact).
 LOG_DIR="${RACEDAY_LOG_DIR:-$RACEDAY_HOME/.raceday/log}"
 mkdir -p "$LOG_DIR"

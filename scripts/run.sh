@@ -155,7 +155,9 @@ wait_ready() {
 # The API: PostgREST when its binary is here, else the gateway; both read
 # docker/postgrest.conf with these PGRST_* overrides.
 export PGRST_DB_URI="${DB_URL/postgres@/authenticator@}" PGRST_SERVER_PORT="$API_PORT" \
-       PGRST_ADMIN_SERVER_PORT="$((API_PORT + 1))"
+       PGRST_ADMIN_SERVER_PORT="$((API_PORT + 1))" PGRST_JWT_SECRET="$JWT_SECRET"
+# JWT_AUD: tokens that carry an aud claim must name it (make token adds it).
+[ -z "${JWT_AUD:-}" ] || export PGRST_JWT_AUD="$JWT_AUD"
 POSTGREST_BIN="${POSTGREST_BIN:-$(command -v postgrest || true)}"
 if [ -n "$POSTGREST_BIN" ]; then
     "$POSTGREST_BIN" "$RACEDAY_HOME/docker/postgrest.conf" > "$LOG_DIR/api.log" 2>&1 &
@@ -178,7 +180,7 @@ wait_ready "${LIVE_URL}ready" "$live_pid" "$LOG_DIR/live.log" \
 say "running:"
 say "  database  $DB_URL   (make psql)"
 say "  source    $NZTAB_API_URL   ($source_name)"
-say "  api       $API_URL   ($api_name; OpenAPI at /, health on port $((API_PORT + 1)))"
+say "  api       $API_URL   ($api_name; OpenAPI at /, health at /rpc/health and on port $((API_PORT + 1)); make token USER=<id> signs in)"
 say "  live      $LIVE_URL   (the race board; SSE at /races/<race_id> and /upcoming)"
 say "  fetcher   pid $fetcher_pid, one JSON line per poll in $LOG_DIR/fetcher.log"
 [ -z "${retired:-}" ] || say "  schedule  $retired (ops.stopped_targets)"

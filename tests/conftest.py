@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -188,6 +189,17 @@ def fetchers(database_url: str):
 
 # -- the API: PostgREST when its binary is found, else the gateway ----------
 
+# The secret the API under test verifies tokens with (make run has its own).
+JWT_SECRET = "raceday-test-secret-of-at-least-32-characters"
+
+
+def user_token(sub: str, **claims) -> str:
+    """A signed-in user's token, as `make token` or an identity provider issues one."""
+    import jwt
+
+    return jwt.encode({"sub": sub, "role": "web_user", "exp": int(time.time()) + 3600, **claims}, JWT_SECRET,
+                      algorithm="HS256")
+
 class ApiServer:
     """PostgREST (POSTGREST_BIN or `postgrest` on PATH) or the gateway, run
     as `make run` runs it: docker/postgrest.conf with PGRST_* overrides."""
@@ -203,7 +215,8 @@ class ApiServer:
         self.log = tempfile.TemporaryFile("w+")
         self.proc = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, text=True, env={
             **os.environ, "PYTHONPATH": str(ROOT), "PGRST_DB_URI": database_url.replace("postgres@", "authenticator@"),
-            "PGRST_SERVER_PORT": str(self.port), "PGRST_ADMIN_SERVER_PORT": str(admin), **env})
+            "PGRST_SERVER_PORT": str(self.port), "PGRST_ADMIN_SERVER_PORT": str(admin),
+            "PGRST_JWT_SECRET": JWT_SECRET, **env})
         self.url = f"http://127.0.0.1:{self.port}"
         self.ready_url = f"http://127.0.0.1:{admin}/ready"
         wait_for(lambda: self.proc.poll() is not None or self.ready(), 30)

@@ -15,7 +15,7 @@ import httpx
 import psycopg
 import pytest
 
-from conftest import ApiServer, FetcherProcess, empty_database, share_clock
+from conftest import ApiServer, FetcherProcess, empty_database, share_clock, user_token
 
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d$")
 STATUSES = {"open", "closed", "interim", "final", "abandoned"}
@@ -233,7 +233,7 @@ def test_race_alerts(api, day):
     alerts = get(api, "/race_alerts", race_id=f"eq.{race}", order="id")
     assert alerts and all(a["kind"] in ("money", "odds", "plunge") and is_time(a["observed_at"]) for a in alerts)
     assert all(set(a["evidence"]) == {"buckets", "shares", "odds", "pool_share_before"} for a in alerts)
-    coloured = get(api, "/rpc/race_alerts_for", user_id="alert-user", race_id=race)
+    coloured = get(api, "/rpc/race_alerts_for", race_id=race)     # anonymous: the default indicators
     assert [a["id"] for a in coloured] == [a["id"] for a in alerts]
     for a in coloured:
         share = a["share"]
@@ -247,23 +247,29 @@ DEFAULTS = [(5, 10, "#E5E7EB"), (10, 15, "#BFDBFE"), (15, 20, "#FEF3C7"), (20, 2
             (50, None, "#F3E8FF")]
 
 
+def signed_in(api: httpx.Client, user: str) -> httpx.Client:
+    """A client of the same API with a user's token (alert settings are a signed-in user's)."""
+    return httpx.Client(base_url=api.base_url, timeout=10, headers={"Authorization": f"Bearer {user_token(user)}"})
+
+
 def test_alert_configs_read_save_reset(api):
-    fresh = get(api, "/rpc/alert_configs", user_id="http-user")
+    api = signed_in(api, "http-user")
+    fresh = get(api, "/rpc/alert_configs")
     assert [(a["percentage_range_min"], a["percentage_range_max"], a["color"]) for a in fresh] == DEFAULTS
     assert [a["display_order"] for a in fresh] == [1, 2, 3, 4, 5, 6]
     assert all(a["indicator_type"] == "percentage_range" and a["is_default"] and a["enabled"] for a in fresh)
 
     changed = dict(fresh[5], percentage_range_min=60, color="#112233")
-    saved = api.post("/rpc/save_alert_configs", json={"user_id": "http-user", "indicators": [changed],
+    saved = api.post("/rpc/save_alert_configs", json={"indicators": [changed],
                                                       "audible_alerts_enabled": False})
     assert saved.status_code == 200, saved.text
     assert [(a["display_order"], a["percentage_range_min"], a["color"], a["is_default"]) for a in saved.json()][4:] == \
         [(5, 25, "#FECACA", True), (6, 60, "#112233", False)]
     assert get(api, "/alert_configs", user_id="eq.http-user", display_order="eq.6")[0]["color"] == "#112233"
-    assert all(a["audible_alerts_enabled"] is False for a in get(api, "/rpc/alert_configs", user_id="http-user"))
+    assert all(a["audible_alerts_enabled"] is False for a in get(api, "/rpc/alert_configs"))
     assert [a["indicator_id"] for a in saved.json()] == [a["indicator_id"] for a in fresh]
 
-    reset = api.post("/rpc/reset_alert_configs", json={"user_id": "http-user"})
+    reset = api.post("/rpc/reset_alert_configs")
     assert reset.status_code == 200
     assert [(a["percentage_range_min"], a["percentage_range_max"], a["color"]) for a in reset.json()] == DEFAULTS
 
@@ -276,7 +282,7 @@ def test_alert_configs_read_save_reset(api):
     ({"display_order": 1, "percentage_range_min": 1, "color": "blue"}, "indicators[0].color"),
 ])
 def test_bad_alert_config_is_400_naming_the_field(api, indicator, field):
-    response = api.post("/rpc/save_alert_configs", json={"user_id": "u", "indicators": [indicator]})
+    response = signed_in(api, "u").post("/rpc/save_alert_configs", json={"indicators": [indicator]})
     assert response.status_code == 400
     error = response.json()
     assert set(error) == ERROR_KEYS and error["code"] == "22023"
@@ -346,7 +352,7 @@ def test_errors_in_postgrest_shape(api):
     assert error(api.get("/rpc/upcoming_races", params={"window_minutes": "0"}), 400)["code"] == "22023"
     assert error(api.get("/rpc/race_navigation", params={"race_id": "00000000-0000-4000-8000-00000000dead"}),
                  404)["code"] == "PT404"
-    assert error(api.get("/rpc/reset_alert_configs", params={"user_id": "u"}), 405)["code"] in ("25006", "PGRST101")
+    assert error(signed_in(api, "u").get("/rpc/reset_alert_configs"), 405)["code"] in ("25006", "PGRST101")
     assert error(api.post("/rpc/save_alert_configs", content=b"{not json",
                           headers={"Content-Type": "application/json"}), 400)["code"] == "PGRST102"
 
@@ -372,7 +378,7 @@ def test_hostile_strings_never_reach_sql(api, day, hostile):
         assert response.status_code < 500, (path, params, response.text)
         if response.status_code >= 400:
             assert set(response.json()) == ERROR_KEYS
-    response = api.post("/rpc/save_alert_configs", json={"user_id": hostile[:200], "indicators": [
+    response = signed_in(api, hostile[:200]).post("/rpc/save_alert_configs", json={"indicators": [
         {"display_order": 1, "percentage_range_min": 1, "color": hostile}]})
     assert response.status_code == 400
     assert day.execute("SELECT (SELECT count(*) FROM raceday.meetings), (SELECT count(*) FROM raceday.races)").fetchone() \
@@ -384,8 +390,11 @@ def test_openapi_describes_every_endpoint(api, day):
     assert response.status_code == 200
     doc = response.json()
     paths = set(doc["paths"])
-    views = {r for (r,) in day.execute("SELECT relname::text FROM pg_class WHERE relnamespace = 'api'::regnamespace")}
-    functions = {f for (f,) in day.execute("SELECT proname::text FROM pg_proc WHERE pronamespace = 'api'::regnamespace")}
+    # What the anonymous role may use (the document follows the requesting role).
+    views = {r for (r,) in day.execute("SELECT relname::text FROM pg_class WHERE relnamespace = 'api'::regnamespace "
+                                       "AND has_table_privilege('web_anon', oid, 'SELECT')")}
+    functions = {f for (f,) in day.execute("SELECT proname::text FROM pg_proc WHERE pronamespace = 'api'::regnamespace "
+                                           "AND has_function_privilege('web_anon', oid, 'EXECUTE')")}
     assert {f"/{v}" for v in views} | {f"/rpc/{f}" for f in functions} <= paths
     assert "time_interval" in doc["definitions"]["money_flow_timeline"]["properties"]
 
@@ -432,7 +441,7 @@ def endpoint_queries(day: psycopg.Connection) -> dict[str, tuple[str, tuple]]:
         "pools": ("SELECT * FROM api.race_pools WHERE race_id = %s", (race,)),
         "results": ("SELECT * FROM api.race_results WHERE race_id = %s", (race,)),
         "pipeline status": ("SELECT * FROM api.pipeline_status WHERE race_id = %s", (race,)),
-        "alert configs": ("SELECT * FROM api.alert_configs('someone')", ()),
+        "alerts of a race, coloured": ("SELECT * FROM api.race_alerts_for(%s)", (race,)),
     }
 
 

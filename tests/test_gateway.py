@@ -15,7 +15,7 @@ import httpx
 import pytest
 from psycopg import sql
 
-from conftest import ApiServer
+from conftest import ApiServer, user_token
 from gateway import config, statements
 from gateway.app import Gateway
 from gateway.catalog import Column
@@ -174,8 +174,9 @@ def test_deeply_nested_json_body_is_pgrst102(gateway_api, depth):
 def test_json_body_within_the_depth_goes_through(gateway_api):
     """100 levels are taken: the function itself refuses what it cannot use."""
     _, api = gateway_api
-    body = '{"user_id": "u", "indicators": ' + "[" * 99 + "]" * 99 + "}"
-    response = api.post("/rpc/save_alert_configs", content=body.encode(), headers={"Content-Type": "application/json"})
+    body = '{"indicators": ' + "[" * 99 + "]" * 99 + "}"
+    response = api.post("/rpc/save_alert_configs", content=body.encode(),
+                        headers={"Content-Type": "application/json", "Authorization": f"Bearer {user_token('u')}"})
     assert response.status_code == 400 and response.json()["code"] != "PGRST102", response.text
 
 

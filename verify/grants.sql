@@ -19,5 +19,10 @@ BEGIN
     ASSERT NOT has_schema_privilege('raceday_monitor', 'raceday', 'USAGE'), 'the metrics exporter can use raceday';
     ASSERT NOT has_function_privilege('web_anon', 'ops.pipeline_metrics()', 'EXECUTE'),
         'web_anon can read the pipeline''s state';
+    ASSERT NOT has_function_privilege('web_anon', 'api.save_alert_configs(jsonb, boolean)', 'EXECUTE'),
+        'web_anon can save alert settings';
+    ASSERT has_function_privilege('web_user', 'api.save_alert_configs(jsonb, boolean)', 'EXECUTE'),
+        'web_user cannot save alert settings';
+    ASSERT has_table_privilege('web_user', 'api.races', 'SELECT'), 'web_user cannot read races';
 END
 $$;

@@ -1,5 +1,6 @@
 -- The api schema: only views and functions, owned by a non-superuser, all
--- readable by web_anon and nothing else; the views' shapes and values.
+-- readable by web_anon but alert settings (a signed-in user's: web_user),
+-- and nothing else; the views' shapes and values.
 BEGIN;
 SELECT plan(16 + (SELECT count(*)::int FROM pg_class WHERE relnamespace = 'api'::regnamespace));
 
@@ -10,7 +11,7 @@ SELECT is(ARRAY(SELECT c.relname::text FROM pg_class c JOIN pg_roles o ON o.oid 
           ARRAY[]::text[], 'every api view is owned by raceday_owner, not a superuser');
 SELECT is(ARRAY(SELECT c.relname::text FROM pg_class c
                 WHERE c.relnamespace = 'api'::regnamespace AND NOT has_table_privilege('web_anon', c.oid, 'SELECT')),
-          ARRAY[]::text[], 'web_anon can read every api view');
+          ARRAY['alert_configs'], 'web_anon can read every api view but the saved alert settings');
 SELECT is(ARRAY(SELECT c.relname::text FROM pg_class c
                 WHERE c.relnamespace = 'api'::regnamespace
                   AND has_table_privilege('web_anon', c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE')),
@@ -19,8 +20,10 @@ SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
                 WHERE p.pronamespace = 'api'::regnamespace AND has_function_privilege('public', p.oid, 'EXECUTE')),
           ARRAY[]::text[], 'no api function is executable by PUBLIC');
 SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
-                WHERE p.pronamespace = 'api'::regnamespace AND NOT has_function_privilege('web_anon', p.oid, 'EXECUTE')),
-          ARRAY[]::text[], 'web_anon can execute every api function');
+                WHERE p.pronamespace = 'api'::regnamespace AND NOT has_function_privilege('web_anon', p.oid, 'EXECUTE')
+                ORDER BY 1),
+          ARRAY['api.alert_configs()', 'api.reset_alert_configs()', 'api.save_alert_configs(jsonb,boolean)'],
+          'web_anon can execute every api function but the alert settings'' (web_user''s)');
 SELECT is(ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p
                 WHERE p.pronamespace IN ('raceday'::regnamespace, 'staging'::regnamespace)
                   AND has_function_privilege('web_anon', p.oid, 'EXECUTE')),
@@ -47,10 +50,14 @@ VALUES ('00000000-0000-4000-8000-0000000000f2', '00000000-0000-4000-8000-0000000
         now() - interval '1 second', now());
 
 -- Privileges on what a view uses are checked when it runs, as web_anon for
--- the functions it calls: every view must really run for web_anon.
-SELECT lives_ok(format('SET LOCAL ROLE web_anon; SELECT * FROM api.%I LIMIT 1; RESET ROLE', c.relname),
-                'web_anon runs api.' || c.relname)
-FROM pg_class c WHERE c.relnamespace = 'api'::regnamespace ORDER BY c.relname;
+-- the functions it calls: every view must really run for web_anon (for
+-- web_user, the saved alert settings only it reads).
+SELECT lives_ok(format('SET LOCAL ROLE %I; SELECT * FROM api.%I LIMIT 1; RESET ROLE', r.role, c.relname),
+                r.role || ' runs api.' || c.relname)
+FROM pg_class c
+CROSS JOIN LATERAL (SELECT CASE WHEN has_table_privilege('web_anon', c.oid, 'SELECT') THEN 'web_anon'
+                                ELSE 'web_user' END AS role) r
+WHERE c.relnamespace = 'api'::regnamespace ORDER BY c.relname;
 
 SELECT results_eq($$SELECT race_type, status, total_races, finalized_races, is_completed, first_race_time
                     FROM api.meetings WHERE meeting_id = '00000000-0000-4000-8000-0000000000e1'$$,

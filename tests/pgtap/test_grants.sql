@@ -12,6 +12,15 @@ SELECT is(ARRAY(SELECT nspname::text FROM pg_namespace
                   AND nspname !~ '^pg_' AND nspname <> 'information_schema' ORDER BY 1),
           ARRAY[]::text[], 'authenticator itself can use no schema (NOINHERIT)');
 SELECT ok(pg_has_role('authenticator', 'web_anon', 'MEMBER'), 'authenticator may switch to web_anon');
+SELECT ok(pg_has_role('authenticator', 'web_user', 'MEMBER'), 'authenticator may switch to web_user (a verified token)');
+SELECT is(ARRAY(SELECT nspname::text FROM pg_namespace
+                WHERE has_schema_privilege('web_user', oid, 'USAGE')
+                  AND nspname !~ '^pg_' AND nspname <> 'information_schema' ORDER BY 1),
+          ARRAY['api'], 'web_user can use the api schema and no other');
+SELECT is(ARRAY(SELECT c.oid::regclass::text FROM pg_class c
+                WHERE c.relnamespace IN ('raceday'::regnamespace, 'staging'::regnamespace, 'ops'::regnamespace)
+                  AND has_table_privilege('web_user', c.oid, 'SELECT, INSERT, UPDATE, DELETE')),
+          ARRAY[]::text[], 'web_user has no privilege on any table or view of raceday, staging or ops');
 SELECT is((SELECT setconfig FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole
            WHERE r.rolname = 'web_anon' AND s.setdatabase = 0),
           ARRAY['statement_timeout=5s'], 'web_anon has a statement timeout');

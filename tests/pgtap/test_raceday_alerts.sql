@@ -50,7 +50,7 @@ VALUES ('00000000-0000-4000-8000-0000000000f1', '00000000-0000-4000-8000-0000000
 SELECT is((SELECT count(*) FROM raceday.race_alerts), 3::bigint, 'one alert per runner, bucket and kind');
 
 SELECT lives_ok($$SET LOCAL ROLE web_anon;
-                  SELECT * FROM api.race_alerts; SELECT * FROM api.race_alerts_for('u', '00000000-0000-4000-8000-0000000000f1');
+                  SELECT * FROM api.race_alerts; SELECT * FROM api.race_alerts_for('00000000-0000-4000-8000-0000000000f1');
                   RESET ROLE$$, 'web_anon reads the alerts');
 
 DELETE FROM raceday.money_flow_history WHERE race_id = '00000000-0000-4000-8000-0000000000f1';

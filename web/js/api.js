@@ -7,10 +7,22 @@ export class ApiError extends Error {
   constructor(status, message) { super(message); this.status = status; }
 }
 
+// A signed-in user's token (from an identity provider, or `make token`),
+// handed to the page as #token=<jwt> and kept for the tab's session only.
+const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
+if (fromHash) {
+  sessionStorage.setItem('raceday.token', fromHash);
+  history.replaceState(null, '', location.pathname + location.search);
+}
+export const signedIn = () => Boolean(sessionStorage.getItem('raceday.token'));
+
 async function api(path) {
+  const headers = { Accept: 'application/json' };
+  const token = sessionStorage.getItem('raceday.token');
+  if (token) headers.Authorization = `Bearer ${token}`;
   let res;
   try {
-    res = await fetch(cfg.api + path, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+    res = await fetch(cfg.api + path, { headers, cache: 'no-store' });
   } catch (err) {
     throw new ApiError(0, `the API at ${cfg.api} cannot be reached`);
   }
@@ -35,8 +47,9 @@ async function apiAll(path, page = 1000) {
 const TIMELINE_COLUMNS = 'id,entrant_id,time_interval,incremental_win_amount,incremental_place_amount,' +
   'win_pool_amount,place_pool_amount,event_timestamp';
 
-// A user's indicator ranges (rows of api.alert_configs).
-export const alertConfigs = (userId) => api(`rpc/alert_configs?user_id=${userId}`);
+// The signed-in user's indicator ranges (rows of api.alert_configs): the
+// token says who the user is.
+export const alertConfigs = () => api('rpc/alert_configs');
 
 export const upcomingRaces = ({ windowMinutes, lookbackMinutes, maxRaces }) =>
   api(`rpc/upcoming_races?window_minutes=${windowMinutes}&lookback_minutes=${lookbackMinutes}&max_races=${maxRaces}`);

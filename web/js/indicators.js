@@ -1,10 +1,10 @@
 // The colours of the money-flow cells: the user's six indicator ranges
 // (/rpc/alert_configs), each a share of a bucket's money in percent.
-import { alertConfigs } from './api.js';
+import { alertConfigs, signedIn } from './api.js';
 import { esc } from './dom.js';
 import { num } from './format.js';
 
-// DOMAIN.md §7: the client's six indicator ranges, used when the API cannot
+// DOMAIN.md §7: the client's six indicator ranges, used when nobody is signed in or the API cannot
 // answer /rpc/alert_configs.
 const DEFAULT_INDICATORS = [
   { min: 5, max: 10, color: '#E5E7EB' }, { min: 10, max: 15, color: '#BFDBFE' },
@@ -14,9 +14,11 @@ const DEFAULT_INDICATORS = [
 let indicators = DEFAULT_INDICATORS;
 
 // Once at start-up: a board without the user's ranges still colours its cells.
+// Alert settings belong to a signed-in user: an anonymous board shows the defaults.
 export async function loadIndicators() {
+  if (!signedIn()) return;
   try {
-    const rows = await alertConfigs('anonymous');
+    const rows = await alertConfigs();
     const got = rows.filter((r) => r.enabled)
       .sort((a, b) => a.display_order - b.display_order)
       .map((r) => ({ min: num(r.percentage_range_min), max: num(r.percentage_range_max), color: r.color }));

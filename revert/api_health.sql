@@ -1,0 +1,7 @@
+-- Revert raceday:api_health from pg
+
+BEGIN;
+
+DROP FUNCTION api.health();
+
+COMMIT;
