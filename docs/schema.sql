@@ -103,6 +103,8 @@ CREATE TABLE raceday.alert_configs (
     CONSTRAINT alert_configs_user_id_check CHECK (((length(user_id) >= 1) AND (length(user_id) <= 200)))
 );
 
+ALTER TABLE ONLY raceday.alert_configs FORCE ROW LEVEL SECURITY;
+
 ALTER TABLE raceday.alert_configs OWNER TO raceday_owner;
 
 -- Name: TABLE alert_configs; Type: COMMENT; Schema: raceday; Owner: raceday_owner
@@ -133,35 +135,20 @@ ALTER VIEW api.alert_configs OWNER TO raceday_owner;
 
 COMMENT ON VIEW api.alert_configs IS 'Alert indicators users saved (is_default: still the default range and colour). For one user, defaults included, call /rpc/alert_configs.';
 
--- Name: alert_configs(text); Type: FUNCTION; Schema: api; Owner: raceday_owner
+-- Name: alert_configs(); Type: FUNCTION; Schema: api; Owner: raceday_owner
 
-CREATE FUNCTION api.alert_configs(user_id text) RETURNS SETOF api.alert_configs
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+CREATE FUNCTION api.alert_configs() RETURNS SETOF api.alert_configs
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'api', 'pg_temp'
     AS $$
-BEGIN
-    IF user_id IS NULL OR length(user_id) NOT BETWEEN 1 AND 200 THEN
-        RAISE EXCEPTION 'user_id must be 1 to 200 characters'
-            USING ERRCODE = 'invalid_parameter_value', DETAIL = 'field: user_id';
-    END IF;
-    RETURN QUERY
-    SELECT * FROM api.alert_configs a WHERE a.user_id = alert_configs.user_id
-    UNION ALL
-    SELECT raceday.alert_config_id(alert_configs.user_id, d.display_order), alert_configs.user_id, 'percentage_range',
-           d.percentage_range_min, d.percentage_range_max, d.color, true, true,
-           d.display_order, true,
-           NULL::timestamptz, NULL::timestamptz
-    FROM raceday.alert_config_defaults d
-    WHERE NOT EXISTS (SELECT FROM api.alert_configs x WHERE x.user_id = alert_configs.user_id)
-    ORDER BY display_order;
-END
+    SELECT * FROM raceday.indicators_of(raceday.signed_in_user())
 $$;
 
-ALTER FUNCTION api.alert_configs(user_id text) OWNER TO raceday_owner;
+ALTER FUNCTION api.alert_configs() OWNER TO raceday_owner;
 
--- Name: FUNCTION alert_configs(user_id text); Type: COMMENT; Schema: api; Owner: raceday_owner
+-- Name: FUNCTION alert_configs(); Type: COMMENT; Schema: api; Owner: raceday_owner
 
-COMMENT ON FUNCTION api.alert_configs(user_id text) IS 'A user''s six alert indicators in display order: those saved, or the defaults for a user with none.';
+COMMENT ON FUNCTION api.alert_configs() IS 'The signed-in user''s six alert indicators in display order: those saved, or the defaults for a user with none. Needs a token.';
 
 -- Name: day_feed(bigint, integer); Type: FUNCTION; Schema: api; Owner: raceday_owner
 
@@ -263,6 +250,76 @@ ALTER FUNCTION api.feed_cursor(race_id uuid) OWNER TO raceday_owner;
 -- Name: FUNCTION feed_cursor(race_id uuid); Type: COMMENT; Schema: api; Owner: raceday_owner
 
 COMMENT ON FUNCTION api.feed_cursor(race_id uuid) IS 'The latest change id of a race''s feed (of the day feed without a race); 0 when there is none yet. Load the state, then follow the feed from here.';
+
+-- Name: health(); Type: FUNCTION; Schema: api; Owner: raceday_owner
+
+CREATE FUNCTION api.health() RETURNS json
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'raceday', 'pg_temp'
+    AS $$
+DECLARE
+    clock constant timestamptz := raceday.clock();
+    open_races bigint;
+    shortest interval;
+    ingest_age numeric;
+    lag numeric;
+    error_rate numeric;
+    quarantined bigint;
+    checks json[];
+    worst int;
+BEGIN
+    -- Races open and still polled: while there are none, no ingest is due.
+    SELECT count(*), min(raceday.poll_interval(r.status, r.start_time, clock))
+    INTO open_races, shortest
+    FROM raceday.poll_targets t JOIN raceday.races r ON r.race_id = t.race_id
+    WHERE t.kind = 'event' AND t.next_poll_at IS NOT NULL AND r.status = 'open';
+    IF open_races > 0 THEN
+        SELECT round(extract(epoch FROM clock - max(t.last_polled_at)), 1) INTO ingest_age
+        FROM raceday.poll_targets t;
+    END IF;
+    SELECT round(extract(epoch FROM coalesce(max(l.overdue_by), interval '0')), 1) INTO lag FROM ops.pipeline_lag l;
+    SELECT round(100.0 * coalesce(sum(f.failed), 0) / nullif(sum(f.responses), 0), 1) INTO error_rate
+    FROM ops.fetch_errors f;
+    SELECT count(*) INTO quarantined FROM ops.failed_polls p
+    WHERE p.failure = 'quarantined' AND p.received_at >= now() - interval '1 hour';
+
+    SELECT array_agg(json_build_object('name', c.name,
+                                       'value', CASE WHEN c.n = 1 THEN to_json('up'::text) ELSE to_json(c.value) END,
+                                       'threshold', json_build_object('degraded', c.degraded, 'down', c.down),
+                                       'verdict', c.verdict) ORDER BY c.n),
+           max(CASE c.verdict WHEN 'ok' THEN 0 WHEN 'degraded' THEN 1 ELSE 2 END)
+    INTO checks, worst
+    FROM (SELECT n, name, value, degraded, down,
+                 CASE WHEN value IS NULL THEN 'ok'
+                      WHEN down IS NOT NULL AND value > down THEN 'down'
+                      WHEN value > degraded THEN 'degraded'
+                      ELSE 'ok' END AS verdict
+          FROM (VALUES
+              (1, 'database', NULL::numeric, NULL::numeric, NULL::numeric),
+              -- No open race: no ingest is expected, the age is not judged.
+              (2, 'newest_ingest_age_s', ingest_age,
+                  2 * extract(epoch FROM shortest) + 30, 1800),
+              (3, 'pipeline_lag_s', lag, 60, 1800),
+              (4, 'fetch_error_rate_pct', error_rate, 10, NULL),
+              (5, 'quarantined_last_hour', quarantined::numeric, 5, NULL)
+          ) v(n, name, value, degraded, down)) c;
+
+    IF worst = 2 THEN
+        PERFORM set_config('response.status', '503', true);
+    END IF;
+    PERFORM set_config('response.headers', '[{"Cache-Control": "no-store"}]', true);
+    RETURN json_build_object(
+        'status', (ARRAY['healthy', 'degraded', 'down'])[worst + 1],
+        'checked_at', now(), 'clock', clock, 'open_races', open_races,
+        'checks', array_to_json(checks));
+END
+$$;
+
+ALTER FUNCTION api.health() OWNER TO raceday_owner;
+
+-- Name: FUNCTION health(); Type: COMMENT; Schema: api; Owner: raceday_owner
+
+COMMENT ON FUNCTION api.health() IS 'Whether raceday is live: status healthy, degraded or down (HTTP 503), and each check (database, newest_ingest_age_s, pipeline_lag_s, fetch_error_rate_pct, quarantined_last_hour) with its value, thresholds and verdict.';
 
 -- Name: meetings; Type: TABLE; Schema: raceday; Owner: raceday_owner
 
@@ -423,6 +480,40 @@ ALTER FUNCTION api.next_scheduled_race() OWNER TO raceday_owner;
 
 COMMENT ON FUNCTION api.next_scheduled_race() IS 'The next open race of the day to start (none when nothing is left).';
 
+-- Name: indicators_of(text); Type: FUNCTION; Schema: raceday; Owner: raceday_owner
+
+CREATE FUNCTION raceday.indicators_of(user_id text) RETURNS SETOF api.alert_configs
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'api', 'pg_temp'
+    AS $$
+    SELECT * FROM api.alert_configs a WHERE a.user_id = indicators_of.user_id
+    UNION ALL
+    SELECT raceday.alert_config_id(indicators_of.user_id, d.display_order), indicators_of.user_id,
+           'percentage_range', d.percentage_range_min, d.percentage_range_max, d.color, true, true,
+           d.display_order, true, NULL::timestamptz, NULL::timestamptz
+    FROM raceday.alert_config_defaults d
+    WHERE NOT EXISTS (SELECT FROM api.alert_configs x WHERE x.user_id = indicators_of.user_id)
+    ORDER BY display_order
+$$;
+
+ALTER FUNCTION raceday.indicators_of(user_id text) OWNER TO raceday_owner;
+
+-- Name: FUNCTION indicators_of(user_id text); Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON FUNCTION raceday.indicators_of(user_id text) IS 'A user''s six indicators in display order: those saved (as row-level security lets the caller see them), else the defaults.';
+
+-- Name: request_user_id(); Type: FUNCTION; Schema: raceday; Owner: raceday_owner
+
+CREATE FUNCTION raceday.request_user_id() RETURNS text
+    LANGUAGE sql STABLE
+    RETURN ((NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::json ->> 'sub'::text);
+
+ALTER FUNCTION raceday.request_user_id() OWNER TO raceday_owner;
+
+-- Name: FUNCTION request_user_id(); Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON FUNCTION raceday.request_user_id() IS 'The sub claim of the request''s verified token (request.jwt.claims); null when anonymous.';
+
 -- Name: race_alerts; Type: TABLE; Schema: raceday; Owner: raceday_owner
 
 CREATE TABLE raceday.race_alerts (
@@ -476,11 +567,11 @@ ALTER VIEW api.race_alerts OWNER TO raceday_owner;
 
 COMMENT ON VIEW api.race_alerts IS 'Alerts raised as polls landed: money (a runner''s share of a bucket up >= 5 points), odds (fixed win >= 5 % shorter), plunge (late money far beyond its standing while its odds tumble), with the evidence.';
 
--- Name: race_alerts_for(text, uuid); Type: FUNCTION; Schema: api; Owner: raceday_owner
+-- Name: race_alerts_for(uuid); Type: FUNCTION; Schema: api; Owner: raceday_owner
 
-CREATE FUNCTION api.race_alerts_for(user_id text, race_id uuid) RETURNS TABLE(id bigint, race_id uuid, entrant_id uuid, time_interval numeric, kind text, value numeric, share numeric, evidence jsonb, observed_at timestamp with time zone, created_at timestamp with time zone, color text, indicator_id uuid, audible boolean)
-    LANGUAGE sql STABLE
-    SET search_path TO 'pg_catalog', 'api'
+CREATE FUNCTION api.race_alerts_for(race_id uuid) RETURNS TABLE(id bigint, race_id uuid, entrant_id uuid, time_interval numeric, kind text, value numeric, share numeric, evidence jsonb, observed_at timestamp with time zone, created_at timestamp with time zone, color text, indicator_id uuid, audible boolean)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'api', 'pg_temp'
     BEGIN ATOMIC
  SELECT a.id,
      a.race_id,
@@ -499,7 +590,7 @@ CREATE FUNCTION api.race_alerts_for(user_id text, race_id uuid) RETURNS TABLE(id
       LEFT JOIN LATERAL ( SELECT c.color,
              c.indicator_id,
              c.audible_alerts_enabled
-            FROM api.alert_configs(race_alerts_for.user_id) c(indicator_id, user_id, indicator_type, percentage_range_min, percentage_range_max, color, is_default, enabled, display_order, audible_alerts_enabled, created_at, updated_at)
+            FROM raceday.indicators_of(raceday.request_user_id()) c(indicator_id, user_id, indicator_type, percentage_range_min, percentage_range_max, color, is_default, enabled, display_order, audible_alerts_enabled, created_at, updated_at)
            WHERE (c.enabled AND (a.share >= c.percentage_range_min) AND ((c.percentage_range_max IS NULL) OR (a.share < c.percentage_range_max)))
            ORDER BY c.display_order
           LIMIT 1) i ON (true))
@@ -507,11 +598,11 @@ CREATE FUNCTION api.race_alerts_for(user_id text, race_id uuid) RETURNS TABLE(id
    ORDER BY a.id;
 END;
 
-ALTER FUNCTION api.race_alerts_for(user_id text, race_id uuid) OWNER TO raceday_owner;
+ALTER FUNCTION api.race_alerts_for(race_id uuid) OWNER TO raceday_owner;
 
--- Name: FUNCTION race_alerts_for(user_id text, race_id uuid); Type: COMMENT; Schema: api; Owner: raceday_owner
+-- Name: FUNCTION race_alerts_for(race_id uuid); Type: COMMENT; Schema: api; Owner: raceday_owner
 
-COMMENT ON FUNCTION api.race_alerts_for(user_id text, race_id uuid) IS 'A race''s alerts with the colour of the user''s indicator whose range holds the runner''s share (none below the first range).';
+COMMENT ON FUNCTION api.race_alerts_for(race_id uuid) IS 'A race''s alerts with the colour of the indicator whose range holds the runner''s share (none below the first range): the signed-in user''s indicators, the defaults when anonymous.';
 
 -- Name: race_feed(uuid, bigint, integer); Type: FUNCTION; Schema: api; Owner: raceday_owner
 
@@ -604,28 +695,29 @@ ALTER FUNCTION api.race_navigation(race_id uuid) OWNER TO raceday_owner;
 
 COMMENT ON FUNCTION api.race_navigation(race_id uuid) IS 'The previous and next race of a race''s meeting and the next scheduled race of the day (with meeting_name).';
 
--- Name: reset_alert_configs(text); Type: FUNCTION; Schema: api; Owner: raceday_owner
+-- Name: reset_alert_configs(); Type: FUNCTION; Schema: api; Owner: raceday_owner
 
-CREATE FUNCTION api.reset_alert_configs(user_id text) RETURNS SETOF api.alert_configs
+CREATE FUNCTION api.reset_alert_configs() RETURNS SETOF api.alert_configs
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'api', 'pg_temp'
     AS $$
+DECLARE
+    uid constant text := raceday.signed_in_user();
 BEGIN
-    PERFORM api.alert_configs(reset_alert_configs.user_id);  -- validates user_id
-    DELETE FROM raceday.alert_configs a WHERE a.user_id = reset_alert_configs.user_id;
-    RETURN QUERY SELECT * FROM api.alert_configs(reset_alert_configs.user_id);
+    DELETE FROM raceday.alert_configs a WHERE a.user_id = uid;
+    RETURN QUERY SELECT * FROM raceday.indicators_of(uid);
 END
 $$;
 
-ALTER FUNCTION api.reset_alert_configs(user_id text) OWNER TO raceday_owner;
+ALTER FUNCTION api.reset_alert_configs() OWNER TO raceday_owner;
 
--- Name: FUNCTION reset_alert_configs(user_id text); Type: COMMENT; Schema: api; Owner: raceday_owner
+-- Name: FUNCTION reset_alert_configs(); Type: COMMENT; Schema: api; Owner: raceday_owner
 
-COMMENT ON FUNCTION api.reset_alert_configs(user_id text) IS 'Forget a user''s saved indicators; returns the six defaults.';
+COMMENT ON FUNCTION api.reset_alert_configs() IS 'Forget the signed-in user''s saved indicators; returns the six defaults. Needs a token.';
 
--- Name: save_alert_configs(text, jsonb, boolean); Type: FUNCTION; Schema: api; Owner: raceday_owner
+-- Name: save_alert_configs(jsonb, boolean); Type: FUNCTION; Schema: api; Owner: raceday_owner
 
-CREATE FUNCTION api.save_alert_configs(user_id text, indicators jsonb, audible_alerts_enabled boolean DEFAULT NULL::boolean) RETURNS SETOF api.alert_configs
+CREATE FUNCTION api.save_alert_configs(indicators jsonb, audible_alerts_enabled boolean DEFAULT NULL::boolean) RETURNS SETOF api.alert_configs
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'api', 'pg_temp'
     AS $_$
@@ -634,6 +726,7 @@ DECLARE
     allowed constant text[] := ARRAY['indicator_id', 'user_id', 'indicator_type', 'percentage_range_min',
         'percentage_range_max', 'color', 'is_default', 'enabled', 'display_order', 'audible_alerts_enabled',
         'created_at', 'updated_at'];
+    uid constant text := raceday.signed_in_user();
     item jsonb;
     n bigint;
     field text;
@@ -643,7 +736,6 @@ DECLARE
     seen smallint[] := '{}';
     ord smallint;
 BEGIN
-    PERFORM api.alert_configs(save_alert_configs.user_id);  -- validates user_id
     IF jsonb_typeof(indicators) IS DISTINCT FROM 'array' OR jsonb_array_length(indicators) NOT BETWEEN 1 AND 6 THEN
         RAISE EXCEPTION 'indicators must be an array of 1 to 6 indicators'
             USING ERRCODE = 'invalid_parameter_value', DETAIL = 'field: indicators';
@@ -700,8 +792,8 @@ BEGIN
             RAISE EXCEPTION '%.indicator_type must be percentage_range, not %', field, item -> 'indicator_type'
                 USING ERRCODE = 'invalid_parameter_value', DETAIL = format('field: %s.indicator_type', field);
         END IF;
-        IF item ? 'user_id' AND item -> 'user_id' IS DISTINCT FROM to_jsonb(save_alert_configs.user_id) THEN
-            RAISE EXCEPTION '%.user_id must be the user_id saved for (%), not %', field, save_alert_configs.user_id,
+        IF item ? 'user_id' AND item -> 'user_id' IS DISTINCT FROM to_jsonb(uid) THEN
+            RAISE EXCEPTION '%.user_id must be the signed-in user (%), not %', field, uid,
                 item -> 'user_id'
                 USING ERRCODE = 'invalid_parameter_value', DETAIL = format('field: %s.user_id', field);
         END IF;
@@ -717,22 +809,22 @@ BEGIN
            coalesce((g.item ->> 'enabled')::boolean, cur.enabled),
            cur.display_order,
            coalesce(save_alert_configs.audible_alerts_enabled, cur.audible_alerts_enabled)
-    FROM api.alert_configs(save_alert_configs.user_id) cur
+    FROM raceday.indicators_of(uid) cur
     LEFT JOIN (SELECT e AS item FROM jsonb_array_elements(indicators) e) g
            ON (g.item ->> 'display_order')::smallint = cur.display_order
     ON CONFLICT (indicator_id) DO UPDATE
     SET percentage_range_min = EXCLUDED.percentage_range_min, percentage_range_max = EXCLUDED.percentage_range_max,
         color = EXCLUDED.color, enabled = EXCLUDED.enabled, audible_alerts_enabled = EXCLUDED.audible_alerts_enabled;
 
-    RETURN QUERY SELECT * FROM api.alert_configs(save_alert_configs.user_id);
+    RETURN QUERY SELECT * FROM raceday.indicators_of(uid);
 END
 $_$;
 
-ALTER FUNCTION api.save_alert_configs(user_id text, indicators jsonb, audible_alerts_enabled boolean) OWNER TO raceday_owner;
+ALTER FUNCTION api.save_alert_configs(indicators jsonb, audible_alerts_enabled boolean) OWNER TO raceday_owner;
 
--- Name: FUNCTION save_alert_configs(user_id text, indicators jsonb, audible_alerts_enabled boolean); Type: COMMENT; Schema: api; Owner: raceday_owner
+-- Name: FUNCTION save_alert_configs(indicators jsonb, audible_alerts_enabled boolean); Type: COMMENT; Schema: api; Owner: raceday_owner
 
-COMMENT ON FUNCTION api.save_alert_configs(user_id text, indicators jsonb, audible_alerts_enabled boolean) IS 'Save some or all of a user''s six indicators (matched by display_order; the rest keep their values) and, when given, audible_alerts_enabled; returns all six. A bad field is refused with 400 naming it.';
+COMMENT ON FUNCTION api.save_alert_configs(indicators jsonb, audible_alerts_enabled boolean) IS 'Save some or all of the signed-in user''s six indicators (matched by display_order; the rest keep their values) and, when given, audible_alerts_enabled; returns all six. Needs a token. A bad field is refused with 400 naming it.';
 
 -- Name: upcoming_races(integer, integer, integer); Type: FUNCTION; Schema: api; Owner: raceday_owner
 
@@ -2211,6 +2303,33 @@ END
 $$;
 
 ALTER FUNCTION raceday.score_poll_quality() OWNER TO raceday_owner;
+
+-- Name: signed_in_user(); Type: FUNCTION; Schema: raceday; Owner: raceday_owner
+
+CREATE FUNCTION raceday.signed_in_user() RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    sub constant text := raceday.request_user_id();
+BEGIN
+    IF sub IS NULL THEN
+        RAISE EXCEPTION 'alert settings belong to a signed-in user: the token names none (no sub claim)'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF length(sub) NOT BETWEEN 1 AND 200 THEN
+        RAISE EXCEPTION 'the token''s sub claim must be 1 to 200 characters'
+            USING ERRCODE = 'invalid_parameter_value', DETAIL = 'field: sub';
+    END IF;
+    RETURN sub;
+END
+$$;
+
+ALTER FUNCTION raceday.signed_in_user() OWNER TO raceday_owner;
+
+-- Name: FUNCTION signed_in_user(); Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON FUNCTION raceday.signed_in_user() IS 'The signed-in user (the token''s sub), or an error when the request has none.';
 
 -- Name: spread_overdue(); Type: FUNCTION; Schema: raceday; Owner: raceday_owner
 
@@ -4241,6 +4360,18 @@ ALTER TABLE ONLY raceday.race_results
 ALTER TABLE ONLY raceday.races
     ADD CONSTRAINT races_meeting_id_fkey FOREIGN KEY (meeting_id) REFERENCES raceday.meetings(meeting_id) ON DELETE CASCADE;
 
+-- Name: alert_configs; Type: ROW SECURITY; Schema: raceday; Owner: raceday_owner
+
+ALTER TABLE raceday.alert_configs ENABLE ROW LEVEL SECURITY;
+
+-- Name: alert_configs own_rows; Type: POLICY; Schema: raceday; Owner: raceday_owner
+
+CREATE POLICY own_rows ON raceday.alert_configs USING ((user_id = ((NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::json ->> 'sub'::text))) WITH CHECK ((user_id = ((NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::json ->> 'sub'::text)));
+
+-- Name: POLICY own_rows ON alert_configs; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON POLICY own_rows ON raceday.alert_configs IS 'A user reads and writes only their own indicators: those of the verified token''s subject.';
+
 -- Name: SCHEMA api; Type: ACL; Schema: -; Owner: raceday_owner
 
 GRANT USAGE ON SCHEMA api TO web_anon;
@@ -4259,12 +4390,12 @@ REVOKE ALL ON FUNCTION raceday.alert_config_id(user_id text, display_order integ
 
 -- Name: TABLE alert_configs; Type: ACL; Schema: api; Owner: raceday_owner
 
-GRANT SELECT ON TABLE api.alert_configs TO web_anon;
+GRANT SELECT ON TABLE api.alert_configs TO web_user;
 
--- Name: FUNCTION alert_configs(user_id text); Type: ACL; Schema: api; Owner: raceday_owner
+-- Name: FUNCTION alert_configs(); Type: ACL; Schema: api; Owner: raceday_owner
 
-REVOKE ALL ON FUNCTION api.alert_configs(user_id text) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.alert_configs(user_id text) TO web_anon;
+REVOKE ALL ON FUNCTION api.alert_configs() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.alert_configs() TO web_user;
 
 -- Name: FUNCTION day_feed(after bigint, max_changes integer); Type: ACL; Schema: api; Owner: raceday_owner
 
@@ -4280,6 +4411,11 @@ REVOKE ALL ON FUNCTION raceday.day_kinds() FROM PUBLIC;
 REVOKE ALL ON FUNCTION api.feed_cursor(race_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.feed_cursor(race_id uuid) TO web_anon;
 
+-- Name: FUNCTION health(); Type: ACL; Schema: api; Owner: raceday_owner
+
+REVOKE ALL ON FUNCTION api.health() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.health() TO web_anon;
+
 -- Name: TABLE races; Type: ACL; Schema: api; Owner: raceday_owner
 
 GRANT SELECT ON TABLE api.races TO web_anon;
@@ -4289,14 +4425,22 @@ GRANT SELECT ON TABLE api.races TO web_anon;
 REVOKE ALL ON FUNCTION api.next_scheduled_race() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.next_scheduled_race() TO web_anon;
 
+-- Name: FUNCTION indicators_of(user_id text); Type: ACL; Schema: raceday; Owner: raceday_owner
+
+REVOKE ALL ON FUNCTION raceday.indicators_of(user_id text) FROM PUBLIC;
+
+-- Name: FUNCTION request_user_id(); Type: ACL; Schema: raceday; Owner: raceday_owner
+
+REVOKE ALL ON FUNCTION raceday.request_user_id() FROM PUBLIC;
+
 -- Name: TABLE race_alerts; Type: ACL; Schema: api; Owner: raceday_owner
 
 GRANT SELECT ON TABLE api.race_alerts TO web_anon;
 
--- Name: FUNCTION race_alerts_for(user_id text, race_id uuid); Type: ACL; Schema: api; Owner: raceday_owner
+-- Name: FUNCTION race_alerts_for(race_id uuid); Type: ACL; Schema: api; Owner: raceday_owner
 
-REVOKE ALL ON FUNCTION api.race_alerts_for(user_id text, race_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.race_alerts_for(user_id text, race_id uuid) TO web_anon;
+REVOKE ALL ON FUNCTION api.race_alerts_for(race_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.race_alerts_for(race_id uuid) TO web_anon;
 
 -- Name: FUNCTION race_feed(race_id uuid, after bigint, max_changes integer); Type: ACL; Schema: api; Owner: raceday_owner
 
@@ -4308,15 +4452,15 @@ GRANT ALL ON FUNCTION api.race_feed(race_id uuid, after bigint, max_changes inte
 REVOKE ALL ON FUNCTION api.race_navigation(race_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.race_navigation(race_id uuid) TO web_anon;
 
--- Name: FUNCTION reset_alert_configs(user_id text); Type: ACL; Schema: api; Owner: raceday_owner
+-- Name: FUNCTION reset_alert_configs(); Type: ACL; Schema: api; Owner: raceday_owner
 
-REVOKE ALL ON FUNCTION api.reset_alert_configs(user_id text) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.reset_alert_configs(user_id text) TO web_anon;
+REVOKE ALL ON FUNCTION api.reset_alert_configs() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.reset_alert_configs() TO web_user;
 
--- Name: FUNCTION save_alert_configs(user_id text, indicators jsonb, audible_alerts_enabled boolean); Type: ACL; Schema: api; Owner: raceday_owner
+-- Name: FUNCTION save_alert_configs(indicators jsonb, audible_alerts_enabled boolean); Type: ACL; Schema: api; Owner: raceday_owner
 
-REVOKE ALL ON FUNCTION api.save_alert_configs(user_id text, indicators jsonb, audible_alerts_enabled boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.save_alert_configs(user_id text, indicators jsonb, audible_alerts_enabled boolean) TO web_anon;
+REVOKE ALL ON FUNCTION api.save_alert_configs(indicators jsonb, audible_alerts_enabled boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.save_alert_configs(indicators jsonb, audible_alerts_enabled boolean) TO web_user;
 
 -- Name: FUNCTION upcoming_races(window_minutes integer, lookback_minutes integer, max_races integer); Type: ACL; Schema: api; Owner: raceday_owner
 
@@ -4504,6 +4648,10 @@ REVOKE ALL ON FUNCTION raceday.run_transform(staging_id bigint, kind text, doc j
 -- Name: FUNCTION score_poll_quality(); Type: ACL; Schema: raceday; Owner: raceday_owner
 
 REVOKE ALL ON FUNCTION raceday.score_poll_quality() FROM PUBLIC;
+
+-- Name: FUNCTION signed_in_user(); Type: ACL; Schema: raceday; Owner: raceday_owner
+
+REVOKE ALL ON FUNCTION raceday.signed_in_user() FROM PUBLIC;
 
 -- Name: FUNCTION spread_overdue(); Type: ACL; Schema: raceday; Owner: raceday_owner
 
