@@ -1,7 +1,7 @@
 -- Privileges: web_anon uses only api; the fetcher reads no raceday table;
 -- nobody but the owner reads staging.
 BEGIN;
-SELECT plan(21);
+SELECT plan(24);
 
 SELECT is(ARRAY(SELECT nspname::text FROM pg_namespace
                 WHERE has_schema_privilege('web_anon', oid, 'USAGE')
