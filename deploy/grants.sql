@@ -1,5 +1,5 @@
 -- Deploy raceday:grants to pg
--- requires: grants@v0.4.0 ingest
+-- requires: grants@v0.6.0 api_computed_relationships
 -- Why: every privilege of raceday in one place, so what each role may do is
 -- read here and nowhere else. The rule: deny by default, then grant.
 --   web_anon        usage on api and what api holds, nothing else
@@ -60,5 +60,9 @@ REVOKE EXECUTE ON FUNCTION
     raceday.ingest_meetings(jsonb, timestamptz, jsonb),
     raceday.ingest_event(text, jsonb, timestamptz, jsonb)
 FROM raceday_fetcher;
+
+-- api_computed_relationships: the embeds of a runner's history (the api
+-- default privileges grant them too; named here so this file says so).
+GRANT EXECUTE ON FUNCTION api.odds_history(api.entrants), api.money_flow_timeline(api.entrants) TO web_anon;
 
 COMMIT;

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 
 import psycopg
 
+from . import relationships as relationships_module
+from .relationships import Relationship
+
 
 @dataclass(frozen=True)
 class Column:
@@ -40,6 +43,7 @@ class Function:
     # Columns of a composite result (a view's row type or RETURNS TABLE); empty for a scalar.
     columns: dict[str, Column]
     volatile: bool
+    relation: str | None = None   # the relation of the schema whose rows it returns (embeds start from it)
 
 
 @dataclass
@@ -48,10 +52,11 @@ class Catalog:
     relations: dict[str, Relation] = field(default_factory=dict)
     functions: dict[str, Function] = field(default_factory=dict)
     role_settings: list[tuple[str, str]] = field(default_factory=list)
+    relationships: dict[str, list[Relationship]] = field(default_factory=dict)  # by the embedding relation
 
 
 _RELATIONS = """
-SELECT c.relname, obj_description(c.oid, 'pg_class'),
+SELECT c.oid, c.relkind, array_agg(a.attnum ORDER BY a.attnum), c.relname, obj_description(c.oid, 'pg_class'),
        array_agg(a.attname::text ORDER BY a.attnum), array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum),
        array_agg(NOT a.attnotnull ORDER BY a.attnum), array_agg(col_description(c.oid, a.attnum) ORDER BY a.attnum)
 FROM pg_class c
@@ -66,6 +71,8 @@ GROUP BY c.oid, c.relname
 # attributes of a composite return type.
 _FUNCTIONS = """
 SELECT p.proname, obj_description(p.oid, 'pg_proc'), p.proretset, p.provolatile = 'v',
+       (SELECT c.relname FROM pg_type t JOIN pg_class c ON c.oid = t.typrelid
+        WHERE t.oid = p.prorettype AND c.relnamespace = p.pronamespace),
        coalesce(ins.names, '{}'), coalesce(ins.types, '{}'), p.pronargdefaults,
        coalesce(outs.names, comp.names, '{}'), coalesce(outs.types, comp.types, '{}')
 FROM pg_proc p
@@ -102,11 +109,13 @@ async def load(conn: psycopg.AsyncConnection, schema: str, role: str) -> Catalog
     catalog = Catalog(schema)
     params = {"schema": schema, "role": role}
     cur = await conn.execute(_RELATIONS, params)
-    for name, description, names, types, nullables, descriptions in await cur.fetchall():
+    by_oid: dict[int, tuple[str, str, dict[int, str]]] = {}
+    for oid, kind, attnums, name, description, names, types, nullables, descriptions in await cur.fetchall():
         catalog.relations[name] = Relation(name, description, {
             n: Column(n, t, nl, d) for n, t, nl, d in zip(names, types, nullables, descriptions)})
+        by_oid[oid] = (name, kind, dict(zip(attnums, names)))
     cur = await conn.execute(_FUNCTIONS, params)
-    for name, description, retset, volatile, in_names, in_types, ndefaults, out_names, out_types in await cur.fetchall():
+    for name, description, retset, volatile, relation, in_names, in_types, ndefaults, out_names, out_types in await cur.fetchall():
         if name in catalog.functions:
             # Overloads: the gateway resolves calls by name alone, so it serves only the first.
             continue
@@ -114,8 +123,9 @@ async def load(conn: psycopg.AsyncConnection, schema: str, role: str) -> Catalog
         arguments = [Argument(n, t, i >= first_default) for i, (n, t) in enumerate(zip(in_names, in_types))]
         catalog.functions[name] = Function(name, description, arguments, retset,
                                            {n: Column(n, t, True, None) for n, t in zip(out_names, out_types)},
-                                           volatile)
+                                           volatile, relation)
     cur = await conn.execute(_ROLE_SETTINGS, params)
     catalog.role_settings = [(k, v) for k, v in await cur.fetchall()]
+    catalog.relationships = await relationships_module.load(conn, schema, role, by_oid)
     await conn.rollback()
     return catalog

@@ -1,13 +1,8 @@
--- Revert raceday:grants to its version of grants@v0.4.0: that script again
--- (below), after taking back what this version granted on top of it.
+-- Revert raceday:grants to its version of grants@v0.6.0: that script again.
+-- This version only named grants the earlier one gave by the api schema's
+-- default privileges, so nothing is taken back.
 
 BEGIN;
-
--- The text versions of the ingest functions were not the fetcher's before.
-REVOKE EXECUTE ON FUNCTION
-    raceday.ingest_meetings(text, timestamptz, jsonb),
-    raceday.ingest_event(text, text, timestamptz, jsonb)
-FROM raceday_fetcher;
 
 -- Database: only raceday's login roles connect; nobody makes temp tables.
 DO $$
@@ -46,9 +41,13 @@ GRANT USAGE ON SCHEMA raceday TO raceday_fetcher;
 GRANT EXECUTE ON FUNCTION
     raceday.claim_due_polls(text, integer),
     raceday.release_polls(text),
-    raceday.ingest_meetings(jsonb, timestamptz, jsonb),
-    raceday.ingest_event(text, jsonb, timestamptz, jsonb),
+    raceday.ingest_meetings(text, timestamptz, jsonb),
+    raceday.ingest_event(text, text, timestamptz, jsonb),
     raceday.ingest_failure(text, text, timestamptz, jsonb)
 TO raceday_fetcher;
+REVOKE EXECUTE ON FUNCTION
+    raceday.ingest_meetings(jsonb, timestamptz, jsonb),
+    raceday.ingest_event(text, jsonb, timestamptz, jsonb)
+FROM raceday_fetcher;
 
 COMMIT;

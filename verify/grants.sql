@@ -14,5 +14,7 @@ BEGIN
     ASSERT NOT has_database_privilege('public', current_database(), 'CONNECT'), 'PUBLIC can connect';
     ASSERT NOT has_function_privilege('web_anon', 'cron.schedule(text, text, text)', 'EXECUTE'),
         'web_anon can execute cron.schedule';
+    ASSERT has_function_privilege('web_anon', 'api.odds_history(api.entrants)', 'EXECUTE'),
+        'web_anon cannot embed odds_history';
 END
 $$;

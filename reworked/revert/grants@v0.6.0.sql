@@ -1,0 +1,54 @@
+-- Revert raceday:grants to its version of grants@v0.4.0: that script again
+-- (below), after taking back what this version granted on top of it.
+
+BEGIN;
+
+-- The text versions of the ingest functions were not the fetcher's before.
+REVOKE EXECUTE ON FUNCTION
+    raceday.ingest_meetings(text, timestamptz, jsonb),
+    raceday.ingest_event(text, text, timestamptz, jsonb)
+FROM raceday_fetcher;
+
+-- Database: only raceday's login roles connect; nobody makes temp tables.
+DO $$
+BEGIN
+    EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO raceday_owner, raceday_fetcher, authenticator',
+                   current_database());
+END
+$$;
+
+-- Schemas other than raceday's own: PUBLIC keeps nothing, so web_anon sees
+-- only api. pg_cron grants its schema to PUBLIC; jobs are the owner's business.
+REVOKE ALL ON SCHEMA public FROM PUBLIC;
+REVOKE ALL ON SCHEMA cron FROM PUBLIC;
+-- pg_cron also lets PUBLIC execute its functions (cron.schedule...); with the
+-- schema closed nobody could reach them, but nothing outside api should be
+-- executable by web_anon at all. Jobs are scheduled by the superuser deploy.
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA cron FROM PUBLIC;
+-- ...but the owner's housekeeping prunes pg_cron's run history.
+GRANT USAGE ON SCHEMA cron TO raceday_owner;
+GRANT SELECT, DELETE ON cron.job_run_details TO raceday_owner;
+
+-- Functions are executable by nobody unless granted below, now and later.
+ALTER DEFAULT PRIVILEGES FOR ROLE raceday_owner REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA raceday, staging, api, ops FROM PUBLIC;
+
+-- The client contract.
+GRANT USAGE ON SCHEMA api TO web_anon;
+GRANT SELECT ON ALL TABLES IN SCHEMA api TO web_anon;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA api TO web_anon;
+ALTER DEFAULT PRIVILEGES FOR ROLE raceday_owner IN SCHEMA api GRANT SELECT ON TABLES TO web_anon;
+ALTER DEFAULT PRIVILEGES FOR ROLE raceday_owner IN SCHEMA api GRANT EXECUTE ON FUNCTIONS TO web_anon;
+
+-- The fetcher may resolve raceday's functions; it is granted no table.
+GRANT USAGE ON SCHEMA raceday TO raceday_fetcher;
+GRANT EXECUTE ON FUNCTION
+    raceday.claim_due_polls(text, integer),
+    raceday.release_polls(text),
+    raceday.ingest_meetings(jsonb, timestamptz, jsonb),
+    raceday.ingest_event(text, jsonb, timestamptz, jsonb),
+    raceday.ingest_failure(text, text, timestamptz, jsonb)
+TO raceday_fetcher;
+
+COMMIT;

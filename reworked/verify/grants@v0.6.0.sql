@@ -1,0 +1,18 @@
+-- Verify raceday:grants on pg
+
+DO $$
+BEGIN
+    ASSERT has_schema_privilege('web_anon', 'api', 'USAGE'), 'web_anon cannot use api';
+    ASSERT NOT has_schema_privilege('web_anon', 'public', 'USAGE'), 'web_anon can use public';
+    ASSERT NOT has_schema_privilege('raceday_fetcher', 'staging', 'USAGE'), 'the fetcher can use staging';
+    ASSERT has_function_privilege('raceday_fetcher', 'raceday.claim_due_polls(text, integer)', 'EXECUTE'),
+        'the fetcher cannot claim polls';
+    ASSERT has_function_privilege('raceday_fetcher', 'raceday.ingest_event(text, text, timestamptz, jsonb)', 'EXECUTE'),
+        'the fetcher cannot ingest an event as received';
+    ASSERT NOT has_function_privilege('raceday_fetcher', 'raceday.ingest_event(text, jsonb, timestamptz, jsonb)',
+                                      'EXECUTE'), 'the fetcher can ingest a parsed event';
+    ASSERT NOT has_database_privilege('public', current_database(), 'CONNECT'), 'PUBLIC can connect';
+    ASSERT NOT has_function_privilege('web_anon', 'cron.schedule(text, text, text)', 'EXECUTE'),
+        'web_anon can execute cron.schedule';
+END
+$$;
