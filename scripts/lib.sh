@@ -15,7 +15,9 @@ ROOT_PACKAGES="postgresql-18,postgresql-18-cron,postgresql-18-pgtap,postgresql-p
 # curl asks the API whether it is ready. chromium and chromium-driver run the
 # race board's browser test (tests/test_board.py) in a real browser, Debian's
 # build, so nothing downloads a browser or a driver.
-HOST_PACKAGES="debootstrap sqitch libdbd-pg-perl postgresql-client python3-venv ca-certificates curl chromium chromium-driver"
+# nodejs runs the API's conformance test through the client library the
+# client uses (tests/client, pinned by its package-lock.json).
+HOST_PACKAGES="debootstrap sqitch libdbd-pg-perl postgresql-client python3-venv ca-certificates curl chromium chromium-driver nodejs"
 
 CACHE_DIR="${RACEDAY_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/raceday}"
 ROOT_DIR="$CACHE_DIR/pg18-sid-r$ROOT_RECIPE"
@@ -25,6 +27,10 @@ PG_BIN=/usr/lib/postgresql/18/bin
 # Python, so a change to either builds a new one and the old stays valid.
 VENV_DIR="$CACHE_DIR/venv-$(cat "$RACEDAY_HOME/requirements.txt" "$RACEDAY_HOME/fetcher/requirements.txt" \
     "$RACEDAY_HOME/live/requirements.txt" <(python3 -V 2>&1) | sha1sum | cut -c1-10)"
+
+# The client library's node_modules, keyed by its lock file and the host's Node.
+NODE_DIR="$CACHE_DIR/node-$(cat "$RACEDAY_HOME/tests/client/package-lock.json" <(node --version 2>&1) \
+    | sha1sum | cut -c1-10)"
 
 # Each checkout gets its own clusters: their names and default ports derive
 # from the checkout's absolute path, so a CI clone and a working copy on the
