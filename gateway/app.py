@@ -215,11 +215,11 @@ class Gateway:
         mode = {"exact": "exact", "estimated": "bounded" if self.config.max_rows else "exact"}.get(count or "")
         shape = statements.shape(query)
         statement = self._sql((*key, mode, body, shape), lambda: statements.read(
-            cat, source(), relation, columns, query, mode, body),
+            cat, source(), relation, columns, query, mode, body, key[1]),
             statements.read_params(values, query, max_rows, limit, offset,
                                    self.config.max_rows + 1 if mode == "bounded" and self.config.max_rows else None))
         plan = None
-        if count in ("planned", "estimated"):
+        if count == "planned" or (count == "estimated" and self.config.max_rows):
             plan = self._sql((*key, "explain", shape), lambda: statements.explain(
                 cat, source(), relation, columns, query), statement[1])
         return await self._respond(statement, offset, count, media, read_only, plan=plan)
@@ -307,8 +307,8 @@ class Gateway:
                                f"The result contains {rows} rows")
             return 200, [(b"content-type", b"application/vnd.pgrst.object+json; charset=utf-8")], \
                 json.dumps(json.loads(body)[0]).encode()
-        if count == "planned" or (count == "estimated" and (total is None or total > (self.config.max_rows or 0))):
-            total = estimate
+        if count == "planned" or (count == "estimated" and estimate is not None and total > self.config.max_rows):
+            total = estimate    # estimated: exact up to db-max-rows (counted up to one more), the planner's beyond
         content_range = f"{offset}-{offset + rows - 1}" if rows else "*"
         content_range += f"/{'*' if total is None else total}"
         status = 200

@@ -113,9 +113,13 @@ async def load(conn: psycopg.AsyncConnection, schema: str, role: str) -> Catalog
     for oid, kind, attnums, name, description, names, types, nullables, descriptions in await cur.fetchall():
         catalog.relations[name] = Relation(name, description, {
             n: Column(n, t, nl, d) for n, t, nl, d in zip(names, types, nullables, descriptions)})
-        by_oid[oid] = (name, kind, dict(zip(attnums, names)))
+        by_oid[oid] = (name, kind, dict(zip(attnums, names, strict=True)))
     cur = await conn.execute(_FUNCTIONS, params)
     for name, description, retset, volatile, relation, in_names, in_types, ndefaults, out_names, out_types in await cur.fetchall():
+        if not all(in_names):
+            # An unnamed argument cannot be given by name: a computed
+            # relationship's row (embedded, never called), or a function the gateway cannot call.
+            continue
         if name in catalog.functions:
             # Overloads: the gateway resolves calls by name alone, so it serves only the first.
             continue

@@ -50,17 +50,7 @@ class Logic:
         return ("l", self.operator, self.negated, tuple(c.key() for c in self.children))
 
 
-@dataclass(frozen=True)
-class EmbedNull:
-    """entrants=is.null / entrants=not.is.null: rows with (or without) an embedded row."""
-    embed: str
-    negated: bool
-
-    def key(self) -> tuple:
-        return ("n", self.embed, self.negated)
-
-
-Condition = Filter | Logic | EmbedNull
+Condition = Filter | Logic
 
 
 @dataclass(frozen=True)
@@ -455,6 +445,8 @@ def parse(params: list[tuple[str, str]], argument_names: set[str] | None = None)
         elif "." in name:
             embedded.append((*_split_key(name), value))
         else:
+            if "->" in name:
+                raise not_implemented(f"JSON paths in filters are not supported by this server ({name})")
             _check_identifier(name, "column name", "filter")
             query.root.filters.append(parse_filter(name, value, query))
     for path, key, value in embedded:
@@ -472,7 +464,6 @@ def parse(params: list[tuple[str, str]], argument_names: set[str] | None = None)
         else:
             _check_identifier(key, "column name", "filter")
             node.filters.append(parse_filter(key, value, query))
-    _null_filters(query.root, query)
     return query
 
 
@@ -482,21 +473,3 @@ def _split_key(name: str) -> tuple[list[str], str]:
     if len(parts) >= 3 and parts[-2] == "not" and parts[-1] in ("or", "and"):
         return parts[:-2], "not." + parts[-1]
     return parts[:-1], parts[-1]
-
-
-def _null_filters(node: Node, query: Query) -> None:
-    """A filter named after an embed of this level (entrants=not.is.null)
-    keeps parent rows with (or without) an embedded row, as !inner does."""
-    labels = {e.label for e in node.embeds()}
-    kept: list[Condition] = []
-    for f in node.filters:
-        if isinstance(f, Filter) and f.column in labels:
-            if f.operator != "is" or f.value != "null":
-                raise ApiError(400, "PGRST120", f"Bad operator on the '{f.column}' embedded resource",
-                               "Only is null or not is null filters are allowed on embedded resources")
-            kept.append(EmbedNull(f.column, f.negated))
-        else:
-            kept.append(f)
-    node.filters = kept
-    for embed in node.embeds():
-        _null_filters(embed.node, query)

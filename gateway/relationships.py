@@ -22,12 +22,12 @@ import psycopg
 
 @dataclass(frozen=True)
 class Relationship:
-    source: str             # the relation embedding (its name in the schema)
-    target: str             # the relation embedded
-    cardinality: str        # many-to-one, one-to-many, one-to-one, computed
+    source: str  # the relation embedding (its name in the schema)
+    target: str  # the relation embedded
+    cardinality: str  # many-to-one, one-to-many, one-to-one, computed
     constraint: str | None  # the foreign key's name
     columns: tuple[tuple[str, str], ...]  # (source column, target column) pairs the join matches
-    function: str | None = None           # a computed relationship's function
+    function: str | None = None  # a computed relationship's function
     to_one: bool = False
     target_is_view: bool = False
 
@@ -97,7 +97,7 @@ def target_origins(node_text: str) -> dict[int, tuple[int, int]]:
     if i >= len(tokens) or tokens[i] != "(":
         return {}
     level, entry, fields = 0, 0, {}
-    for tok in tokens[i + 1:]:
+    for tok in tokens[i + 1 :]:
         if tok in "({":
             level += 1
             if level == 1 and tok == "{":
@@ -118,8 +118,12 @@ def target_origins(node_text: str) -> dict[int, tuple[int, int]]:
     return origins
 
 
-async def load(conn: psycopg.AsyncConnection, schema: str, role: str,
-               relations: dict[int, tuple[str, str, dict[int, str]]]) -> dict[str, list[Relationship]]:
+async def load(
+    conn: psycopg.AsyncConnection,
+    schema: str,
+    role: str,
+    relations: dict[int, tuple[str, str, dict[int, str]]],
+) -> dict[str, list[Relationship]]:
     """relations: {oid: (name, relkind, {attnum: column})} of the schema's readable relations."""
     # Each relation's columns by their base-table source, through views.
     views: dict[int, dict[int, tuple[int, int]]] = {}
@@ -133,8 +137,10 @@ async def load(conn: psycopg.AsyncConnection, schema: str, role: str,
         pending = [oid for oid in pending if oid not in views]
         # a non-view source answers no row: it is not asked again
         if pending:
-            cur = await conn.execute("SELECT oid FROM pg_class WHERE oid = ANY(%(oids)s) AND relkind IN ('v', 'm')",
-                                     {"oids": pending})
+            cur = await conn.execute(
+                "SELECT oid FROM pg_class WHERE oid = ANY(%(oids)s) AND relkind IN ('v', 'm')",
+                {"oids": pending},
+            )
             pending = [row[0] for row in await cur.fetchall()]
 
     def source(oid: int, attnum: int, seen: int = 0) -> tuple[int, int]:
@@ -173,15 +179,42 @@ async def load(conn: psycopg.AsyncConnection, schema: str, role: str,
                 t_name, t_kind, _ = relations[t_oid]
                 for s_cols in s_ways:
                     for t_cols in t_ways:
-                        pairs = tuple(zip(s_cols, t_cols))
-                        add(Relationship(s_name, t_name, "one-to-one" if unique else "many-to-one", name, pairs,
-                                         to_one=True, target_is_view=t_kind != "r"))
-                        add(Relationship(t_name, s_name, "one-to-one" if unique else "one-to-many", name,
-                                         tuple((t, s) for s, t in pairs), to_one=unique,
-                                         target_is_view=s_kind != "r"))
+                        pairs = tuple(zip(s_cols, t_cols, strict=True))
+                        add(
+                            Relationship(
+                                s_name,
+                                t_name,
+                                "one-to-one" if unique else "many-to-one",
+                                name,
+                                pairs,
+                                to_one=True,
+                                target_is_view=t_kind != "r",
+                            )
+                        )
+                        add(
+                            Relationship(
+                                t_name,
+                                s_name,
+                                "one-to-one" if unique else "one-to-many",
+                                name,
+                                tuple((t, s) for s, t in pairs),
+                                to_one=unique,
+                                target_is_view=s_kind != "r",
+                            )
+                        )
     cur = await conn.execute(_COMPUTED, {"schema": schema, "role": role})
     for function, arg_rel, ret_rel, retset, rows in await cur.fetchall():
         if arg_rel in relations and ret_rel in relations:
-            add(Relationship(relations[arg_rel][0], relations[ret_rel][0], "computed", None, (), function,
-                             to_one=not retset or rows == 1, target_is_view=relations[ret_rel][1] != "r"))
+            add(
+                Relationship(
+                    relations[arg_rel][0],
+                    relations[ret_rel][0],
+                    "computed",
+                    None,
+                    (),
+                    function,
+                    to_one=not retset or rows == 1,
+                    target_is_view=relations[ret_rel][1] != "r",
+                )
+            )
     return out

@@ -18,8 +18,18 @@ from psycopg.types.json import Jsonb
 
 from .catalog import Catalog, Column, Function
 from .errors import ApiError, parse_error, unknown_column
-from .grammar import IS_VALUES, OPERATORS, Embed, EmbedNull, Filter, Logic, Node, Query, SelectItem, Star, \
-    not_implemented
+from .grammar import (
+    IS_VALUES,
+    OPERATORS,
+    Embed,
+    Filter,
+    Logic,
+    Node,
+    Query,
+    SelectItem,
+    Star,
+    not_implemented,
+)
 from .relationships import Relationship
 
 Piece = tuple[sql.Composable, dict[str, Any]]
@@ -41,8 +51,9 @@ class Builder:
     """Composes the SQL of one query against the catalog; aliases are
     numbered in a fixed walk, so one shape always gives the same text."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, label: str | None = None) -> None:
         self.catalog = catalog
+        self.label = label or "result"      # what errors call a function's rows that are no relation's
         self.schema = catalog.schema
         self.aliases = 0
 
@@ -83,11 +94,16 @@ class Builder:
         if name not in columns:
             raise unknown_column(relation or "result", name)
 
-    def _condition(self, f: Filter | Logic | EmbedNull, columns: dict[str, Column], relation: str | None,
+    def _condition(self, f: Filter | Logic, columns: dict[str, Column], relation: str | None,
                    alias: sql.Identifier, out: _Level) -> sql.Composable:
-        if isinstance(f, EmbedNull):
+        if isinstance(f, Filter) and f.column in out.present and f.column not in columns:
+            # A filter named after an embed of this level (entrants=not.is.null):
+            # parent rows with (or without) an embedded row, as !inner keeps them.
+            if f.operator != "is" or f.value != "null":
+                raise ApiError(400, "PGRST120", f"Bad operator on the '{f.column}' embedded resource",
+                               "Only is null or not is null filters are allowed on embedded resources")
             out.needs_joins = True
-            present = out.present[f.embed]
+            present = out.present[f.column]
             return present if f.negated else sql.SQL("NOT ({})").format(present)
         if isinstance(f, Logic):
             inner = sql.SQL(f" {f.operator.upper()} ").join(
@@ -109,7 +125,7 @@ class Builder:
 
     def _embed(self, embed: Embed, relation: str | None, parent: sql.Identifier, out: _Level) -> None:
         if relation is None:
-            raise no_relationship(self.catalog, "result", embed.name, embed.hint)
+            raise no_relationship(self.catalog, self.label, embed.name, embed.hint)
         rel = find_relationship(self.catalog, relation, embed.name, embed.hint)
         target = self.catalog.relations[rel.target]
         child = self.alias()
@@ -213,11 +229,11 @@ def _where(level: _Level) -> sql.Composable:
 
 
 def read(catalog: Catalog, target: Piece, relation: str | None, columns: dict[str, Column], query: Query,
-         count: str | None, body: str = "json") -> Piece:
+         count: str | None, body: str = "json", label: str | None = None) -> Piece:
     """SELECT total (or NULL), rows in the page, the page as JSON (or CSV) text.
     count: None, "exact", or "bounded" (at most %(cap)s rows counted)."""
     source, _ = target
-    builder = Builder(catalog)
+    builder = Builder(catalog, label)
     alias = builder.alias()
     level = builder.level(query.root, relation, columns, alias)
     where = _where(level)

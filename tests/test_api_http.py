@@ -342,7 +342,8 @@ def test_errors_in_postgrest_shape(api):
     assert error(api.get("/races", params={"status": "approx.open"}), 400)["code"] == "PGRST100"
     assert error(api.get("/races", params={"no_such_column": "eq.1"}), 400)["code"] == "42703"
     assert error(api.get("/races", params={"race_id": "eq.not-a-uuid"}), 400)["code"] == "22P02"
-    assert error(api.get("/races", params={"limit": "-1"}), 400)["code"] == "PGRST100"
+    assert error(api.get("/races", params={"limit": "ten"}), 400)["code"] == "PGRST100"
+    assert error(api.get("/races", params={"limit": "-1"}), 416)["code"] == "PGRST103"   # as PostgREST: a range
     assert error(api.get("/rpc/upcoming_races", params={"window_minutes": "0"}), 400)["code"] == "22023"
     assert error(api.get("/rpc/race_navigation", params={"race_id": "00000000-0000-4000-8000-00000000dead"}),
                  404)["code"] == "PT404"

@@ -32,8 +32,18 @@ RACE_LEGS = """CREATE VIEW api.race_legs AS SELECT race_id AS this_race, race_id
 
 def node_modules() -> Path:
     """The client library's node_modules, where scripts/toolchain.sh put it."""
-    return Path(subprocess.run(["bash", "-c", 'source scripts/lib.sh && echo "$NODE_DIR"'], cwd=ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip()) / "node_modules"
+    return (
+        Path(
+            subprocess.run(
+                ["bash", "-c", 'source scripts/lib.sh && echo "$NODE_DIR"'],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+        )
+        / "node_modules"
+    )
 
 
 def seed(db: psycopg.Connection) -> dict:
@@ -49,22 +59,40 @@ def seed(db: psycopg.Connection) -> dict:
         for race in meeting.races[:3]:
             for k in range(12):
                 body = event_json(day, race, race.start - 900 + k * 100, {"with_money_tracker": "true"})
-                db.execute("SELECT raceday.ingest_event(%s, %s, %s::timestamptz)",
-                           (race.race_id, body, json.loads(body)["header"]["generated_time"]))
+                db.execute(
+                    "SELECT raceday.ingest_event(%s, %s, %s::timestamptz)",
+                    (race.race_id, body, json.loads(body)["header"]["generated_time"]),
+                )
     race = day.meetings[0].races[1]
-    entrants = [r[0] for r in db.execute("SELECT entrant_id::text FROM api.entrants WHERE race_id = %s "
-                                         "ORDER BY entrant_id", (race.race_id,))]
-    created = db.execute("SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY created_at) FROM "
-                         "api.money_flow_timeline WHERE race_id = %s", (race.race_id,)).fetchone()[0]
-    return {"race_id": race.race_id, "meeting_id": day.meetings[0].meeting_id, "user_id": USER,
-            "entrant_ids": entrants, "created_at": created.isoformat(), "quoted_name": QUOTED_NAME,
-            "no_race": NO_RACE}
+    entrants = [
+        r[0]
+        for r in db.execute(
+            "SELECT entrant_id::text FROM api.entrants WHERE race_id = %s ORDER BY entrant_id",
+            (race.race_id,),
+        )
+    ]
+    created = db.execute(
+        "SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY created_at) FROM "
+        "api.money_flow_timeline WHERE race_id = %s",
+        (race.race_id,),
+    ).fetchone()[0]
+    return {
+        "race_id": race.race_id,
+        "meeting_id": day.meetings[0].meeting_id,
+        "user_id": USER,
+        "entrant_ids": entrants,
+        "created_at": created.isoformat(),
+        "quoted_name": QUOTED_NAME,
+        "no_race": NO_RACE,
+    }
 
 
 @pytest.fixture(scope="module")
 def answers(database_url: str) -> Iterator[tuple[psycopg.Connection, dict, dict]]:
     modules = node_modules()
-    assert (modules / "@supabase" / "postgrest-js").is_dir(), f"run `make toolchain`: no client library in {modules}"
+    assert (modules / "@supabase" / "postgrest-js").is_dir(), (
+        f"run `make toolchain`: no client library in {modules}"
+    )
     with psycopg.connect(database_url, autocommit=True) as db:
         db.execute("SET TIME ZONE 'UTC'")
         empty_database(db)
@@ -73,9 +101,13 @@ def answers(database_url: str) -> Iterator[tuple[psycopg.Connection, dict, dict]
         try:
             server = ApiServer(database_url)
             try:
-                run = subprocess.run(["node", str(ROOT / "tests" / "client" / "conformance.cjs"), server.url,
-                                      json.dumps(ids)], capture_output=True, text=True, timeout=60,
-                                     env={**os.environ, "NODE_PATH": str(modules)})
+                run = subprocess.run(
+                    ["node", str(ROOT / "tests" / "client" / "conformance.cjs"), server.url, json.dumps(ids)],
+                    capture_output=True,
+                    text=True,
+                    timeout=60,
+                    env={**os.environ, "NODE_PATH": str(modules)},
+                )
             finally:
                 server.stop()
         finally:
@@ -92,7 +124,10 @@ def rows(db: psycopg.Connection, query: str, *args) -> list:
 def ok(answers: tuple, name: str) -> dict:
     _, _, out = answers
     answer = out[name]
-    assert "thrown" not in answer and answer["error"] is None and answer["status"] in (200, 206), (name, answer)
+    assert "thrown" not in answer and answer["error"] is None and answer["status"] in (200, 206), (
+        name,
+        answer,
+    )
     return answer
 
 
@@ -105,19 +140,33 @@ def failed(answers: tuple, name: str, status: int, code: str) -> dict:
 
 # -- the README's calls ------------------------------------------------------
 
+
 def test_documented_reads_answer_the_views(answers):
     db, ids, _ = answers
     race = ids["race_id"]
     expected = {
         "meetings": rows(db, "SELECT * FROM api.meetings ORDER BY first_race_time, meeting_id"),
-        "races_of_meeting": rows(db, "SELECT * FROM api.races WHERE meeting_id = %s ORDER BY race_number",
-                                 ids["meeting_id"]),
+        "races_of_meeting": rows(
+            db, "SELECT * FROM api.races WHERE meeting_id = %s ORDER BY race_number", ids["meeting_id"]
+        ),
         "entrants": rows(db, "SELECT * FROM api.entrants WHERE race_id = %s ORDER BY runner_number", race),
-        "money_flow": rows(db, "SELECT * FROM api.money_flow_timeline WHERE race_id = %s AND entrant_id IN (%s, %s) "
-                               "ORDER BY entrant_id, time_interval DESC", race, *ids["entrant_ids"][:2]),
-        "money_flow_new": rows(db, "SELECT id, created_at FROM api.money_flow_timeline WHERE race_id = %s "
-                                   "AND created_at > %s ORDER BY id", race, ids["created_at"]),
-        "odds_history": rows(db, "SELECT * FROM api.odds_history WHERE race_id = %s ORDER BY id LIMIT 20", race),
+        "money_flow": rows(
+            db,
+            "SELECT * FROM api.money_flow_timeline WHERE race_id = %s AND entrant_id IN (%s, %s) "
+            "ORDER BY entrant_id, time_interval DESC",
+            race,
+            *ids["entrant_ids"][:2],
+        ),
+        "money_flow_new": rows(
+            db,
+            "SELECT id, created_at FROM api.money_flow_timeline WHERE race_id = %s "
+            "AND created_at > %s ORDER BY id",
+            race,
+            ids["created_at"],
+        ),
+        "odds_history": rows(
+            db, "SELECT * FROM api.odds_history WHERE race_id = %s ORDER BY id LIMIT 20", race
+        ),
         "race_pools": rows(db, "SELECT * FROM api.race_pools WHERE race_id = %s", race),
         "race_results": rows(db, "SELECT * FROM api.race_results WHERE race_id = %s", race),
         "race_alerts": rows(db, "SELECT * FROM api.race_alerts WHERE race_id = %s ORDER BY id", race),
@@ -128,33 +177,45 @@ def test_documented_reads_answer_the_views(answers):
     assert len(expected["money_flow"]) > len({r["entrant_id"] for r in expected["money_flow"]})
     status = ok(answers, "pipeline_status")["data"]
     assert [(s["race_id"], s["quality_score"]) for s in status] == [
-        (r["race_id"], r["quality_score"]) for r in rows(db, "SELECT * FROM api.pipeline_status WHERE race_id = %s", race)]
+        (r["race_id"], r["quality_score"])
+        for r in rows(db, "SELECT * FROM api.pipeline_status WHERE race_id = %s", race)
+    ]
 
 
 def test_documented_functions(answers):
     db, ids, _ = answers
     upcoming = ok(answers, "upcoming_races")["data"]
     assert [r["race_id"] for r in upcoming] == [
-        r["race_id"] for r in rows(db, "SELECT race_id FROM api.upcoming_races(1440, 240, 50)")] and upcoming
+        r["race_id"] for r in rows(db, "SELECT race_id FROM api.upcoming_races(1440, 240, 50)")
+    ] and upcoming
     assert [r["race_id"] for r in ok(answers, "next_scheduled_race")["data"]] == [
-        r["race_id"] for r in rows(db, "SELECT race_id FROM api.next_scheduled_race()")]
+        r["race_id"] for r in rows(db, "SELECT race_id FROM api.next_scheduled_race()")
+    ]
     navigation = ok(answers, "race_navigation")["data"]
     assert navigation == rows(db, "SELECT * FROM api.race_navigation(%s)", ids["race_id"])
     assert navigation[0]["next_race"]["race_number"] == 3
     defaults = ok(answers, "alert_configs_of_user")["data"]
-    assert [a["display_order"] for a in defaults] == [1, 2, 3, 4, 5, 6] and all(a["is_default"] for a in defaults)
+    assert [a["display_order"] for a in defaults] == [1, 2, 3, 4, 5, 6] and all(
+        a["is_default"] for a in defaults
+    )
     saved = ok(answers, "save_alert_configs")["data"]
-    assert (saved[5]["percentage_range_min"], saved[5]["color"], saved[5]["is_default"]) == (60, "#112233", False)
+    assert (saved[5]["percentage_range_min"], saved[5]["color"], saved[5]["is_default"]) == (
+        60,
+        "#112233",
+        False,
+    )
     stored = ok(answers, "saved_alert_configs")["data"]
     assert [(a["display_order"], a["color"]) for a in stored][5] == (6, "#112233") and len(stored) == 6
     reset = ok(answers, "reset_alert_configs")["data"]
     assert [(a["percentage_range_min"], a["color"]) for a in reset] == [
-        (a["percentage_range_min"], a["color"]) for a in defaults]
+        (a["percentage_range_min"], a["color"]) for a in defaults
+    ]
     alerts = ok(answers, "race_alerts_for")["data"]
     assert [a["id"] for a in alerts] == [a["id"] for a in ok(answers, "race_alerts")["data"]] and alerts
 
 
 # -- the grammar ---------------------------------------------------------------
+
 
 def test_each_runners_last_five_odds_moves(answers):
     """The acceptance request: one embed, ordered and limited per runner."""
@@ -163,10 +224,16 @@ def test_each_runners_last_five_odds_moves(answers):
     runners = rows(db, "SELECT * FROM api.entrants WHERE race_id = %s ORDER BY runner_number", ids["race_id"])
     assert [{k: v for k, v in r.items() if k != "odds_history"} for r in data] == runners
     for runner in data:
-        want = rows(db, "SELECT odds, odds_type, event_timestamp FROM api.odds_history WHERE entrant_id = %s "
-                        "ORDER BY event_timestamp DESC LIMIT 5", runner["entrant_id"])
+        want = rows(
+            db,
+            "SELECT odds, odds_type, event_timestamp FROM api.odds_history WHERE entrant_id = %s "
+            "ORDER BY event_timestamp DESC LIMIT 5",
+            runner["entrant_id"],
+        )
         assert len(want) == 5 and [o["event_timestamp"] for o in runner["odds_history"]] == [
-            o["event_timestamp"] for o in want]
+            o["event_timestamp"] for o in want
+        ]
+
         def key(o):
             return o["event_timestamp"], o["odds_type"]
 
@@ -176,65 +243,122 @@ def test_each_runners_last_five_odds_moves(answers):
 def test_logic_trees(answers):
     db, ids, _ = answers
     assert ok(answers, "or_nested_not")["data"] == rows(
-        db, "SELECT race_id, status, race_number FROM api.races WHERE status = 'open' "
-            "OR (race_number > 3 AND NOT status = 'closed') ORDER BY race_id")
+        db,
+        "SELECT race_id, status, race_number FROM api.races WHERE status = 'open' "
+        "OR (race_number > 3 AND NOT status = 'closed') ORDER BY race_id",
+    )
     assert ok(answers, "or_not_and")["data"] == rows(
-        db, "SELECT race_id FROM api.races WHERE race_number = 1 "
-            "OR NOT (race_number <= 4 AND meeting_id = %s) ORDER BY race_id", ids["meeting_id"])
+        db,
+        "SELECT race_id FROM api.races WHERE race_number = 1 "
+        "OR NOT (race_number <= 4 AND meeting_id = %s) ORDER BY race_id",
+        ids["meeting_id"],
+    )
     assert ok(answers, "and_in_quoted")["data"] == rows(
-        db, "SELECT entrant_id FROM api.entrants WHERE (race_id = %s AND runner_number IN (1, 2, 3)) "
-            "OR name = %s ORDER BY entrant_id", ids["race_id"], QUOTED_NAME)
+        db,
+        "SELECT entrant_id FROM api.entrants WHERE (race_id = %s AND runner_number IN (1, 2, 3)) "
+        "OR name = %s ORDER BY entrant_id",
+        ids["race_id"],
+        QUOTED_NAME,
+    )
     assert [e["runner_number"] for e in ok(answers, "embedded_or")["data"][0]["entrants"]] == [
-        r["runner_number"] for r in rows(db, "SELECT runner_number FROM api.entrants WHERE race_id = %s AND "
-                                             "(runner_number < 3 OR runner_number > 8) ORDER BY 1", ids["race_id"])]
+        r["runner_number"]
+        for r in rows(
+            db,
+            "SELECT runner_number FROM api.entrants WHERE race_id = %s AND "
+            "(runner_number < 3 OR runner_number > 8) ORDER BY 1",
+            ids["race_id"],
+        )
+    ]
 
 
 def test_embedded_order_limit_offset_and_filters(answers):
     db, ids, _ = answers
-    numbers = [r["runner_number"] for r in rows(
-        db, "SELECT runner_number FROM api.entrants WHERE race_id = %s ORDER BY 1", ids["race_id"])]
+    numbers = [
+        r["runner_number"]
+        for r in rows(
+            db, "SELECT runner_number FROM api.entrants WHERE race_id = %s ORDER BY 1", ids["race_id"]
+        )
+    ]
     assert [e["runner_number"] for e in ok(answers, "embedded_range")["data"][0]["entrants"]] == numbers[1:4]
     assert [e["runner_number"] for e in ok(answers, "embedded_filter")["data"][0]["entrants"]] == [
-        n for n in numbers if n >= 4]
+        n for n in numbers if n >= 4
+    ]
     [meeting] = ok(answers, "two_levels")["data"]
-    races = rows(db, "SELECT race_id, race_number FROM api.races WHERE meeting_id = %s ORDER BY race_number LIMIT 2",
-                 ids["meeting_id"])
+    races = rows(
+        db,
+        "SELECT race_id, race_number FROM api.races WHERE meeting_id = %s ORDER BY race_number LIMIT 2",
+        ids["meeting_id"],
+    )
     assert [r["race_number"] for r in meeting["races"]] == [r["race_number"] for r in races]
-    for got, race in zip(meeting["races"], races):
-        assert [e["runner_number"] for e in got["entrants"]] == [r["runner_number"] for r in rows(
-            db, "SELECT runner_number FROM api.entrants WHERE race_id = %s ORDER BY 1 DESC LIMIT 3", race["race_id"])]
+    for got, race in zip(meeting["races"], races, strict=True):
+        assert [e["runner_number"] for e in got["entrants"]] == [
+            r["runner_number"]
+            for r in rows(
+                db,
+                "SELECT runner_number FROM api.entrants WHERE race_id = %s ORDER BY 1 DESC LIMIT 3",
+                race["race_id"],
+            )
+        ]
 
 
 def test_to_one_embeds_spread_aliases_and_hints(answers):
     db, ids, _ = answers
-    race = rows(db, "SELECT r.race_id, r.name, m.meeting_name, m.country FROM api.races r "
-                    "JOIN api.meetings m USING (meeting_id) WHERE race_id = %s", ids["race_id"])[0]
+    race = rows(
+        db,
+        "SELECT r.race_id, r.name, m.meeting_name, m.country FROM api.races r "
+        "JOIN api.meetings m USING (meeting_id) WHERE race_id = %s",
+        ids["race_id"],
+    )[0]
     for runner in ok(answers, "many_to_one")["data"]:
-        assert runner["races"] == {"race_id": race["race_id"], "name": race["name"],
-                                   "meetings": {"meeting_name": race["meeting_name"]}}
-    pools = {r["race_id"]: r for r in rows(db, "SELECT r.race_id, p.win_pool_total, x.result_status FROM api.races r "
-                                               "LEFT JOIN api.race_pools p USING (race_id) "
-                                               "LEFT JOIN api.race_results x USING (race_id) WHERE r.meeting_id = %s",
-                                           ids["meeting_id"])}
+        assert runner["races"] == {
+            "race_id": race["race_id"],
+            "name": race["name"],
+            "meetings": {"meeting_name": race["meeting_name"]},
+        }
+    pools = {
+        r["race_id"]: r
+        for r in rows(
+            db,
+            "SELECT r.race_id, p.win_pool_total, x.result_status FROM api.races r "
+            "LEFT JOIN api.race_pools p USING (race_id) "
+            "LEFT JOIN api.race_results x USING (race_id) WHERE r.meeting_id = %s",
+            ids["meeting_id"],
+        )
+    }
     one = ok(answers, "one_to_one")["data"]
     assert {r["race_id"] for r in one} == set(pools) and any(r["race_pools"] is None for r in one)
     for r in one:
         want = pools[r["race_id"]]
-        assert r["race_pools"] == (None if want["win_pool_total"] is None else {"win_pool_total": want["win_pool_total"]})
-        assert r["race_results"] == (None if want["result_status"] is None else {"result_status": want["result_status"]})
+        assert r["race_pools"] == (
+            None if want["win_pool_total"] is None else {"win_pool_total": want["win_pool_total"]}
+        )
+        assert r["race_results"] == (
+            None if want["result_status"] is None else {"result_status": want["result_status"]}
+        )
     assert ok(answers, "spread")["data"] == rows(
-        db, "SELECT r.race_id, m.meeting_name, m.country FROM api.races r JOIN api.meetings m USING (meeting_id) "
-            "WHERE meeting_id = %s ORDER BY race_id", ids["meeting_id"])
+        db,
+        "SELECT r.race_id, m.meeting_name, m.country FROM api.races r JOIN api.meetings m USING (meeting_id) "
+        "WHERE meeting_id = %s ORDER BY race_id",
+        ids["meeting_id"],
+    )
     [aliased] = ok(answers, "aliases")["data"]
     assert aliased["id"] == ids["race_id"] and [r["number"] for r in aliased["runners"]] == [
-        r["runner_number"] for r in rows(db, "SELECT runner_number FROM api.entrants WHERE race_id = %s ORDER BY 1",
-                                         ids["race_id"])]
+        r["runner_number"]
+        for r in rows(
+            db, "SELECT runner_number FROM api.entrants WHERE race_id = %s ORDER BY 1", ids["race_id"]
+        )
+    ]
     assert {r["race"]["race_id"] for r in ok(answers, "hint")["data"]} == {ids["race_id"]}
     flows = ok(answers, "computed_money_flow")["data"]
     for runner in flows:
-        assert [f["time_interval"] for f in runner["money_flow_timeline"]] == [r["time_interval"] for r in rows(
-            db, "SELECT time_interval FROM api.money_flow_timeline WHERE entrant_id = %s ORDER BY 1",
-            runner["entrant_id"])]
+        assert [f["time_interval"] for f in runner["money_flow_timeline"]] == [
+            r["time_interval"]
+            for r in rows(
+                db,
+                "SELECT time_interval FROM api.money_flow_timeline WHERE entrant_id = %s ORDER BY 1",
+                runner["entrant_id"],
+            )
+        ]
     assert any(runner["money_flow_timeline"] for runner in flows)
 
 
@@ -250,14 +374,24 @@ def test_inner_joins_and_null_embed_filters(answers):
 
 def test_relationship_errors_in_postgrest_shape(answers):
     error = failed(answers, "no_relationship", 400, "PGRST200")
-    assert error["message"] == "Could not find a relationship between 'entrants' and 'nonesuch' in the schema cache"
+    assert (
+        error["message"]
+        == "Could not find a relationship between 'entrants' and 'nonesuch' in the schema cache"
+    )
     error = failed(answers, "ambiguous", 300, "PGRST201")
-    assert error["message"] == "Could not embed because more than one relationship was found for 'entrants' and 'race_legs'"
+    assert (
+        error["message"]
+        == "Could not embed because more than one relationship was found for 'entrants' and 'race_legs'"
+    )
     assert [d["relationship"] for d in error["details"]] == [
         "entrants_race_id_fkey using entrants(race_id) and race_legs(this_race)",
-        "entrants_race_id_fkey using entrants(race_id) and race_legs(same_race)"]
+        "entrants_race_id_fkey using entrants(race_id) and race_legs(same_race)",
+    ]
     assert {d["cardinality"] for d in error["details"]} == {"many-to-one"}
-    assert all(r["race_legs"] == {"this_race": r["race_legs"]["this_race"]} for r in ok(answers, "disambiguated")["data"])
+    assert all(
+        r["race_legs"] == {"this_race": r["race_legs"]["this_race"]}
+        for r in ok(answers, "disambiguated")["data"]
+    )
     error = failed(answers, "not_embedded", 400, "PGRST108")
     assert error["message"] == "'entrants' is not an embedded resource in this request"
 
@@ -267,7 +401,11 @@ def test_counts_ranges_head_csv_and_single(answers):
     total = rows(db, "SELECT count(*) AS n FROM api.entrants")[0]["n"]
     ordered = [r["entrant_id"] for r in rows(db, "SELECT entrant_id FROM api.entrants ORDER BY 1")]
     exact = ok(answers, "count_exact")
-    assert (exact["count"], exact["status"], [r["entrant_id"] for r in exact["data"]]) == (total, 206, ordered[:3])
+    assert (exact["count"], exact["status"], [r["entrant_id"] for r in exact["data"]]) == (
+        total,
+        206,
+        ordered[:3],
+    )
     for name in ("count_planned", "count_estimated"):
         answer = ok(answers, name)
         assert isinstance(answer["count"], int) and answer["count"] > 0 and len(answer["data"]) == 3
@@ -276,8 +414,14 @@ def test_counts_ranges_head_csv_and_single(answers):
     assert head["data"] is None and head["count"] == runners
     assert [r["entrant_id"] for r in ok(answers, "range")["data"]] == ordered[2:5]
     ranged = ok(answers, "range_header")
-    assert [r["entrant_id"] for r in ranged["data"]] == ordered[2:5] and (ranged["count"], ranged["status"]) == (total, 206)
-    assert out["raw_range_206"]["status"] == 206 and out["raw_range_206"]["headers"]["content-range"] == f"0-1/{total}"
+    assert [r["entrant_id"] for r in ranged["data"]] == ordered[2:5] and (
+        ranged["count"],
+        ranged["status"],
+    ) == (total, 206)
+    assert (
+        out["raw_range_206"]["status"] == 206
+        and out["raw_range_206"]["headers"]["content-range"] == f"0-1/{total}"
+    )
     assert out["raw_range_open"]["headers"]["content-range"] == f"3-{total - 1}/*"
     assert out["raw_range_and_limit"]["headers"]["content-range"] == "1-2/*"
     assert json.loads(out["raw_range_and_limit"]["body"]) == [{"entrant_id": e} for e in ordered[1:3]]
@@ -285,16 +429,28 @@ def test_counts_ranges_head_csv_and_single(answers):
     assert backwards["status"] == 416 and json.loads(backwards["body"])["code"] == "PGRST103"
     past = out["raw_offset_past_end"]
     assert (past["status"], past["headers"]["content-range"]) == (416, f"*/{total}")
-    assert json.loads(past["body"])["details"] == f"An offset of 100000 was requested, but there are only {total} rows."
+    assert (
+        json.loads(past["body"])["details"]
+        == f"An offset of 100000 was requested, but there are only {total} rows."
+    )
     assert out["raw_head"]["status"] == 200 and out["raw_head"]["body"] == ""
     assert out["raw_head"]["headers"]["content-range"] == f"0-{runners - 1}/{runners}"
-    races = rows(db, "SELECT race_id, race_number, name FROM api.races WHERE meeting_id = %s ORDER BY race_number",
-                 ids["meeting_id"])
+    races = rows(
+        db,
+        "SELECT race_id, race_number, name FROM api.races WHERE meeting_id = %s ORDER BY race_number",
+        ids["meeting_id"],
+    )
     assert ok(answers, "csv")["data"] == "race_id,race_number,name\n" + "\n".join(
-        f'{r["race_id"]},{r["race_number"]},"{r["name"]}"' if " " in r["name"] else
-        f'{r["race_id"]},{r["race_number"]},{r["name"]}' for r in races)
+        f'{r["race_id"]},{r["race_number"]},"{r["name"]}"'
+        if " " in r["name"]
+        else f"{r['race_id']},{r['race_number']},{r['name']}"
+        for r in races
+    )
     assert out["raw_csv"]["headers"]["content-type"] == "text/csv; charset=utf-8"
-    assert out["raw_unacceptable"]["status"] == 406 and json.loads(out["raw_unacceptable"]["body"])["code"] == "PGRST107"
+    assert (
+        out["raw_unacceptable"]["status"] == 406
+        and json.loads(out["raw_unacceptable"]["body"])["code"] == "PGRST107"
+    )
     assert ok(answers, "single")["data"]["race_id"] == ids["race_id"]
     failed(answers, "single_of_many", 406, "PGRST116")
     assert ok(answers, "maybe_single_of_none")["data"] is None

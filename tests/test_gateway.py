@@ -22,6 +22,7 @@ from gateway.app import Gateway
 from gateway.catalog import Catalog, Column, Relation
 from gateway.errors import ApiError, status_of
 from gateway.grammar import parse
+from gateway.relationships import target_origins
 
 COLUMNS = {c: Column(c, "text", True, None) for c in ("race_id", "name", "status", "start_time")}
 CATALOG = Catalog("api", {"races": Relation("races", None, COLUMNS)})
@@ -83,6 +84,20 @@ def test_logic_trees_nest_and_bind_every_value():
     assert params == {"v0": "open", "v1": "%cup%", "v2": "a", "v3": "b,c", "v4": "x)y", "lim": 1000, "off": 0}
     assert (b'("_1"."status" = %(v0)s OR ("_1"."name" LIKE %(v1)s AND NOT ("_1"."status" IN (%(v2)s, %(v3)s))) '
             b'OR NOT ("_1"."race_id" IS NULL OR "_1"."name" = %(v4)s))') in text
+
+
+def test_view_columns_are_traced_by_the_top_query_target_list():
+    """A view column's source is its defining query's own target entry (not
+    a subquery's), a plain column (resorigtbl set), not a junk entry; names
+    may hold escaped spaces and braces."""
+    text = ("({QUERY :commandType 1 :rtable ({RANGETBLENTRY :subquery {QUERY :targetList ({TARGETENTRY :expr "
+            "{VAR :varno 1} :resno 1 :resname x :resorigtbl 99 :resorigcol 9 :resjunk false})} :alias <>}) "
+            ":targetList ({TARGETENTRY :expr {VAR :varno 1 :varattno 2} :resno 1 :resname a\\ b\\} "
+            ":ressortgroupref 0 :resorigtbl 16384 :resorigcol 2 :resjunk false} {TARGETENTRY :expr {FUNCEXPR "
+            ":args ({CONST :constvalue 4 [ 1 0 0 0 ]})} :resno 2 :resname c :resorigtbl 0 :resorigcol 0 "
+            ":resjunk false} {TARGETENTRY :resno 3 :resname d :resorigtbl 16385 :resorigcol 1 :resjunk true}) "
+            ":havingQual <>})")
+    assert target_origins(text) == {1: (16384, 2)}
 
 
 def test_row_cap_and_limit():
