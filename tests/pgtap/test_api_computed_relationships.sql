@@ -25,12 +25,13 @@ SELECT results_eq($$SELECT e.runner_number, count(o.id) FROM api.entrants e
                     LEFT JOIN LATERAL api.odds_history(e) o ON true GROUP BY 1 ORDER BY 1$$,
                   $$VALUES (1, 3::bigint), (2, 1::bigint)$$, 'each runner its own count, as an embed reads them');
 SELECT is_empty($$SELECT * FROM api.entrants e, api.money_flow_timeline(e)$$, 'no money flow yet: nothing');
-SELECT results_eq($$SELECT p.proname::text, l.lanname::text, p.provolatile::text, p.prosecdef, p.proretset
-                    FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
-                    WHERE p.oid IN ('api.odds_history(api.entrants)'::regprocedure,
-                                    'api.money_flow_timeline(api.entrants)'::regprocedure) ORDER BY 1$$,
-                  $$VALUES ('money_flow_timeline', 'sql', 's', false, true), ('odds_history', 'sql', 's', false, true)$$,
-                  'plain SQL, STABLE, not SECURITY DEFINER, SETOF: inlined into the embedding query');
+SELECT is((SELECT string_agg(format('%s: %s %s %s %s', p.proname, l.lanname, p.provolatile, p.prosecdef, p.proretset),
+                              '; ' ORDER BY p.proname)
+            FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+            WHERE p.oid IN ('api.odds_history(api.entrants)'::regprocedure,
+                            'api.money_flow_timeline(api.entrants)'::regprocedure)),
+          'money_flow_timeline: sql s f t; odds_history: sql s f t',
+          'plain SQL, STABLE, not SECURITY DEFINER, SETOF: inlined into the embedding query');
 SELECT isnt(obj_description('api.odds_history(api.entrants)'::regprocedure, 'pg_proc'), NULL,
             'documented (the API''s description)');
 SELECT lives_ok($$SET LOCAL ROLE web_anon; SELECT * FROM api.entrants e, api.odds_history(e); RESET ROLE$$,
