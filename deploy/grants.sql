@@ -1,5 +1,5 @@
 -- Deploy raceday:grants to pg
--- requires: grants@v0.6.0 monitor_role ops_pipeline_metrics web_user api_alert_configs
+-- requires: grants@v0.6.0 monitor_role ops_pipeline_metrics web_user api_alert_configs api_computed_relationships
 -- Why: every privilege of raceday in one place, so what each role may do is
 -- read here and nowhere else. The rule: deny by default, then grant.
 --   web_anon        usage on api and what api holds, nothing else
@@ -87,5 +87,9 @@ END
 $$;
 GRANT USAGE ON SCHEMA ops TO raceday_monitor;
 GRANT EXECUTE ON FUNCTION ops.pipeline_metrics() TO raceday_monitor;
+
+-- api_computed_relationships: the embeds of a runner's history (the api
+-- default privileges grant them too; named here so this file says so).
+GRANT EXECUTE ON FUNCTION api.odds_history(api.entrants), api.money_flow_timeline(api.entrants) TO web_anon;
 
 COMMIT;

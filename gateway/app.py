@@ -171,8 +171,9 @@ class Gateway:
                 raise ApiError(405, "PGRST117", f"Unsupported HTTP method: {method}")
             return 200, [(b"content-type", b"application/openapi+json; charset=utf-8")], self._document(identity.role)
         pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True, encoding="utf-8")
-        count = "count=exact" in headers.get("prefer", "")
-        single = SINGLE in headers.get("accept", "")
+        count = _count_preference(headers.get("prefer", ""))
+        media = _negotiate(headers.get("accept", ""))
+        page = _range(headers.get("range"), method)
         parts = path[1:].split("/")
         if len(parts) == 2 and parts[0] == "rpc":
             function = cat.functions.get(parts[1])
@@ -195,29 +196,55 @@ class Gateway:
                 key = ("scalar", function.name, tuple(names))
                 statement = self._sql(key, lambda: statements.scalar(
                     statements.call(cat.schema, function, arguments, from_json)), values)
-                return await self._respond(statement, 0, False, False, read_only, identity, bare=True, rpc=path)
+                return await self._respond(statement, 0, None, "json", read_only, identity, bare=True, rpc=path)
             # A function returning one row answers an object, as PostgREST does.
-            single = single or not function.returns_set
+            if not function.returns_set and media == "json":
+                media = "single"
             max_rows = self.config.max_rows if function.returns_set else None
-            count = count and function.returns_set
-            key = ("rpc", function.name, tuple(names), count, statements.shape(query))
-            statement = self._sql(key, lambda: statements.read(
-                statements.call(cat.schema, function, arguments, from_json), query, max_rows, count),
-                statements.read_params(values, query, max_rows, count))
-            return await self._respond(statement, query.offset, count, single, read_only, identity, rpc=path)
+            count = count if function.returns_set else None
+            target = (function.relation, function.columns)
+            return await self._read(("rpc", function.name, tuple(names)), lambda: statements.call(
+                cat.schema, function, arguments, from_json), values, target, query, max_rows, count, media, page,
+                read_only, identity, rpc=path)
         if len(parts) == 1 and parts[0] in cat.relations:
             if method not in ("GET", "HEAD"):
                 raise ApiError(405, "PGRST117", f"Unsupported HTTP method: {method}",
                                None, "This server serves reads of relations; writes go through /rpc functions.")
             rel = cat.relations[parts[0]]
             query = parse(pairs)
-            statements.check_columns(query, rel.columns, rel.name)
-            key = ("relation", rel.name, count, statements.shape(query))
-            statement = self._sql(key, lambda: statements.read(
-                statements.relation(cat.schema, rel.name), query, self.config.max_rows, count),
-                statements.read_params([], query, self.config.max_rows, count))
-            return await self._respond(statement, query.offset, count, single, True, identity)
+            return await self._read(("relation", rel.name), lambda: statements.relation(cat.schema, rel.name), {},
+                                    (rel.name, rel.columns), query, self.config.max_rows, count, media, page, True,
+                                    identity)
         raise unknown_relation(cat.schema, path[1:])
+
+    async def _read(self, key: tuple, source: Any, values: dict[str, Any], target: tuple, query: Any,
+                    max_rows: int | None, count: str | None, media: str, page: tuple[int, int | None] | None,
+                    read_only: bool, identity: Identity, rpc: str | None = None
+                    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """A read of a relation or of a function's rows: its page (limit and
+        offset within the Range header's), its count as the Prefer header asks."""
+        cat = self.catalog
+        assert cat is not None
+        relation, columns = target
+        offset, limit = query.offset, query.limit
+        if page is not None:     # the Range header and limit/offset: the rows both take
+            low, high = page
+            q_high = None if limit is None else offset + limit - 1
+            offset = max(offset, low)
+            ends = [h for h in (high, q_high) if h is not None]
+            limit = max(min(ends) - offset + 1, 0) if ends else None
+        body = statements.CSV if media == "csv" else "json"
+        mode = {"exact": "exact", "estimated": "bounded" if self.config.max_rows else "exact"}.get(count or "")
+        shape = statements.shape(query)
+        statement = self._sql((*key, mode, body, shape), lambda: statements.read(
+            cat, source(), relation, columns, query, mode, body, key[1]),
+            statements.read_params(values, query, max_rows, limit, offset,
+                                   self.config.max_rows + 1 if mode == "bounded" and self.config.max_rows else None))
+        plan = None
+        if count == "planned" or (count == "estimated" and self.config.max_rows):
+            plan = self._sql((*key, "explain", shape), lambda: statements.explain(
+                cat, source(), relation, columns, query), statement[1])
+        return await self._respond(statement, offset, count, media, read_only, identity, plan=plan, rpc=rpc)
 
     def _sql(self, key: tuple, build: Any, params: list[Any]) -> tuple[bytes, list[Any]]:
         """The SQL of a query's shape, composed once: composing it again for
@@ -258,14 +285,16 @@ class Gateway:
             raise ApiError(400, "PGRST102", "The body of a function call must be a JSON object of its arguments")
         return body
 
-    async def _respond(self, statement: tuple[bytes, list[Any]], offset: int, count: bool, single: bool, read_only: bool,
-                       identity: Identity, bare: bool = False, rpc: str | None = None
+    async def _respond(self, statement: tuple[bytes, dict[str, Any]], offset: int, count: str | None, media: str,
+                       read_only: bool, identity: Identity, bare: bool = False,
+                       plan: tuple[bytes, dict[str, Any]] | None = None, rpc: str | None = None
                        ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         """rpc: the path of a function call, whose response.status and
         response.headers settings shape the answer."""
         text, params = statement
         switch = self._switch.get(identity.role) or switch_statement(identity.role, [])
         authenticated = identity.authenticated
+        estimate = None
         try:
             # A health check answers within a load balancer's patience.
             async with self.pool.connection(timeout=3 if rpc == health.PATH else 10) as conn:
@@ -273,9 +302,12 @@ class Gateway:
                     async with conn.pipeline():
                         await conn.execute(b"BEGIN READ ONLY" if read_only else b"BEGIN")
                         await conn.execute(switch, [identity.claims])
+                        explained = await conn.execute(plan[0], plan[1]) if plan else None
                         cur = await conn.execute(text, params)
                         gucs = await conn.execute(RESPONSE_SETTINGS) if rpc else None
                         await conn.execute(b"COMMIT")
+                    if explained is not None:
+                        estimate = int(_plan_rows((await explained.fetchone())[0]))
                     total, rows, body = await cur.fetchone()
                     response = await gucs.fetchone() if gucs else None
                 except psycopg.Error:
@@ -300,24 +332,86 @@ class Gateway:
         status_set, extra = response_settings(response) if response else (None, [])
         if bare:
             return status_set or 200, extra, body.encode()
-        if single:
+        if media == "single":
             if rows != 1:
-                raise ApiError(406, "PGRST116", "JSON object requested, multiple (or no) rows returned",
+                raise ApiError(406, "PGRST116", "Cannot coerce the result to a single JSON object",
                                f"The result contains {rows} rows")
             return status_set or 200, [(b"content-type", b"application/vnd.pgrst.object+json; charset=utf-8"),
                                        *extra], json.dumps(json.loads(body)[0]).encode()
-        if rows:
-            content_range = f"{offset}-{offset + rows - 1}/{'*' if total is None else total}"
-        else:
-            content_range = f"*/{'*' if total is None else total}"
+        if count == "planned" or (count == "estimated" and estimate is not None and total > self.config.max_rows):
+            total = estimate    # estimated: exact up to db-max-rows (counted up to one more), the planner's beyond
+        content_range = f"{offset}-{offset + rows - 1}" if rows else "*"
+        content_range += f"/{'*' if total is None else total}"
         status = 200
         if total is not None:
-            if offset > 0 and offset >= total and not rows:
+            if offset > total:
                 raise ApiError(416, "PGRST103", "Requested range not satisfiable",
-                               f"An offset of {offset} was requested, but there are only {total} rows.")
+                               f"An offset of {offset} was requested, but there are only {total} rows.",
+                               headers=[(b"content-range", f"*/{total}".encode())])
             if rows < total:
                 status = 206
-        return status_set or status, [(b"content-range", content_range.encode()), *extra], body.encode()
+        headers = [(b"content-range", content_range.encode()), *extra]
+        if media == "csv":
+            headers.append((b"content-type", b"text/csv; charset=utf-8"))
+        return status_set or status, headers, body.encode()
+
+
+def _plan_rows(plan: Any) -> float:
+    document = json.loads(plan) if isinstance(plan, str) else plan
+    return document[0]["Plan"]["Plan Rows"]
+
+
+def _count_preference(prefer: str) -> str | None:
+    """Prefer: count=exact|planned|estimated (among other preferences)."""
+    for item in prefer.split(","):
+        key, _, value = item.strip().partition("=")
+        if key == "count" and value in ("exact", "planned", "estimated"):
+            return value
+    return None
+
+
+_MEDIA = {"application/json": "json", "application/*": "json", "*/*": "json", "": "json",
+          SINGLE: "single", "text/csv": "csv", "text/*": "csv"}
+
+
+def _negotiate(accept: str) -> str:
+    """The first media type of the Accept header the gateway produces, by
+    quality then order; none: 406 (PGRST107), as PostgREST answers."""
+    offered = []
+    for position, item in enumerate(accept.split(",")):
+        kind, *params = [p.strip() for p in item.split(";")]
+        quality = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    quality = float(param[2:])
+                except ValueError:
+                    quality = 0.0
+        offered.append((-quality, position, kind.lower()))
+    for quality, _, kind in sorted(offered):
+        if quality < 0 and kind in _MEDIA:
+            return _MEDIA[kind]
+        if kind == "" and quality == -1.0:
+            return "json"
+    raise ApiError(406, "PGRST107", "None of these media types are available: "
+                   + ", ".join(item.split(";")[0].strip() for item in accept.split(",")))
+
+
+def _range(header: str | None, method: str) -> tuple[int, int | None] | None:
+    """Range: items first-[last] (GET and HEAD): the rows asked for; a header
+    of another form is ignored, as PostgREST ignores it."""
+    if header is None or method not in ("GET", "HEAD"):
+        return None
+    value = header.strip()
+    if value.startswith("items="):
+        value = value[6:]
+    low, dash, high = value.partition("-")
+    if not dash or not low.isdigit() or (high and not high.isdigit()) or len(low) > 18 or len(high) > 18:
+        return None
+    if high and int(high) < int(low):
+        raise ApiError(416, "PGRST103", "Requested range not satisfiable",
+                       "The lower boundary must be lower than or equal to the upper boundary in the Range header.")
+    return int(low), int(high) if high else None
 
 
 def _deeper_than(value: Any, limit: int) -> bool:

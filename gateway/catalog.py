@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 
 import psycopg
 
+from . import relationships as relationships_module
+from .relationships import Relationship
+
 
 @dataclass(frozen=True)
 class Column:
@@ -45,6 +48,7 @@ class Function:
     columns: dict[str, Column]
     volatile: bool
     roles: frozenset[str] = frozenset()
+    relation: str | None = None   # the relation of the schema whose rows it returns (embeds start from it)
 
 
 @dataclass
@@ -55,10 +59,11 @@ class Catalog:
     role_settings: list[tuple[str, str]] = field(default_factory=list)
     # Every role a request may run as, with its settings (ALTER ROLE ... SET).
     roles: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    relationships: dict[str, list[Relationship]] = field(default_factory=dict)  # by the embedding relation
 
 
 _RELATIONS = """
-SELECT c.relname, obj_description(c.oid, 'pg_class'),
+SELECT c.oid, c.relkind, array_agg(a.attnum ORDER BY a.attnum), c.relname, obj_description(c.oid, 'pg_class'),
        array(SELECT r FROM unnest(%(roles)s::text[]) r WHERE has_table_privilege(r, c.oid, 'SELECT')),
        array_agg(a.attname::text ORDER BY a.attnum), array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum),
        array_agg(NOT a.attnotnull ORDER BY a.attnum), array_agg(col_description(c.oid, a.attnum) ORDER BY a.attnum)
@@ -75,6 +80,8 @@ GROUP BY c.oid, c.relname
 _FUNCTIONS = """
 SELECT p.proname, obj_description(p.oid, 'pg_proc'), p.proretset, p.provolatile = 'v',
        array(SELECT r FROM unnest(%(roles)s::text[]) r WHERE has_function_privilege(r, p.oid, 'EXECUTE')),
+       (SELECT c.relname FROM pg_type t JOIN pg_class c ON c.oid = t.typrelid
+        WHERE t.oid = p.prorettype AND c.relnamespace = p.pronamespace),
        coalesce(ins.names, '{}'), coalesce(ins.types, '{}'), p.pronargdefaults,
        coalesce(outs.names, comp.names, '{}'), coalesce(outs.types, comp.types, '{}')
 FROM pg_proc p
@@ -119,12 +126,19 @@ async def load(conn: psycopg.AsyncConnection, schema: str, role: str) -> Catalog
     roles = sorted({role, *(await cur.fetchone())[0]})
     params = {"schema": schema, "role": role, "roles": roles}
     cur = await conn.execute(_RELATIONS, params)
-    for name, description, readers, names, types, nullables, descriptions in await cur.fetchall():
+    by_oid: dict[int, tuple[str, str, dict[int, str]]] = {}
+    for oid, kind, attnums, name, description, readers, names, types, nullables, descriptions in await cur.fetchall():
         catalog.relations[name] = Relation(name, description, {
-            n: Column(n, t, nl, d) for n, t, nl, d in zip(names, types, nullables, descriptions, strict=True)}, frozenset(readers))
+            n: Column(n, t, nl, d) for n, t, nl, d in zip(names, types, nullables, descriptions, strict=True)},
+            frozenset(readers))
+        by_oid[oid] = (name, kind, dict(zip(attnums, names, strict=True)))
     cur = await conn.execute(_FUNCTIONS, params)
-    for (name, description, retset, volatile, callers, in_names, in_types, ndefaults, out_names,
+    for (name, description, retset, volatile, callers, relation, in_names, in_types, ndefaults, out_names,
          out_types) in await cur.fetchall():
+        if not all(in_names):
+            # An unnamed argument cannot be given by name: a computed
+            # relationship's row (embedded, never called), or a function the gateway cannot call.
+            continue
         if name in catalog.functions:
             # Overloads: the gateway resolves calls by name alone, so it serves only the first.
             continue
@@ -132,10 +146,11 @@ async def load(conn: psycopg.AsyncConnection, schema: str, role: str) -> Catalog
         arguments = [Argument(n, t, i >= first_default) for i, (n, t) in enumerate(zip(in_names, in_types, strict=True))]
         catalog.functions[name] = Function(name, description, arguments, retset,
                                            {n: Column(n, t, True, None) for n, t in zip(out_names, out_types, strict=True)},
-                                           volatile, frozenset(callers))
+                                           volatile, frozenset(callers), relation)
     for each in roles:
         cur = await conn.execute(_ROLE_SETTINGS, {"role": each})
         catalog.roles[each] = [(k, v) for k, v in await cur.fetchall()]
     catalog.role_settings = catalog.roles[role]
+    catalog.relationships = await relationships_module.load(conn, schema, role, by_oid)
     await conn.rollback()
     return catalog

@@ -9,7 +9,7 @@ from psycopg import errors as pg_errors
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, details: str | None = None,
+    def __init__(self, status: int, code: str, message: str, details: str | list | None = None,
                  hint: str | None = None, headers: list[tuple[bytes, bytes]] | None = None) -> None:
         super().__init__(message)
         self.status = status

@@ -28,17 +28,22 @@ def _schema(column: Column) -> dict[str, Any]:
 
 def _row_filters(name: str, columns: dict[str, Column]) -> list[dict[str, Any]]:
     return [{"name": c, "in": "query", "required": False, "type": "string",
-             "description": f"Filter on {name}.{c}: [not.]eq|neq|gt|gte|lt|lte|like|ilike|in|is.<value>"}
+             "description": f"Filter on {name}.{c}: [not.]eq|neq|gt|gte|lt|lte|like|ilike|match|imatch|in|is|isdistinct|cs|cd|ov.<value>"}
             for c in columns]
 
 
 _COMMON = [
-    {"name": "select", "in": "query", "required": False, "type": "string", "description": "Columns to return"},
+    {"name": "select", "in": "query", "required": False, "type": "string",
+     "description": "Columns to return, and embedded resources: *,odds_history(odds,event_timestamp)"},
     {"name": "order", "in": "query", "required": False, "type": "string",
      "description": "column[.asc|.desc][.nullsfirst|.nullslast], comma separated"},
     {"name": "limit", "in": "query", "required": False, "type": "integer"},
     {"name": "offset", "in": "query", "required": False, "type": "integer"},
-    {"name": "Prefer", "in": "header", "required": False, "type": "string", "enum": ["count=exact"]},
+    {"name": "Prefer", "in": "header", "required": False, "type": "string",
+     "enum": ["count=exact", "count=planned", "count=estimated"]},
+    {"name": "Range", "in": "header", "required": False, "type": "string",
+     "description": "Rows first-last (0-based, last optional), as PostgREST's Range header"},
+    {"name": "Range-Unit", "in": "header", "required": False, "type": "string", "enum": ["items"]},
 ]
 
 _ERROR = {"description": "An error: code, message, details, hint",
@@ -69,7 +74,7 @@ def document(catalog: Catalog, schema_description: str | None) -> dict[str, Any]
                                           "parameters": [body], "responses": responses}}
         if not fn.volatile:
             entry["get"] = {"tags": ["(rpc) " + name], "summary": fn.description or name,
-                            "parameters": argument_params + (_COMMON[:4] if fn.columns else []),
+                            "parameters": argument_params + (_COMMON[:5] if fn.columns else []),
                             "responses": responses}
         paths[f"/rpc/{name}"] = entry
     return {"swagger": "2.0",

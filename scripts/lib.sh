@@ -22,7 +22,9 @@ ROOT_PACKAGES="postgresql-18,postgresql-18-cron,postgresql-18-pgtap,postgresql-p
 # build, so nothing downloads a browser or a driver. shellcheck lints the
 # shell scripts (tests/test_lint.py). prometheus brings promtool, which checks
 # the alert rules and runs their unit tests (tests/test_alert_rules.py).
-HOST_PACKAGES="debootstrap sqitch libdbd-pg-perl postgresql-client python3-venv ca-certificates curl chromium chromium-driver shellcheck prometheus"
+# nodejs runs the API's conformance test through the client library the
+# client uses (tests/client, pinned by its package-lock.json).
+HOST_PACKAGES="debootstrap sqitch libdbd-pg-perl postgresql-client python3-venv ca-certificates curl chromium chromium-driver shellcheck prometheus nodejs"
 
 CACHE_DIR="${RACEDAY_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/raceday}"
 ROOT_DIR="$CACHE_DIR/pg18-sid-r$ROOT_RECIPE"
@@ -32,6 +34,10 @@ PG_BIN=/usr/lib/postgresql/18/bin
 # Python, so a change to either builds a new one and the old stays valid.
 VENV_DIR="$CACHE_DIR/venv-$(cat "$RACEDAY_HOME/requirements.txt" "$RACEDAY_HOME/fetcher/requirements.txt" \
     "$RACEDAY_HOME/live/requirements.txt" "$RACEDAY_HOME/exporter/requirements.txt" <(python3 -V 2>&1) | sha1sum | cut -c1-10)"
+
+# The client library's node_modules, keyed by its lock file and the host's Node.
+NODE_DIR="$CACHE_DIR/node-$(cat "$RACEDAY_HOME/tests/client/package-lock.json" <(node --version 2>&1) \
+    | sha1sum | cut -c1-10)"
 
 # Each checkout gets its own clusters: their names and default ports derive
 # from the checkout's absolute path, so a CI clone and a working copy on the

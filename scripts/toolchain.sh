@@ -4,7 +4,8 @@
 #   2. a Debian sid root holding Debian's own PostgreSQL 18, pg_cron, pgTAP
 #      and PL/Python packages (Debian 12 has only PostgreSQL 15), cached
 #      outside the checkout under a versioned directory with a completion stamp;
-#   3. the Python virtual environment with the pinned requirements.
+#   3. the Python virtual environment with the pinned requirements;
+#   4. the API's client library (tests/client) as its lock file pins it.
 # A second run finds all three and takes a few seconds.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -93,10 +94,24 @@ python_env() {
     touch "$VENV_DIR/.complete"
 }
 
+# npm ci into a temporary directory, renamed into place when complete.
+node_client() {
+    if [ -f "$NODE_DIR/.complete" ]; then echo "reused $NODE_DIR"; return 0; fi
+    # Debian's nodejs leaves npm to a package of its own; NodeSource's carries it.
+    command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm
+    local tmp="$NODE_DIR.tmp"
+    rm -rf "$tmp" && mkdir -p "$tmp"
+    cp "$RACEDAY_HOME/tests/client/package.json" "$RACEDAY_HOME/tests/client/package-lock.json" "$tmp/"
+    (cd "$tmp" && npm ci --no-audit --no-fund --ignore-scripts)
+    touch "$tmp/.complete"
+    mv "$tmp" "$NODE_DIR"
+}
+
 require_root
 command -v apt-get >/dev/null || die "apt-get not found: raceday's local setup needs a Debian machine"
 mkdir -p "$CACHE_DIR"
 step "host packages" host_packages
 step "postgresql 18 root" sid_root
 step "python environment" python_env
+step "node client" node_client
 say "toolchain ready in $(elapsed): $(tr '\n' ' ' < "$ROOT_DIR/.versions" | sed 's/\t/ /g')"

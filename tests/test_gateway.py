@@ -6,6 +6,7 @@ database, hostile requests: each gets a 4xx in PostgREST's shape, never a 500.""
 from __future__ import annotations
 
 import json
+import re
 import socket
 from collections import Counter
 from collections.abc import Iterator
@@ -18,21 +19,24 @@ from psycopg import sql
 from conftest import ApiServer, user_token
 from gateway import config, statements
 from gateway.app import Gateway
-from gateway.catalog import Column
+from gateway.catalog import Catalog, Column, Relation
 from gateway.errors import ApiError, status_of
 from gateway.grammar import parse
+from gateway.relationships import target_origins
 
 COLUMNS = {c: Column(c, "text", True, None) for c in ("race_id", "name", "status", "start_time")}
+CATALOG = Catalog("api", {"races": Relation("races", None, COLUMNS)})
 HOSTILE = "x'); DROP TABLE raceday.races; --"
 
 
-def compose(pairs: list[tuple[str, str]], count: bool = False) -> tuple[bytes, list]:
+def compose(pairs: list[tuple[str, str]], count: bool = False) -> tuple[bytes, dict]:
     query = parse(pairs)
-    statements.check_columns(query, COLUMNS, "races")
-    composed, params = statements.read(statements.relation("api", "races"), query, 1000, count)
-    assert statements.read_params([], query, 1000, count) == params
+    composed, _ = statements.read(CATALOG, statements.relation("api", "races"), "races", COLUMNS, query,
+                                  "exact" if count else None)
+    params = statements.read_params({}, query, 1000, query.limit, query.offset)
     text = composed.as_bytes(None)
-    assert text.count(b"%s") == len(params), "one bound value per placeholder, in _where() and where_values() alike"
+    assert set(re.findall(rb"%\((\w+)\)s", text)) == {k.encode() for k in params}, \
+        "one bound value per placeholder name, in the statement and in read_params() alike"
     return text, params
 
 
@@ -40,14 +44,16 @@ def test_values_are_bound_never_written_into_sql():
     text, params = compose([("name", f"eq.{HOSTILE}"), ("status", f"in.({HOSTILE},\"a,b\")"),
                             ("start_time", "not.is.null"), ("order", "start_time.desc.nullslast")], count=True)
     assert HOSTILE.encode() not in text and b"DROP" not in text
-    assert params == [HOSTILE, HOSTILE, "a,b", HOSTILE, HOSTILE, "a,b", 1000, 0]
-    assert b'NOT ("start_time" IS NULL)' in text and b'ORDER BY "start_time" DESC NULLS LAST' in text
+    assert params == {"v0": HOSTILE, "v1": HOSTILE, "v2": "a,b", "lim": 1000, "off": 0}
+    assert b'NOT ("_1"."start_time" IS NULL)' in text and b'ORDER BY "_1"."start_time" DESC NULLS LAST' in text
 
 
 def test_identifiers_must_be_known_columns():
-    with pytest.raises(ApiError) as caught:
-        compose([(HOSTILE, "eq.1")])
-    assert (caught.value.status, caught.value.code) == (400, "42703")
+    name = HOSTILE.replace(".", "")     # a dot in a filter's name reaches into an embed (PGRST108)
+    for bad in ([(name, "eq.1")], [("or", "(nonesuch.eq.1)")], [("select", "name,nonesuch")]):
+        with pytest.raises(ApiError) as caught:
+            compose(bad)
+        assert (caught.value.status, caught.value.code) == (400, "42703")
     for bad in ([("select", HOSTILE)], [("order", "name;drop")], [("order", "name.sideways")]):
         with pytest.raises(ApiError) as caught:
             compose(bad)
@@ -55,23 +61,58 @@ def test_identifiers_must_be_known_columns():
 
 
 @pytest.mark.parametrize("pairs", [[("name", "approx.1")], [("name", "in.1,2")], [("name", "is.maybe")],
-                                   [("limit", "-1")], [("offset", "ten")], [("select", "races(name)")],
-                                   [("or", "(a.eq.1)")]])
+                                   [("limit", "ten")], [("offset", "ten")], [("select", "races(name")],
+                                   [("or", "a.eq.1")], [("or", "()")], [("and", "(a.eq.1,or(b.eq.2)")],
+                                   [("or", "(a.approx.1)")], [("or", "(not.a.eq.1)")]])
 def test_grammar_errors_are_pgrst100(pairs):
     with pytest.raises(ApiError) as caught:
         parse(pairs)
     assert (caught.value.status, caught.value.code) == (400, "PGRST100")
 
 
+def test_negative_limit_is_416_and_negative_offset_a_no_op():
+    """As PostgREST: limit=-1 is an unsatisfiable range, offset=-4 reads from the first row."""
+    with pytest.raises(ApiError) as caught:
+        parse([("limit", "-1")])
+    assert (caught.value.status, caught.value.code) == (416, "PGRST103")
+    assert parse([("offset", "-4")]).offset == 0
+
+
+def test_logic_trees_nest_and_bind_every_value():
+    text, params = compose([("or", '(status.eq.open,and(name.like.*cup*,status.not.in.(a,"b,c")),'
+                                   'not.or(race_id.is.null,name.eq."x)y"))')])
+    assert params == {"v0": "open", "v1": "%cup%", "v2": "a", "v3": "b,c", "v4": "x)y", "lim": 1000, "off": 0}
+    assert (b'("_1"."status" = %(v0)s OR ("_1"."name" LIKE %(v1)s AND NOT ("_1"."status" IN (%(v2)s, %(v3)s))) '
+            b'OR NOT ("_1"."race_id" IS NULL OR "_1"."name" = %(v4)s))') in text
+
+
+def test_view_columns_are_traced_by_the_top_query_target_list():
+    """A view column's source is its defining query's own target entry (not
+    a subquery's), a plain column (resorigtbl set), not a junk entry; names
+    may hold escaped spaces and braces."""
+    text = ("({QUERY :commandType 1 :rtable ({RANGETBLENTRY :subquery {QUERY :targetList ({TARGETENTRY :expr "
+            "{VAR :varno 1} :resno 1 :resname x :resorigtbl 99 :resorigcol 9 :resjunk false})} :alias <>}) "
+            ":targetList ({TARGETENTRY :expr {VAR :varno 1 :varattno 2} :resno 1 :resname a\\ b\\} "
+            ":ressortgroupref 0 :resorigtbl 16384 :resorigcol 2 :resjunk false} {TARGETENTRY :expr {FUNCEXPR "
+            ":args ({CONST :constvalue 4 [ 1 0 0 0 ]})} :resno 2 :resname c :resorigtbl 0 :resorigcol 0 "
+            ":resjunk false} {TARGETENTRY :resno 3 :resname d :resorigtbl 16385 :resorigcol 1 :resjunk true}) "
+            ":havingQual <>})")
+    assert target_origins(text) == {1: (16384, 2)}
+
+
 def test_row_cap_and_limit():
-    assert compose([("limit", "5")])[1][-2:] == [5, 0]
-    assert compose([("limit", "50000"), ("offset", "7")])[1][-2:] == [1000, 7]
-    assert compose([])[1][-2:] == [1000, 0]
+    def page(pairs):
+        params = compose(pairs)[1]
+        return params["lim"], params["off"]
+
+    assert page([("limit", "5")]) == (5, 0)
+    assert page([("limit", "50000"), ("offset", "7")]) == (1000, 7)
+    assert page([]) == (1000, 0)
 
 
 def test_like_and_select_aliases():
     text, params = compose([("name", "ilike.*cup*"), ("select", "id:race_id,name")])
-    assert params[0] == "%cup%" and b'"race_id" AS "id", "name"' in text and b"ILIKE" in text
+    assert params["v0"] == "%cup%" and b'"_1"."race_id" AS "id", "_1"."name" AS "name"' in text and b"ILIKE" in text
 
 
 @pytest.mark.parametrize("sqlstate, status", [("22023", 400), ("PT404", 404), ("42501", 401), ("25006", 405),
@@ -110,7 +151,7 @@ def test_names_longer_than_postgresql_takes_are_pgrst100(pairs):
 
 def test_names_of_63_bytes_are_taken():
     text, _ = compose([("select", "a" * 63 + ":name"), ("order", "name")])
-    assert b'"name" AS "' + b"a" * 63 + b'"' in text
+    assert b'"_1"."name" AS "' + b"a" * 63 + b'"' in text
 
 
 def test_statement_cache_is_a_bounded_lru():

@@ -24,5 +24,7 @@ BEGIN
     ASSERT has_function_privilege('web_user', 'api.save_alert_configs(jsonb, boolean)', 'EXECUTE'),
         'web_user cannot save alert settings';
     ASSERT has_table_privilege('web_user', 'api.races', 'SELECT'), 'web_user cannot read races';
+    ASSERT has_function_privilege('web_anon', 'api.odds_history(api.entrants)', 'EXECUTE'),
+        'web_anon cannot embed odds_history';
 END
 $$;
