@@ -321,31 +321,57 @@ ALTER FUNCTION api.health() OWNER TO raceday_owner;
 
 COMMENT ON FUNCTION api.health() IS 'Whether raceday is live: status healthy, degraded or down (HTTP 503), and each check (database, newest_ingest_age_s, pipeline_lag_s, fetch_error_rate_pct, quarantined_last_hour) with its value, thresholds and verdict.';
 
--- Name: meetings; Type: TABLE; Schema: raceday; Owner: raceday_owner
+-- Name: entrants; Type: TABLE; Schema: raceday; Owner: raceday_owner
 
-CREATE TABLE raceday.meetings (
-    meeting_id uuid NOT NULL,
-    meeting_name text NOT NULL,
-    country text NOT NULL,
-    category text NOT NULL,
-    date date NOT NULL,
-    state text,
-    track_condition text,
+CREATE TABLE raceday.entrants (
+    entrant_id uuid NOT NULL,
+    race_id uuid NOT NULL,
+    name text NOT NULL,
+    runner_number integer NOT NULL,
+    barrier text,
+    jockey text,
+    trainer_name text,
+    silk_colours text,
+    silk_url_64x64 text,
+    silk_url_128x128 text,
+    is_scratched boolean DEFAULT false NOT NULL,
+    is_late_scratched boolean DEFAULT false NOT NULL,
+    scratch_time timestamp with time zone,
+    is_emergency boolean DEFAULT false NOT NULL,
+    favourite boolean DEFAULT false NOT NULL,
+    mover boolean DEFAULT false NOT NULL,
+    fixed_win_odds numeric(10,2),
+    fixed_place_odds numeric(10,2),
+    pool_win_odds numeric(10,2),
+    pool_place_odds numeric(10,2),
+    hold_percentage numeric(7,2),
+    bet_percentage numeric(7,2),
+    win_pool_amount bigint,
+    place_pool_amount bigint,
+    win_pool_percentage numeric(7,2),
+    place_pool_percentage numeric(7,2),
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT meetings_category_check CHECK ((category = ANY (ARRAY['T'::text, 'H'::text, 'G'::text]))),
-    CONSTRAINT meetings_country_check CHECK ((country ~ '^[A-Z]{2,3}$'::text))
+    CONSTRAINT entrants_fixed_place_odds_check CHECK ((fixed_place_odds > (0)::numeric)),
+    CONSTRAINT entrants_fixed_win_odds_check CHECK ((fixed_win_odds > (0)::numeric)),
+    CONSTRAINT entrants_pool_place_odds_check CHECK ((pool_place_odds > (0)::numeric)),
+    CONSTRAINT entrants_pool_win_odds_check CHECK ((pool_win_odds > (0)::numeric)),
+    CONSTRAINT entrants_runner_number_check CHECK ((runner_number >= 0))
 );
 
-ALTER TABLE raceday.meetings OWNER TO raceday_owner;
+ALTER TABLE raceday.entrants OWNER TO raceday_owner;
 
--- Name: TABLE meetings; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+-- Name: TABLE entrants; Type: COMMENT; Schema: raceday; Owner: raceday_owner
 
-COMMENT ON TABLE raceday.meetings IS 'Race meetings from GET /racing/meetings; date is the NZ racing day.';
+COMMENT ON TABLE raceday.entrants IS 'Runners of each race with their latest odds and money figures.';
 
--- Name: COLUMN meetings.category; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+-- Name: COLUMN entrants.barrier; Type: COMMENT; Schema: raceday; Owner: raceday_owner
 
-COMMENT ON COLUMN raceday.meetings.category IS 'TAB category: T thoroughbred, H harness, G greyhound.';
+COMMENT ON COLUMN raceday.entrants.barrier IS 'Text: an integer for gallops, e.g. Fr1 or Sr2 for harness mobile starts.';
+
+-- Name: COLUMN entrants.win_pool_amount; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.entrants.win_pool_amount IS 'Integer cents: Win pool total x hold percentage.';
 
 -- Name: races; Type: TABLE; Schema: raceday; Owner: raceday_owner
 
@@ -395,6 +421,183 @@ COMMENT ON COLUMN raceday.races.start_time IS 'Advertised start (UTC instant).';
 -- Name: COLUMN races.start_time_nz; Type: COMMENT; Schema: raceday; Owner: raceday_owner
 
 COMMENT ON COLUMN raceday.races.start_time_nz IS 'TAB''s local start text, e.g. 12:50:00 NZST.';
+
+-- Name: entrants; Type: VIEW; Schema: api; Owner: raceday_owner
+
+CREATE VIEW api.entrants AS
+ SELECT e.entrant_id,
+    e.race_id,
+    e.name,
+    e.runner_number,
+    e.barrier,
+    e.jockey,
+    e.trainer_name,
+    e.silk_colours,
+    e.silk_url_64x64,
+    e.silk_url_128x128,
+    e.is_scratched,
+    e.is_late_scratched,
+    e.scratch_time,
+    e.is_emergency,
+    e.favourite,
+    e.mover,
+    e.fixed_win_odds,
+    e.fixed_place_odds,
+    e.pool_win_odds,
+    e.pool_place_odds,
+    e.hold_percentage,
+    e.bet_percentage,
+    e.win_pool_amount,
+    e.place_pool_amount,
+    e.win_pool_percentage,
+    e.place_pool_percentage,
+    e.updated_at
+   FROM (raceday.entrants e
+     JOIN raceday.races r USING (race_id))
+  WHERE (r.start_time >= (now() - '30 days'::interval));
+
+ALTER VIEW api.entrants OWNER TO raceday_owner;
+
+-- Name: VIEW entrants; Type: COMMENT; Schema: api; Owner: raceday_owner
+
+COMMENT ON VIEW api.entrants IS 'Runners with their current odds and money (cents); filter by race_id.';
+
+-- Name: money_flow_latest; Type: TABLE; Schema: raceday; Owner: raceday_owner
+
+CREATE TABLE raceday.money_flow_latest (
+    id bigint CONSTRAINT money_flow_history_id_not_null NOT NULL,
+    race_id uuid CONSTRAINT money_flow_history_race_id_not_null NOT NULL,
+    entrant_id uuid CONSTRAINT money_flow_history_entrant_id_not_null NOT NULL,
+    staging_id bigint CONSTRAINT money_flow_history_staging_id_not_null NOT NULL,
+    type text CONSTRAINT money_flow_history_type_not_null NOT NULL,
+    pool_type text CONSTRAINT money_flow_history_pool_type_not_null NOT NULL,
+    time_interval numeric(5,1) CONSTRAINT money_flow_history_time_interval_not_null NOT NULL,
+    time_to_start numeric(9,3) CONSTRAINT money_flow_history_time_to_start_not_null NOT NULL,
+    interval_type text CONSTRAINT money_flow_history_interval_type_not_null NOT NULL,
+    hold_percentage numeric(7,2),
+    bet_percentage numeric(7,2),
+    win_pool_amount bigint,
+    place_pool_amount bigint,
+    win_pool_percentage numeric(7,2),
+    place_pool_percentage numeric(7,2),
+    incremental_win_amount bigint,
+    incremental_place_amount bigint,
+    incremental_amount bigint,
+    fixed_win_odds numeric(10,2),
+    fixed_place_odds numeric(10,2),
+    pool_win_odds numeric(10,2),
+    pool_place_odds numeric(10,2),
+    event_timestamp timestamp with time zone CONSTRAINT money_flow_history_event_timestamp_not_null NOT NULL,
+    polling_timestamp timestamp with time zone CONSTRAINT money_flow_history_polling_timestamp_not_null NOT NULL,
+    created_at timestamp with time zone CONSTRAINT money_flow_history_created_at_not_null NOT NULL
+);
+
+ALTER TABLE raceday.money_flow_latest OWNER TO raceday_owner;
+
+-- Name: TABLE money_flow_latest; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON TABLE raceday.money_flow_latest IS 'The latest money_flow_history row of each race, runner and bucket; kept by triggers on the history.';
+
+-- Name: money_flow_timeline; Type: VIEW; Schema: api; Owner: raceday_owner
+
+CREATE VIEW api.money_flow_timeline AS
+ SELECT id,
+    race_id,
+    entrant_id,
+    type,
+    pool_type,
+    time_interval,
+    time_to_start,
+    interval_type,
+    hold_percentage,
+    bet_percentage,
+    win_pool_amount,
+    place_pool_amount,
+    win_pool_percentage,
+    place_pool_percentage,
+    incremental_win_amount,
+    incremental_place_amount,
+    incremental_amount,
+    fixed_win_odds,
+    fixed_place_odds,
+    pool_win_odds,
+    pool_place_odds,
+    event_timestamp,
+    polling_timestamp,
+    created_at
+   FROM raceday.money_flow_latest h
+  WHERE (event_timestamp >= (now() - '30 days'::interval));
+
+ALTER VIEW api.money_flow_timeline OWNER TO raceday_owner;
+
+-- Name: VIEW money_flow_timeline; Type: COMMENT; Schema: api; Owner: raceday_owner
+
+COMMENT ON VIEW api.money_flow_timeline IS 'The latest money-flow row per race, runner and bucket (the client shows the latest of a bucket). Filter by race_id and entrant_id; page by id or created_at to fetch only what is new.';
+
+-- Name: money_flow_timeline(api.entrants); Type: FUNCTION; Schema: api; Owner: raceday_owner
+
+CREATE FUNCTION api.money_flow_timeline(api.entrants) RETURNS SETOF api.money_flow_timeline
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT m.id,
+     m.race_id,
+     m.entrant_id,
+     m.type,
+     m.pool_type,
+     m.time_interval,
+     m.time_to_start,
+     m.interval_type,
+     m.hold_percentage,
+     m.bet_percentage,
+     m.win_pool_amount,
+     m.place_pool_amount,
+     m.win_pool_percentage,
+     m.place_pool_percentage,
+     m.incremental_win_amount,
+     m.incremental_place_amount,
+     m.incremental_amount,
+     m.fixed_win_odds,
+     m.fixed_place_odds,
+     m.pool_win_odds,
+     m.pool_place_odds,
+     m.event_timestamp,
+     m.polling_timestamp,
+     m.created_at
+    FROM api.money_flow_timeline m
+   WHERE ((m.race_id = ($1).race_id) AND (m.entrant_id = ($1).entrant_id));
+END;
+
+ALTER FUNCTION api.money_flow_timeline(api.entrants) OWNER TO raceday_owner;
+
+-- Name: FUNCTION money_flow_timeline(api.entrants); Type: COMMENT; Schema: api; Owner: raceday_owner
+
+COMMENT ON FUNCTION api.money_flow_timeline(api.entrants) IS 'Embeds a runner''s latest money flow per bucket: /entrants?select=*,money_flow_timeline(time_interval,win_pool_amount).';
+
+-- Name: meetings; Type: TABLE; Schema: raceday; Owner: raceday_owner
+
+CREATE TABLE raceday.meetings (
+    meeting_id uuid NOT NULL,
+    meeting_name text NOT NULL,
+    country text NOT NULL,
+    category text NOT NULL,
+    date date NOT NULL,
+    state text,
+    track_condition text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT meetings_category_check CHECK ((category = ANY (ARRAY['T'::text, 'H'::text, 'G'::text]))),
+    CONSTRAINT meetings_country_check CHECK ((country ~ '^[A-Z]{2,3}$'::text))
+);
+
+ALTER TABLE raceday.meetings OWNER TO raceday_owner;
+
+-- Name: TABLE meetings; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON TABLE raceday.meetings IS 'Race meetings from GET /racing/meetings; date is the NZ racing day.';
+
+-- Name: COLUMN meetings.category; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.meetings.category IS 'TAB category: T thoroughbred, H harness, G greyhound.';
 
 -- Name: races; Type: VIEW; Schema: api; Owner: raceday_owner
 
@@ -479,6 +682,73 @@ ALTER FUNCTION api.next_scheduled_race() OWNER TO raceday_owner;
 -- Name: FUNCTION next_scheduled_race(); Type: COMMENT; Schema: api; Owner: raceday_owner
 
 COMMENT ON FUNCTION api.next_scheduled_race() IS 'The next open race of the day to start (none when nothing is left).';
+
+-- Name: odds_history; Type: TABLE; Schema: raceday; Owner: raceday_owner
+
+CREATE TABLE raceday.odds_history (
+    id bigint NOT NULL,
+    race_id uuid NOT NULL,
+    entrant_id uuid NOT NULL,
+    staging_id bigint NOT NULL,
+    odds_type text NOT NULL,
+    odds numeric(10,2) NOT NULL,
+    event_timestamp timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT odds_history_odds_check CHECK ((odds > (0)::numeric)),
+    CONSTRAINT odds_history_odds_type_check CHECK ((odds_type = ANY (ARRAY['fixed_win'::text, 'fixed_place'::text, 'pool_win'::text, 'pool_place'::text])))
+)
+PARTITION BY RANGE (event_timestamp);
+
+ALTER TABLE raceday.odds_history OWNER TO raceday_owner;
+
+-- Name: TABLE odds_history; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON TABLE raceday.odds_history IS 'Odds moves (> 0.01) per runner and odds type; daily partitions on NZ racing days.';
+
+-- Name: COLUMN odds_history.event_timestamp; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.odds_history.event_timestamp IS 'Observation time of the poll that saw the move. Partition key.';
+
+-- Name: odds_history; Type: VIEW; Schema: api; Owner: raceday_owner
+
+CREATE VIEW api.odds_history AS
+ SELECT id,
+    race_id,
+    entrant_id,
+    odds_type,
+    odds,
+    event_timestamp,
+    created_at
+   FROM raceday.odds_history h
+  WHERE ((event_timestamp >= (now() - '30 days'::interval)) AND (event_timestamp < (now() + '2 days'::interval)));
+
+ALTER VIEW api.odds_history OWNER TO raceday_owner;
+
+-- Name: VIEW odds_history; Type: COMMENT; Schema: api; Owner: raceday_owner
+
+COMMENT ON VIEW api.odds_history IS 'Odds moves (> 0.01) per runner and type; filter by race_id or entrant_id.';
+
+-- Name: odds_history(api.entrants); Type: FUNCTION; Schema: api; Owner: raceday_owner
+
+CREATE FUNCTION api.odds_history(api.entrants) RETURNS SETOF api.odds_history
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT h.id,
+     h.race_id,
+     h.entrant_id,
+     h.odds_type,
+     h.odds,
+     h.event_timestamp,
+     h.created_at
+    FROM api.odds_history h
+   WHERE ((h.race_id = ($1).race_id) AND (h.entrant_id = ($1).entrant_id));
+END;
+
+ALTER FUNCTION api.odds_history(api.entrants) OWNER TO raceday_owner;
+
+-- Name: FUNCTION odds_history(api.entrants); Type: COMMENT; Schema: api; Owner: raceday_owner
+
+COMMENT ON FUNCTION api.odds_history(api.entrants) IS 'Embeds a runner''s odds moves: /entrants?select=*,odds_history(odds,odds_type,event_timestamp).';
 
 -- Name: indicators_of(text); Type: FUNCTION; Schema: raceday; Owner: raceday_owner
 
@@ -2975,98 +3245,6 @@ ALTER FUNCTION staging.content_hash(body text, generated_time text) OWNER TO rac
 
 COMMENT ON FUNCTION staging.content_hash(body text, generated_time text) IS 'sha256 of a response as received, its header.generated_time left out: equal for a repeat of the same data.';
 
--- Name: entrants; Type: TABLE; Schema: raceday; Owner: raceday_owner
-
-CREATE TABLE raceday.entrants (
-    entrant_id uuid NOT NULL,
-    race_id uuid NOT NULL,
-    name text NOT NULL,
-    runner_number integer NOT NULL,
-    barrier text,
-    jockey text,
-    trainer_name text,
-    silk_colours text,
-    silk_url_64x64 text,
-    silk_url_128x128 text,
-    is_scratched boolean DEFAULT false NOT NULL,
-    is_late_scratched boolean DEFAULT false NOT NULL,
-    scratch_time timestamp with time zone,
-    is_emergency boolean DEFAULT false NOT NULL,
-    favourite boolean DEFAULT false NOT NULL,
-    mover boolean DEFAULT false NOT NULL,
-    fixed_win_odds numeric(10,2),
-    fixed_place_odds numeric(10,2),
-    pool_win_odds numeric(10,2),
-    pool_place_odds numeric(10,2),
-    hold_percentage numeric(7,2),
-    bet_percentage numeric(7,2),
-    win_pool_amount bigint,
-    place_pool_amount bigint,
-    win_pool_percentage numeric(7,2),
-    place_pool_percentage numeric(7,2),
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT entrants_fixed_place_odds_check CHECK ((fixed_place_odds > (0)::numeric)),
-    CONSTRAINT entrants_fixed_win_odds_check CHECK ((fixed_win_odds > (0)::numeric)),
-    CONSTRAINT entrants_pool_place_odds_check CHECK ((pool_place_odds > (0)::numeric)),
-    CONSTRAINT entrants_pool_win_odds_check CHECK ((pool_win_odds > (0)::numeric)),
-    CONSTRAINT entrants_runner_number_check CHECK ((runner_number >= 0))
-);
-
-ALTER TABLE raceday.entrants OWNER TO raceday_owner;
-
--- Name: TABLE entrants; Type: COMMENT; Schema: raceday; Owner: raceday_owner
-
-COMMENT ON TABLE raceday.entrants IS 'Runners of each race with their latest odds and money figures.';
-
--- Name: COLUMN entrants.barrier; Type: COMMENT; Schema: raceday; Owner: raceday_owner
-
-COMMENT ON COLUMN raceday.entrants.barrier IS 'Text: an integer for gallops, e.g. Fr1 or Sr2 for harness mobile starts.';
-
--- Name: COLUMN entrants.win_pool_amount; Type: COMMENT; Schema: raceday; Owner: raceday_owner
-
-COMMENT ON COLUMN raceday.entrants.win_pool_amount IS 'Integer cents: Win pool total x hold percentage.';
-
--- Name: entrants; Type: VIEW; Schema: api; Owner: raceday_owner
-
-CREATE VIEW api.entrants AS
- SELECT e.entrant_id,
-    e.race_id,
-    e.name,
-    e.runner_number,
-    e.barrier,
-    e.jockey,
-    e.trainer_name,
-    e.silk_colours,
-    e.silk_url_64x64,
-    e.silk_url_128x128,
-    e.is_scratched,
-    e.is_late_scratched,
-    e.scratch_time,
-    e.is_emergency,
-    e.favourite,
-    e.mover,
-    e.fixed_win_odds,
-    e.fixed_place_odds,
-    e.pool_win_odds,
-    e.pool_place_odds,
-    e.hold_percentage,
-    e.bet_percentage,
-    e.win_pool_amount,
-    e.place_pool_amount,
-    e.win_pool_percentage,
-    e.place_pool_percentage,
-    e.updated_at
-   FROM (raceday.entrants e
-     JOIN raceday.races r USING (race_id))
-  WHERE (r.start_time >= (now() - '30 days'::interval));
-
-ALTER VIEW api.entrants OWNER TO raceday_owner;
-
--- Name: VIEW entrants; Type: COMMENT; Schema: api; Owner: raceday_owner
-
-COMMENT ON VIEW api.entrants IS 'Runners with their current odds and money (cents); filter by race_id.';
-
 -- Name: meetings; Type: VIEW; Schema: api; Owner: raceday_owner
 
 CREATE VIEW api.meetings AS
@@ -3105,123 +3283,6 @@ ALTER VIEW api.meetings OWNER TO raceday_owner;
 -- Name: VIEW meetings; Type: COMMENT; Schema: api; Owner: raceday_owner
 
 COMMENT ON VIEW api.meetings IS 'Meetings of the last 30 NZ racing days onwards: first race time, race counts, completed when every race is final or abandoned.';
-
--- Name: money_flow_latest; Type: TABLE; Schema: raceday; Owner: raceday_owner
-
-CREATE TABLE raceday.money_flow_latest (
-    id bigint CONSTRAINT money_flow_history_id_not_null NOT NULL,
-    race_id uuid CONSTRAINT money_flow_history_race_id_not_null NOT NULL,
-    entrant_id uuid CONSTRAINT money_flow_history_entrant_id_not_null NOT NULL,
-    staging_id bigint CONSTRAINT money_flow_history_staging_id_not_null NOT NULL,
-    type text CONSTRAINT money_flow_history_type_not_null NOT NULL,
-    pool_type text CONSTRAINT money_flow_history_pool_type_not_null NOT NULL,
-    time_interval numeric(5,1) CONSTRAINT money_flow_history_time_interval_not_null NOT NULL,
-    time_to_start numeric(9,3) CONSTRAINT money_flow_history_time_to_start_not_null NOT NULL,
-    interval_type text CONSTRAINT money_flow_history_interval_type_not_null NOT NULL,
-    hold_percentage numeric(7,2),
-    bet_percentage numeric(7,2),
-    win_pool_amount bigint,
-    place_pool_amount bigint,
-    win_pool_percentage numeric(7,2),
-    place_pool_percentage numeric(7,2),
-    incremental_win_amount bigint,
-    incremental_place_amount bigint,
-    incremental_amount bigint,
-    fixed_win_odds numeric(10,2),
-    fixed_place_odds numeric(10,2),
-    pool_win_odds numeric(10,2),
-    pool_place_odds numeric(10,2),
-    event_timestamp timestamp with time zone CONSTRAINT money_flow_history_event_timestamp_not_null NOT NULL,
-    polling_timestamp timestamp with time zone CONSTRAINT money_flow_history_polling_timestamp_not_null NOT NULL,
-    created_at timestamp with time zone CONSTRAINT money_flow_history_created_at_not_null NOT NULL
-);
-
-ALTER TABLE raceday.money_flow_latest OWNER TO raceday_owner;
-
--- Name: TABLE money_flow_latest; Type: COMMENT; Schema: raceday; Owner: raceday_owner
-
-COMMENT ON TABLE raceday.money_flow_latest IS 'The latest money_flow_history row of each race, runner and bucket; kept by triggers on the history.';
-
--- Name: money_flow_timeline; Type: VIEW; Schema: api; Owner: raceday_owner
-
-CREATE VIEW api.money_flow_timeline AS
- SELECT id,
-    race_id,
-    entrant_id,
-    type,
-    pool_type,
-    time_interval,
-    time_to_start,
-    interval_type,
-    hold_percentage,
-    bet_percentage,
-    win_pool_amount,
-    place_pool_amount,
-    win_pool_percentage,
-    place_pool_percentage,
-    incremental_win_amount,
-    incremental_place_amount,
-    incremental_amount,
-    fixed_win_odds,
-    fixed_place_odds,
-    pool_win_odds,
-    pool_place_odds,
-    event_timestamp,
-    polling_timestamp,
-    created_at
-   FROM raceday.money_flow_latest h
-  WHERE (event_timestamp >= (now() - '30 days'::interval));
-
-ALTER VIEW api.money_flow_timeline OWNER TO raceday_owner;
-
--- Name: VIEW money_flow_timeline; Type: COMMENT; Schema: api; Owner: raceday_owner
-
-COMMENT ON VIEW api.money_flow_timeline IS 'The latest money-flow row per race, runner and bucket (the client shows the latest of a bucket). Filter by race_id and entrant_id; page by id or created_at to fetch only what is new.';
-
--- Name: odds_history; Type: TABLE; Schema: raceday; Owner: raceday_owner
-
-CREATE TABLE raceday.odds_history (
-    id bigint NOT NULL,
-    race_id uuid NOT NULL,
-    entrant_id uuid NOT NULL,
-    staging_id bigint NOT NULL,
-    odds_type text NOT NULL,
-    odds numeric(10,2) NOT NULL,
-    event_timestamp timestamp with time zone NOT NULL,
-    created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    CONSTRAINT odds_history_odds_check CHECK ((odds > (0)::numeric)),
-    CONSTRAINT odds_history_odds_type_check CHECK ((odds_type = ANY (ARRAY['fixed_win'::text, 'fixed_place'::text, 'pool_win'::text, 'pool_place'::text])))
-)
-PARTITION BY RANGE (event_timestamp);
-
-ALTER TABLE raceday.odds_history OWNER TO raceday_owner;
-
--- Name: TABLE odds_history; Type: COMMENT; Schema: raceday; Owner: raceday_owner
-
-COMMENT ON TABLE raceday.odds_history IS 'Odds moves (> 0.01) per runner and odds type; daily partitions on NZ racing days.';
-
--- Name: COLUMN odds_history.event_timestamp; Type: COMMENT; Schema: raceday; Owner: raceday_owner
-
-COMMENT ON COLUMN raceday.odds_history.event_timestamp IS 'Observation time of the poll that saw the move. Partition key.';
-
--- Name: odds_history; Type: VIEW; Schema: api; Owner: raceday_owner
-
-CREATE VIEW api.odds_history AS
- SELECT id,
-    race_id,
-    entrant_id,
-    odds_type,
-    odds,
-    event_timestamp,
-    created_at
-   FROM raceday.odds_history h
-  WHERE ((event_timestamp >= (now() - '30 days'::interval)) AND (event_timestamp < (now() + '2 days'::interval)));
-
-ALTER VIEW api.odds_history OWNER TO raceday_owner;
-
--- Name: VIEW odds_history; Type: COMMENT; Schema: api; Owner: raceday_owner
-
-COMMENT ON VIEW api.odds_history IS 'Odds moves (> 0.01) per runner and type; filter by race_id or entrant_id.';
 
 -- Name: poll_quality; Type: TABLE; Schema: raceday; Owner: raceday_owner
 
@@ -4416,6 +4477,19 @@ GRANT ALL ON FUNCTION api.feed_cursor(race_id uuid) TO web_anon;
 REVOKE ALL ON FUNCTION api.health() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.health() TO web_anon;
 
+-- Name: TABLE entrants; Type: ACL; Schema: api; Owner: raceday_owner
+
+GRANT SELECT ON TABLE api.entrants TO web_anon;
+
+-- Name: TABLE money_flow_timeline; Type: ACL; Schema: api; Owner: raceday_owner
+
+GRANT SELECT ON TABLE api.money_flow_timeline TO web_anon;
+
+-- Name: FUNCTION money_flow_timeline(api.entrants); Type: ACL; Schema: api; Owner: raceday_owner
+
+REVOKE ALL ON FUNCTION api.money_flow_timeline(api.entrants) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.money_flow_timeline(api.entrants) TO web_anon;
+
 -- Name: TABLE races; Type: ACL; Schema: api; Owner: raceday_owner
 
 GRANT SELECT ON TABLE api.races TO web_anon;
@@ -4424,6 +4498,15 @@ GRANT SELECT ON TABLE api.races TO web_anon;
 
 REVOKE ALL ON FUNCTION api.next_scheduled_race() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.next_scheduled_race() TO web_anon;
+
+-- Name: TABLE odds_history; Type: ACL; Schema: api; Owner: raceday_owner
+
+GRANT SELECT ON TABLE api.odds_history TO web_anon;
+
+-- Name: FUNCTION odds_history(api.entrants); Type: ACL; Schema: api; Owner: raceday_owner
+
+REVOKE ALL ON FUNCTION api.odds_history(api.entrants) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.odds_history(api.entrants) TO web_anon;
 
 -- Name: FUNCTION indicators_of(user_id text); Type: ACL; Schema: raceday; Owner: raceday_owner
 
@@ -4697,21 +4780,9 @@ REVOKE ALL ON FUNCTION raceday.transform_meetings(staging_id bigint, doc jsonb) 
 
 REVOKE ALL ON FUNCTION staging.content_hash(body text, generated_time text) FROM PUBLIC;
 
--- Name: TABLE entrants; Type: ACL; Schema: api; Owner: raceday_owner
-
-GRANT SELECT ON TABLE api.entrants TO web_anon;
-
 -- Name: TABLE meetings; Type: ACL; Schema: api; Owner: raceday_owner
 
 GRANT SELECT ON TABLE api.meetings TO web_anon;
-
--- Name: TABLE money_flow_timeline; Type: ACL; Schema: api; Owner: raceday_owner
-
-GRANT SELECT ON TABLE api.money_flow_timeline TO web_anon;
-
--- Name: TABLE odds_history; Type: ACL; Schema: api; Owner: raceday_owner
-
-GRANT SELECT ON TABLE api.odds_history TO web_anon;
 
 -- Name: TABLE pipeline_status; Type: ACL; Schema: api; Owner: raceday_owner
 
