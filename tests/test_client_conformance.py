@@ -18,7 +18,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from conftest import ROOT, ApiServer, empty_database, ingest_meeting
+from conftest import ROOT, ApiServer, empty_database, ingest_meeting, user_token
 
 NO_RACE = "00000000-0000-0000-0000-000000000000"
 USER = "conformance-user"
@@ -80,6 +80,7 @@ def seed(db: psycopg.Connection) -> dict:
         "race_id": race.race_id,
         "meeting_id": day.meetings[0].meeting_id,
         "user_id": USER,
+        "token": user_token(USER),
         "entrant_ids": entrants,
         "created_at": created.isoformat(),
         "quoted_name": QUOTED_NAME,
@@ -209,6 +210,9 @@ def test_documented_functions(answers):
     assert [a["display_order"] for a in defaults] == [1, 2, 3, 4, 5, 6] and all(
         a["is_default"] for a in defaults
     )
+    # Without a token, saving is refused as PostgREST refuses the anonymous role, and nothing changes.
+    refused = answers[2]["anonymous_save_alert_configs"]
+    assert refused["status"] == 401 and refused["error"]["code"] == "42501"
     saved = ok(answers, "save_alert_configs")["data"]
     assert (saved[5]["percentage_range_min"], saved[5]["color"], saved[5]["is_default"]) == (
         60,

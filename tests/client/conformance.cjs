@@ -13,6 +13,8 @@ const { PostgrestClient } = require('@supabase/postgrest-js');
 const [base, idsJson] = process.argv.slice(2);
 const ids = JSON.parse(idsJson);
 const db = new PostgrestClient(base);
+// Alert settings belong to a signed-in user: the token's subject.
+const signedIn = new PostgrestClient(base, { headers: { Authorization: `Bearer ${ids.token}` } });
 const R = ids.race_id;
 const M = ids.meeting_id;
 const U = ids.user_id;
@@ -34,14 +36,16 @@ const calls = {
     { get: true }),
   next_scheduled_race: () => db.rpc('next_scheduled_race', {}, { get: true }),
   race_navigation: () => db.rpc('race_navigation', { race_id: R }, { get: true }),
-  alert_configs_of_user: () => db.rpc('alert_configs', { user_id: U }, { get: true }),
-  save_alert_configs: () => db.rpc('save_alert_configs', {
-    user_id: U, indicators: [{ display_order: 6, percentage_range_min: 60, color: '#112233' }],
+  alert_configs_of_user: () => signedIn.rpc('alert_configs', {}, { get: true }),
+  anonymous_save_alert_configs: () => db.rpc('save_alert_configs', {
+    indicators: [{ display_order: 6, percentage_range_min: 60, color: '#445566' }], audible_alerts_enabled: false }),
+  save_alert_configs: () => signedIn.rpc('save_alert_configs', {
+    indicators: [{ display_order: 6, percentage_range_min: 60, color: '#112233' }],
     audible_alerts_enabled: false }),
-  saved_alert_configs: () => db.from('alert_configs').select('*').eq('user_id', U).order('display_order'),
-  reset_alert_configs: () => db.rpc('reset_alert_configs', { user_id: U }),
+  saved_alert_configs: () => signedIn.from('alert_configs').select('*').eq('user_id', U).order('display_order'),
+  reset_alert_configs: () => signedIn.rpc('reset_alert_configs', {}),
   race_alerts: () => db.from('race_alerts').select('*').eq('race_id', R).order('id'),
-  race_alerts_for: () => db.rpc('race_alerts_for', { user_id: U, race_id: R }, { get: true }),
+  race_alerts_for: () => signedIn.rpc('race_alerts_for', { race_id: R }, { get: true }),
 
   // -- the grammar -------------------------------------------------------------
   last_five_odds: () => db.from('entrants')
