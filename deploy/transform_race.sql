@@ -1,6 +1,6 @@
 -- Deploy raceday:transform_race to pg
 -- requires: meetings races
--- Why: the race row of one event poll (DOMAIN.md §1, §6): its status, its
+-- Why: the race row of one event poll (DOMAIN.md §1): its status, its
 -- times and its card, and the meeting too if the meetings list never showed
 -- it. last_status_change moves only when the status does; finalized_at and
 -- abandoned_at keep the first poll that saw the race so. A part of

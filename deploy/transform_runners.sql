@@ -1,6 +1,6 @@
 -- Deploy raceday:transform_runners to pg
 -- requires: entrants money_flow_rules
--- Why: the runners of one event poll (DOMAIN.md §2, §3): each with its
+-- Why: the runners of one event poll (DOMAIN.md §2-§3): each with its
 -- current odds (0 or missing: null) and its money, in cents of the Win and
 -- Place pools. A row is written only when something in it changed, so an
 -- unchanged poll leaves the runners (and updated_at) alone. A part of
