@@ -1,14 +1,17 @@
--- Revert raceday:transform_event from pg: the version of transform_event@v0.4.0.
+-- Revert raceday:transform_event from pg: the version of transform_event@v0.6.0,
+-- one body of every statement, as it was (same signature, so replaced in
+-- place: its privileges and comment stay). The parts are dropped by the
+-- reverts of their own changes, which come after this one.
 
 BEGIN;
 
 SET LOCAL ROLE raceday_owner;
 
-DROP FUNCTION raceday.transform_event(bigint, jsonb);
-
-CREATE OR REPLACE FUNCTION raceday.transform_event(staging_id bigint) RETURNS void
+-- doc, when given, must be the stored document of staging_id.
+CREATE OR REPLACE FUNCTION raceday.transform_event(staging_id bigint, doc jsonb DEFAULT NULL) RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, raceday
+SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
     src          record;
@@ -27,7 +30,9 @@ DECLARE
     bucket       numeric;
     runners      jsonb;        -- data.runners, only the fields read below
 BEGIN
-    SELECT r.target, r.body -> 'data' AS data, coalesce(r.generated_at, r.received_at) AS observed, r.received_at
+    -- coalesce() reads, and parses, the stored text only without doc.
+    SELECT r.target, coalesce(doc, r.body::jsonb) -> 'data' AS data, coalesce(r.generated_at, r.received_at) AS observed,
+           r.received_at
     INTO src FROM staging.raw_responses r WHERE r.id = staging_id;
     data := src.data;
     race := data -> 'race';
@@ -312,7 +317,8 @@ BEGIN
     ON CONFLICT ON CONSTRAINT poll_quality_pkey DO NOTHING;
 END
 $$;
-COMMENT ON FUNCTION raceday.transform_event(bigint) IS
-    'Turns one stored event response into races, entrants, pools, results, odds and money-flow history, and its quality record.';
+COMMENT ON FUNCTION raceday.transform_event(bigint, jsonb) IS
+    'Turns one stored event response (doc: its document, if the caller has it) into races, entrants, pools, '
+    'results, odds and money-flow history, and its quality record.';
 
 COMMIT;

@@ -1,0 +1,7 @@
+-- Revert raceday:event_pools from pg
+
+BEGIN;
+
+DROP FUNCTION raceday.event_pools(jsonb, jsonb);
+
+COMMIT;
