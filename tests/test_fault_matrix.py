@@ -37,7 +37,7 @@ After each run it proves:
    poll.
 3. Derived tables equal a clean replay of staging: after the sweep has
    repaired what the bug quarantined, every race rebuilt from staging gives
-   the same checksums of every derived table (test_replay.CHECKSUMS).
+   the same checksums of every derived table (harness.CHECKSUMS).
 
 And for each fault that it did what it should: the fetchers (but the
 killed one) stop cleanly with exit 0; a killed fetcher's claims are
@@ -65,10 +65,10 @@ from dataclasses import dataclass
 import psycopg
 import pytest
 
-from conftest import FetcherProcess, cluster, empty_database, free_port, fresh_cluster, share_clock, wait_for
+from harness import FetcherProcess, checksums, cluster, empty_database, free_port, fresh_cluster, pause_sweep, \
+    resume_sweep, share_clock, wait_for
 from faults import BUG, crash_and_restart, few, inject_transform_bug, remove_transform_bug, served_counts, \
     stored_counts, target_of, unaccounted
-from test_replay import checksums
 
 SPEED = 40
 RUN_S = 36                          # real seconds of fetching: 24 minutes of racing
@@ -237,7 +237,7 @@ def test_nothing_is_lost_under_faults(faults_cluster, tabsim_factory, processes,
 
     db = psycopg.connect(url, autocommit=True)
     try:
-        db.execute("SELECT cron.alter_job(jobid, active := false) FROM cron.job WHERE jobname = 'raceday-sweep'")
+        pause_sweep(db)
 
         # 1. Every response served is in staging exactly once, but what the
         # killed fetcher held in memory, for targets it had claimed.
@@ -328,6 +328,6 @@ def test_nothing_is_lost_under_faults(faults_cluster, tabsim_factory, processes,
               f"{timeouts} timeouts, {broken} bad bodies quarantined, {replayed} event polls replayed, "
               f"{after_run['money_flow_history'][1]} money-flow rows, {time.monotonic() - began:.0f} s")
     finally:
-        db.execute("SELECT cron.alter_job(jobid, active := true) FROM cron.job WHERE jobname = 'raceday-sweep'")
+        resume_sweep(db)
         remove_transform_bug(db, pristine)
         db.close()

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from psycopg import sql
 
-from conftest import ApiServer
+from harness import ApiServer
 from gateway import config, statements
 from gateway.app import Gateway
 from gateway.catalog import Column
