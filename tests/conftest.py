@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from harness import FetcherProcess, cluster, empty_database, free_port, fresh_cluster, sweep_paused
+from harness import FetcherProcess, cluster, empty_database, fresh_cluster, own_cluster, sweep_paused
 
 
 @pytest.fixture(scope="session")
@@ -121,14 +121,10 @@ def simulated_day() -> Iterator[Day]:
     against the clock see a pipeline that has just stopped."""
     from tabsim.replay import replay_until_now
 
-    env = {"RACEDAY_PG_PORT": str(free_port())}
-    try:
-        url = fresh_cluster("day", env)
+    with own_cluster("day") as (env, url):
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("CREATE EXTENSION IF NOT EXISTS pgtap")
         _, stats = replay_until_now(url, url.replace("postgres@", "raceday_fetcher@"), DAY_HOURS, seed=3,
                                       form_size=3, faults=DAY_FAULTS)
         assert stats.polls > 1000, f"the replay made only {stats.polls} polls"
         yield Day(url, int(env["RACEDAY_PG_PORT"]))
-    finally:
-        cluster("destroy", instance="day", env=env, check=False)

@@ -56,6 +56,18 @@ def fresh_cluster(instance: str = "test", env: dict[str, str] | None = None, dep
     return cluster("url", instance=instance, env=env).stdout.strip().splitlines()[-1]
 
 
+@contextlib.contextmanager
+def own_cluster(instance: str, deploy: bool = True) -> Iterator[tuple[dict[str, str], str]]:
+    """A cluster of its own on a free port, started from nothing and
+    deployed unless told not to: (the environment naming it, its URL).
+    Destroyed afterwards, whatever happened."""
+    env = {"RACEDAY_PG_PORT": str(free_port())}
+    try:
+        yield env, fresh_cluster(instance, env, deploy)
+    finally:
+        cluster("destroy", instance=instance, env=env, check=False)
+
+
 def toolchain_root() -> Path:
     """The sid root holding PostgreSQL 18, as scripts/lib.sh names it."""
     return Path(subprocess.run(["bash", "-c", 'source scripts/lib.sh && echo "$ROOT_DIR"'], cwd=ROOT,
@@ -158,6 +170,16 @@ def checksums(conn) -> dict[str, tuple]:
     return {name: conn.execute(sql).fetchone() for name, sql in CHECKSUMS.items()}
 
 
+def reprocess_every_race(conn) -> tuple[int, int]:
+    """Rebuilds every race from staging (raceday.reprocess): (event polls
+    replayed, event polls stored with a body); equal when none was left out."""
+    races = [r for (r,) in conn.execute("SELECT race_id FROM raceday.races ORDER BY race_id")]
+    replayed = sum(conn.execute("SELECT raceday.reprocess(%s)", (r,)).fetchone()[0] for r in races)
+    (stored,) = conn.execute("SELECT count(*) FROM staging.raw_responses WHERE kind = 'event' AND body IS NOT NULL"
+                             ).fetchone()
+    return replayed, stored
+
+
 def ingest_meeting(conn, day, meeting, at: float) -> None:
     """Ingests a meetings page holding one of the simulated day's meetings,
     as it stood at `at`, so that its races exist for events ingested by hand."""
@@ -214,6 +236,14 @@ class Process:
         whole = text[:text.rfind(b"\n") + 1]
         self._read_to += len(whole)
         return _json_lines(whole.decode(errors="replace"))
+
+    def wait_ready(self, ready, what: str) -> None:
+        """Waits up to 30 s for ready(); stopped, and RuntimeError with what
+        it wrote, if it exits or is not ready by then."""
+        wait_for(lambda: self.proc.poll() is not None or ready(), 30)
+        if not ready():
+            self.stop()
+            raise RuntimeError(f"{what} did not become ready: {self.stdout}{self.stderr}")
 
     def kill(self) -> None:
         if self.proc.poll() is None:
@@ -280,10 +310,7 @@ class ApiServer(Process):
             "PGRST_SERVER_PORT": str(self.port), "PGRST_ADMIN_SERVER_PORT": str(admin), **env})
         self.url = f"http://127.0.0.1:{self.port}"
         self.ready_url = f"http://127.0.0.1:{admin}/ready"
-        wait_for(lambda: self.proc.poll() is not None or self.ready(), 30)
-        if not self.ready():
-            self.stop()
-            raise RuntimeError(f"the {self.kind} did not become ready: {self.output()}")
+        self.wait_ready(self.ready, f"the {self.kind}")
 
     def ready(self) -> bool:
         return _ok(self.ready_url)
@@ -303,10 +330,7 @@ class LiveServer(Process):
         super().__init__([python(), "-m", "live"], {
             "RACEDAY_LIVE_DATABASE_URL": database_url.replace("postgres@", "authenticator@"),
             "LIVE_PORT": str(self.port), **env})
-        wait_for(lambda: self.proc.poll() is not None or self.ready(), 30)
-        if not self.ready():
-            self.stop()
-            raise RuntimeError(f"live did not become ready: {self.stderr}")
+        self.wait_ready(self.ready, "live")
 
     def ready(self) -> bool:
         return _ok(f"{self.url}/ready")

@@ -65,7 +65,7 @@ from dataclasses import dataclass
 import psycopg
 import pytest
 
-from harness import FetcherProcess, checksums, cluster, empty_database, free_port, fresh_cluster, pause_sweep, \
+from harness import FetcherProcess, checksums, empty_database, own_cluster, pause_sweep, reprocess_every_race, \
     resume_sweep, share_clock, wait_for
 from faults import BUG, crash_and_restart, few, inject_transform_bug, remove_transform_bug, served_counts, \
     stored_counts, target_of, unaccounted
@@ -100,9 +100,7 @@ MATRIX = ALL if os.environ.get("RACEDAY_FAULT_MATRIX") == "full" else BOUNDED
 @pytest.fixture(scope="module")
 def faults_cluster():
     """A cluster of its own, deployed, that the runs crash at will."""
-    env = {"RACEDAY_PG_PORT": str(free_port())}
-    try:
-        url = fresh_cluster(INSTANCE, env)
+    with own_cluster(INSTANCE) as (env, url):
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("ALTER SYSTEM SET synchronous_commit = on")
             conn.execute("SELECT pg_reload_conf()")
@@ -113,8 +111,6 @@ def faults_cluster():
             pristine = conn.execute("SELECT pg_get_functiondef('raceday.transform_event(bigint, jsonb)'::regprocedure)"
                                     ).fetchone()[0]
         yield env, url, pristine
-    finally:
-        cluster("destroy", instance=INSTANCE, env=env, check=False)
 
 
 @pytest.fixture
@@ -317,10 +313,8 @@ def test_nothing_is_lost_under_faults(faults_cluster, tabsim_factory, processes,
         # 3. Derived tables equal a clean replay of staging.
         after_run = checksums(db)
         assert after_run["money_flow_history"][1] > 200 and after_run["odds_history"][1] > 200, after_run
-        races = [r for (r,) in db.execute("SELECT race_id FROM raceday.races ORDER BY race_id")]
-        replayed = sum(db.execute("SELECT raceday.reprocess(%s)", (r,)).fetchone()[0] for r in races)
-        assert replayed == db.execute("SELECT count(*) FROM staging.raw_responses WHERE kind = 'event' "
-                                      "AND body IS NOT NULL").fetchone()[0]
+        replayed, stored_events = reprocess_every_race(db)
+        assert replayed == stored_events
         assert checksums(db) == after_run
         # What the run did, shown with -s (or -rP): the figures of the report.
         print(f"\n{faults}: {len(ledger)} responses served, {sum(stored.values())} in staging, "

@@ -8,7 +8,7 @@ import time
 import psycopg
 import pytest
 
-from harness import FetcherProcess, cluster, free_port, fresh_cluster, wait_for
+from harness import FetcherProcess, cluster, own_cluster, wait_for
 
 FAST = {"FETCHER_BACKOFF_S": "0.05", "FETCHER_TIMEOUT_S": "1"}
 
@@ -253,11 +253,8 @@ def test_fetcher_role_has_a_statement_timeout(database_url):
 @pytest.fixture
 def scratch_cluster():
     """A cluster of its own, deployed, that a test may restart at will."""
-    env = {"RACEDAY_PG_PORT": str(free_port())}
-    try:
-        yield env, fresh_cluster("restart", env)
-    finally:
-        cluster("destroy", instance="restart", env=env, check=False)
+    with own_cluster("restart") as (env, url):
+        yield env, url
 
 
 def test_database_restart_loses_nothing(scratch_cluster, tabsim_factory):

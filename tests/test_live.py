@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator
 import httpx
 import psycopg
 import pytest
-from harness import ROOT, LiveServer, cluster, free_port, fresh_cluster, ingest_meeting, wait_for
+from harness import ROOT, LiveServer, cluster, ingest_meeting, own_cluster, wait_for
 
 from tabsim.model import RacingDay
 from tabsim.payloads import event_json
@@ -325,9 +325,7 @@ def test_resume_after_a_restart_of_live_misses_nothing(quiet_db, live_server):
 # -- 4. resume across a restart of PostgreSQL ---------------------------------
 
 def test_database_restart_replays_what_was_missed_then_resyncs(live_server):
-    env = {"RACEDAY_PG_PORT": str(free_port())}
-    try:
-        url = fresh_cluster("live", env)
+    with own_cluster("live") as (env, url):
         with psycopg.connect(url, autocommit=True) as conn:
             race = Race(conn, seed=14)
             race.add_meeting()
@@ -361,8 +359,6 @@ def test_database_restart_replays_what_was_missed_then_resyncs(live_server):
             # Every event once, in order.
             assert ids(stream.feed_events()) == race.feed(cursor_of(stream.events[0]))
             stream.close()
-    finally:
-        cluster("destroy", instance="live", env=env, check=False)
 
 
 # -- 5. many clients, one query -----------------------------------------------

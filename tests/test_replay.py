@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import time
 
-from harness import checksums, ingest_meeting, share_clock
+from harness import checksums, ingest_meeting, reprocess_every_race, share_clock
 from tabsim.payloads import event_json
 
 
@@ -23,10 +23,8 @@ def test_live_day_equals_its_replay(quiet_db, tabsim_factory, fetchers):
     assert db.execute("SELECT count(*) FROM raceday.race_results WHERE result_status = 'final'").fetchone()[0] > 0
     assert db.execute("SELECT count(*) FROM staging.raw_responses WHERE transform_error IS NOT NULL").fetchone()[0] == 0
 
-    races = [r for (r,) in db.execute("SELECT race_id FROM raceday.races ORDER BY race_id")]
-    replayed = sum(db.execute("SELECT raceday.reprocess(%s)", (r,)).fetchone()[0] for r in races)
-    assert replayed == db.execute("SELECT count(*) FROM staging.raw_responses WHERE kind = 'event' "
-                                  "AND body IS NOT NULL").fetchone()[0]
+    replayed, stored = reprocess_every_race(db)
+    assert replayed == stored
     assert checksums(db) == live
 
 
