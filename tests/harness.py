@@ -237,11 +237,18 @@ class Process:
         self._read_to += len(whole)
         return _json_lines(whole.decode(errors="replace"))
 
-    def wait_ready(self, ready, what: str) -> None:
+    def ready(self) -> bool:
+        """Its readiness URL (ready_url, set by a server) answers 200."""
+        try:
+            return urllib.request.urlopen(self.ready_url, timeout=1).status == 200
+        except OSError:
+            return False
+
+    def wait_ready(self, what: str) -> None:
         """Waits up to 30 s for ready(); stopped, and RuntimeError with what
         it wrote, if it exits or is not ready by then."""
-        wait_for(lambda: self.proc.poll() is not None or ready(), 30)
-        if not ready():
+        wait_for(lambda: self.proc.poll() is not None or self.ready(), 30)
+        if not self.ready():
             self.stop()
             raise RuntimeError(f"{what} did not become ready: {self.stdout}{self.stderr}")
 
@@ -259,13 +266,6 @@ class Process:
             except subprocess.TimeoutExpired:
                 self.kill()
         return self.proc.returncode
-
-
-def _ok(url: str) -> bool:
-    try:
-        return urllib.request.urlopen(url, timeout=1).status == 200
-    except OSError:
-        return False
 
 
 class FetcherProcess(Process):
@@ -310,10 +310,7 @@ class ApiServer(Process):
             "PGRST_SERVER_PORT": str(self.port), "PGRST_ADMIN_SERVER_PORT": str(admin), **env})
         self.url = f"http://127.0.0.1:{self.port}"
         self.ready_url = f"http://127.0.0.1:{admin}/ready"
-        self.wait_ready(self.ready, f"the {self.kind}")
-
-    def ready(self) -> bool:
-        return _ok(self.ready_url)
+        self.wait_ready(f"the {self.kind}")
 
     def output(self) -> str:
         """All it wrote, stdout then stderr."""
@@ -327,13 +324,11 @@ class LiveServer(Process):
     def __init__(self, database_url: str, **env: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.ready_url = f"{self.url}/ready"
         super().__init__([python(), "-m", "live"], {
             "RACEDAY_LIVE_DATABASE_URL": database_url.replace("postgres@", "authenticator@"),
             "LIVE_PORT": str(self.port), **env})
-        self.wait_ready(self.ready, "live")
-
-    def ready(self) -> bool:
-        return _ok(f"{self.url}/ready")
+        self.wait_ready("live")
 
     def stats(self) -> dict:
         with urllib.request.urlopen(f"{self.url}/stats", timeout=5) as response:
