@@ -33,9 +33,10 @@ from urllib.parse import quote
 import psycopg
 
 from tabsim.model import RacingDay
+from tests.harness import ApiServer, LiveServer, empty_database, ingest_meeting
 from . import day as day_mod
 from . import live as live_mod
-from .api import Api, Watcher, wrk
+from .api import Watcher, wrk
 from .polls import pick_races, quarantined, races_at_once
 from .progress import Progress
 from .report import Report, spread
@@ -43,11 +44,6 @@ from .tabserver import TabServer
 
 RESULTS = Path(__file__).resolve().parent / "results"
 MB = 1024 * 1024
-
-
-def empty(admin: psycopg.Connection) -> None:
-    admin.execute(f"TRUNCATE {day_mod.DATA_TABLES} RESTART IDENTITY CASCADE")
-    admin.execute("UPDATE raceday.settings SET clock_virtual = NULL, clock_real = NULL, clock_speed = 1")
 
 
 def layout(seed: int) -> tuple[float, float, float]:
@@ -93,8 +89,8 @@ def ten_races(report: Report, admin: psycopg.Connection, server: TabServer, fetc
 
 def freshness(report: Report, admin_url: str, server: TabServer, fetcher_url: str, polls: int) -> None:
     (race,) = pick_races(server, 1)
-    api = Api(admin_url)
-    watcher = Watcher(api.base, race.race_id)
+    api = ApiServer(admin_url)
+    watcher = Watcher(api.url, race.race_id)
     watcher.start()
     try:
         t = asyncio.run(races_at_once(server, fetcher_url, [race], polls, "arrival to visible", pace_s=0.25,
@@ -137,7 +133,7 @@ def api_load(report: Report, admin_url: str, admin: psycopg.Connection, seconds:
     race, rows = admin.execute("""SELECT race_id, count(*) FROM raceday.money_flow_latest GROUP BY 1
                                   ORDER BY 2 DESC, 1 LIMIT 1""").fetchone()
     admin.execute("ANALYZE")
-    api = Api(admin_url)
+    api = ApiServer(admin_url)
     # The day is over by now, so upcoming races looks back over its last four hours (at most 50 races).
     endpoints = {
         "timeline": f"/money_flow_timeline?race_id=eq.{race}&order=entrant_id,time_interval.desc",
@@ -148,7 +144,7 @@ def api_load(report: Report, admin_url: str, admin: psycopg.Connection, seconds:
     bar = Progress("API under wrk", len(runs) * seconds, " s")
     try:
         for k, (name, clients) in enumerate(runs):
-            res = wrk(api.base + endpoints[name], clients, seconds)
+            res = wrk(api.url + endpoints[name], clients, seconds)
             section = f"API ({api.kind}): {name}, {clients} client{'s' if clients > 1 else ''}"
             report.add(section, "requests per second", res["rps"], "/s")
             for p in ("p50", "p95", "p99"):
@@ -173,15 +169,13 @@ def alone(report: Report, admin_url: str, connections: int) -> None:
 
 def live_push(report: Report, admin_url: str, fetcher_url: str, admin: psycopg.Connection, server: TabServer,
               polls: int, clients: list[int]) -> None:
-    from tests.harness import LiveServer, ingest_meeting
-
     (race,) = pick_races(server, 1)
     day = server.sim.day
-    empty(admin)
+    empty_database(admin)
     # The race's meeting, as a meetings poll would bring it.
     ingest_meeting(admin, day, next(m for m in day.meetings if m.meeting_id == race.meeting_id), race.start - 3600)
-    api = Api(admin_url)            # the board's first load
-    live = LiveServer(admin_url, LIVE_API_URL=api.base, LIVE_MAX_CONNECTIONS=str(max(clients) + 100))
+    api = ApiServer(admin_url)      # the board's first load
+    live = LiveServer(admin_url, LIVE_API_URL=api.url, LIVE_MAX_CONNECTIONS=str(max(clients) + 100))
     try:
         # The race's last 50 minutes, one poll every 30 s of its time: its buckets fill as a watcher sees them.
         t0 = race.start - 50 * 60
@@ -205,7 +199,7 @@ def live_push(report: Report, admin_url: str, fetcher_url: str, admin: psycopg.C
     finally:
         live.stop()
         api.stop()
-    empty(admin)
+    empty_database(admin)
 
 
 SCENARIOS = ("one", "ten", "fresh", "day", "api", "alone", "live")
@@ -258,18 +252,18 @@ def main(argv: list[str] | None = None) -> int:
         server = TabServer(args.seed, layout_start, args.form_size)
         try:
             # Each of the race scenarios starts from an empty database and leaves nothing behind.
-            empty(admin)
+            empty_database(admin)
             admin.execute("SELECT raceday.ensure_history_partitions(raceday.nz_racing_day(to_timestamp(%s)), "
                           "raceday.nz_racing_day(to_timestamp(%s)) + 1)", (first, until))
             if "one" in only:
                 one_race(report, admin, server, fetcher_url, args.one_race_polls)
-                empty(admin)
+                empty_database(admin)
             if "ten" in only:
                 ten_races(report, admin, server, fetcher_url, args.ten_race_rounds)
-                empty(admin)
+                empty_database(admin)
             if "fresh" in only:
                 freshness(report, args.url, server, fetcher_url, args.fresh_polls)
-                empty(admin)
+                empty_database(admin)
             if "live" in only:
                 live_push(report, args.url, fetcher_url, admin, server, args.live_polls, live_clients)
             if "day" in only:

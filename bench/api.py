@@ -1,58 +1,22 @@
 """The API under load, and how soon a poll's rows can be read through it.
 
-The API is what `make run` serves: PostgREST when its binary is on the
-PATH (or POSTGREST_BIN), else the local gateway, with the production
-configuration file. Load comes from wrk, a separate process, at 1, 10 and
-50 connections per endpoint; wrk_report.lua adds p95 to its percentiles."""
+The API is what `make run` serves (tests.harness.ApiServer): PostgREST when
+its binary is on the PATH (or POSTGREST_BIN), else the local gateway, with
+the production configuration file. Load comes from wrk, a separate process,
+at 1, 10 and 50 connections per endpoint; wrk_report.lua adds p95 to its
+percentiles."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import signal
 import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import httpx
 
-from tests.harness import free_port
-
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class Api:
-    def __init__(self, admin_url: str):
-        port, admin = free_port(), free_port()
-        binary = os.environ.get("POSTGREST_BIN") or shutil.which("postgrest")
-        conf = str(ROOT / "docker" / "postgrest.conf")
-        command = [binary, conf] if binary else [sys.executable, "-m", "gateway", "--config", conf]
-        self.kind = "postgrest" if binary else "gateway"
-        self.proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={
-            **os.environ, "PYTHONPATH": str(ROOT), "PGRST_DB_URI": admin_url.replace("postgres@", "authenticator@"),
-            "PGRST_SERVER_PORT": str(port), "PGRST_ADMIN_SERVER_PORT": str(admin)})
-        self.base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                if urllib.request.urlopen(f"http://127.0.0.1:{admin}/ready", timeout=1).status == 200:
-                    return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise SystemExit("the API did not become ready within 30 s")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
 
 
 def wrk(url: str, clients: int, seconds: int) -> dict[str, float]:

@@ -23,15 +23,12 @@ from psycopg.types.json import Jsonb
 
 from fetcher.db import Database
 from fetcher.tab import fetch
+from tabsim.clock import freeze_database_clock, real_database_clock
 from tabsim.replay import Replay, replay
+from tests.harness import empty_database
 from .polls import Timings, transform_counter
 from .progress import Progress
 from .tabserver import TabServer
-
-# What TRUNCATE ... CASCADE empties; the history tables reference nothing, so they are named.
-DATA_TABLES = ("raceday.meetings, raceday.poll_targets, staging.raw_responses, "
-               "raceday.money_flow_history, raceday.odds_history, raceday.change_feed")
-
 
 @dataclass
 class DayResult:
@@ -132,11 +129,11 @@ def database_alone(admin_url: str, connections: int) -> DayResult:
                                 ORDER BY 1, min(received_at)""").fetchall()
         meetings = [ids for is_event, ids in work if not is_event]
         races = [ids for is_event, ids in work if is_event]
+        (end,) = admin.execute("SELECT extract(epoch FROM max(received_at)) FROM public.bench_held").fetchone()
+        empty_database(admin)
         # The schedule's clock stands at the end of the day: ingest reschedules
         # each target, which the figures do not depend on.
-        admin.execute("""UPDATE raceday.settings SET clock_virtual = (SELECT max(received_at) FROM public.bench_held),
-                         clock_real = now(), clock_speed = 1e-9""")
-        admin.execute(f"TRUNCATE {DATA_TABLES} RESTART IDENTITY CASCADE")
+        freeze_database_clock(admin, float(end))
         admin.execute("VACUUM ANALYZE")
         total = sum(len(ids) for _, ids in work)
 
@@ -162,7 +159,7 @@ def database_alone(admin_url: str, connections: int) -> DayResult:
         result.seconds = time.perf_counter() - began
         result.history_rows = history_rows(admin)
         admin.execute("DROP TABLE public.bench_held")
-        admin.execute("UPDATE raceday.settings SET clock_virtual = NULL, clock_real = NULL, clock_speed = 1")
+        real_database_clock(admin)
     return result
 
 

@@ -63,11 +63,9 @@ import argparse
 import json
 import os
 import random
-import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -79,13 +77,9 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench import day  # noqa: E402
-from bench.api import Api  # noqa: E402
 from tabsim.clock import SimClock  # noqa: E402
 from tabsim.server import Simulator  # noqa: E402
-
-# The bench's data tables, and the alert settings the soak's clients save.
-DATA_TABLES = day.DATA_TABLES + ", raceday.alert_configs"
+from tests.harness import ApiServer, FetcherProcess, empty_database, share_clock  # noqa: E402
 
 
 @dataclass
@@ -260,19 +254,12 @@ class Client(threading.Thread):
 
 # -- the fetchers --------------------------------------------------------------
 
-class Fetcher:
-    """`python -m fetcher` with its log in a file, read as it grows."""
+class Fetcher(FetcherProcess):
+    """`python -m fetcher`, its log counted as it grows (and not kept: the
+    soak's own memory is judged)."""
 
-    def __init__(self, database_url: str, api_url: str, worker: str, logdir: Path):
-        self.worker = worker
-        self.log_path = logdir / f"{worker}.log"
-        self.err_path = logdir / f"{worker}.err"
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "NZTAB_API_URL": api_url, "FETCHER_WORKER": worker,
-               "FETCHER_IDLE_S": "0.05", "RACEDAY_DATABASE_URL": database_url.replace("postgres@", "raceday_fetcher@")}
-        # Files, not pipes: a pipe nobody reads fills up and blocks the fetcher.
-        with open(self.log_path, "w") as out, open(self.err_path, "w") as err:
-            self.proc = subprocess.Popen([sys.executable, "-m", "fetcher"], env=env, stdout=out, stderr=err)
-        self.offset = 0
+    def __init__(self, database_url: str, api_url: str, worker: str):
+        super().__init__(database_url, api_url, worker)
         self.polls = 0
         self.levels: dict[str, int] = {}
         self.fetch_ms: list[float] = []
@@ -280,37 +267,26 @@ class Fetcher:
         self.bytes = 0
 
     def read_log(self) -> None:
-        with open(self.log_path) as f:
-            f.seek(self.offset)
-            for line in f:
-                if not line.endswith("\n"):
-                    break               # half written: read it next time
-                self.offset += len(line.encode())
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    continue
-                self.levels[record.get("level", "?")] = self.levels.get(record.get("level", "?"), 0) + 1
-                if record.get("event") == "poll":
-                    self.polls += 1
-                    self.fetch_ms.append(record.get("fetch_ms", 0))
-                    self.ingest_ms.append(record.get("ingest_ms", 0))
-                    self.bytes += record.get("bytes", 0)
+        for record in self.new_logs():
+            self.levels[record.get("level", "?")] = self.levels.get(record.get("level", "?"), 0) + 1
+            if record.get("event") == "poll":
+                self.polls += 1
+                self.fetch_ms.append(record.get("fetch_ms", 0))
+                self.ingest_ms.append(record.get("ingest_ms", 0))
+                self.bytes += record.get("bytes", 0)
 
     def stop(self) -> int | None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-                return None
+        """Its exit code once stopped, None if it had to be killed."""
+        try:
+            code = super().stop(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return None
         self.read_log()
-        return self.proc.returncode
+        return code
 
     def stderr_tail(self) -> str:
-        return self.err_path.read_text()[-2000:]
+        return self.stderr[-2000:]
 
 
 # -- the run ---------------------------------------------------------------------
@@ -335,12 +311,6 @@ def pct(values: list[float], p: float) -> float | None:
     return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))]
 
 
-def empty_database(db: psycopg.Connection) -> None:
-    db.execute(f"TRUNCATE {DATA_TABLES} RESTART IDENTITY CASCADE")
-    db.execute("DELETE FROM raceday.settings")
-    db.execute("INSERT INTO raceday.settings DEFAULT VALUES")
-
-
 def run_soak(database_url: str, cfg: SoakConfig, out=sys.stdout) -> dict:
     """Runs the soak and returns what it measured (samples, totals,
     verdicts); starts and stops every process it needs."""
@@ -354,18 +324,14 @@ def run_soak(database_url: str, cfg: SoakConfig, out=sys.stdout) -> dict:
     stop = threading.Event()
     stats = ApiStats()
     samples: list[dict] = []
-    logdir = Path(tempfile.mkdtemp(prefix="raceday-soak-"))
     try:
         empty_database(db)
         sim = Simulator(cfg.seed, SimClock(speed=cfg.speed), form_size=cfg.form_size).start()
-        virtual0, real0, speed = sim.clock.anchor()
-        db.execute("UPDATE raceday.settings SET clock_virtual = to_timestamp(%s), clock_real = to_timestamp(%s), "
-                   "clock_speed = %s", (virtual0, real0, speed))
-        fetchers = [Fetcher(database_url, sim.base_url, f"soak-fetcher-{i + 1}", logdir)
-                    for i in range(cfg.fetchers)]
-        api_server = Api(database_url)
-        api, base, api_kind = api_server.proc, api_server.base, api_server.kind
-        clients = [Client(i, base, sim.clock, stats, cfg.think_s, stop) for i in range(cfg.clients)]
+        share_clock(db, sim)
+        fetchers = [Fetcher(database_url, sim.base_url, f"soak-fetcher-{i + 1}") for i in range(cfg.fetchers)]
+        api = ApiServer(database_url)
+        api_kind = api.kind
+        clients = [Client(i, api.url, sim.clock, stats, cfg.think_s, stop) for i in range(cfg.clients)]
         for c in clients:
             c.start()
         backend = db.execute("SELECT pg_backend_pid()").fetchone()[0]
@@ -389,7 +355,7 @@ def run_soak(database_url: str, cfg: SoakConfig, out=sys.stdout) -> dict:
                 latencies = stats.latencies_ms[requests_before:]
                 requests = len(stats.latencies_ms)
                 errors = sum(n for s, n in stats.statuses.items() if s != "200")
-            processes = {"soak (simulator, clients)": [os.getpid()], "api": [api.pid],
+            processes = {"soak (simulator, clients)": [os.getpid()], "api": [api.proc.pid],
                          **{f.worker: [f.proc.pid] for f in fetchers}, **postgres_classes(db, postmaster)}
             exited = {f.worker: f.proc.returncode for f in fetchers if f.proc.poll() is not None}
             sample = {"t_s": round(now - t0, 1), "simulated": sim.clock.now_dt().isoformat(timespec="seconds"),
@@ -416,13 +382,8 @@ def run_soak(database_url: str, cfg: SoakConfig, out=sys.stdout) -> dict:
         for c in clients:
             c.join(35)
         codes = {f.worker: f.stop() for f in fetchers}
-        if api is not None and api.poll() is None:
-            api.send_signal(signal.SIGTERM)
-            try:
-                api.wait(10)
-            except subprocess.TimeoutExpired:
-                api.kill()
-                api.wait()
+        if api is not None:
+            api.stop()
         if sim is not None:
             sim.stop()
     try:

@@ -16,7 +16,7 @@ wrk_package() {
 step "wrk" wrk_package
 
 export RACEDAY_INSTANCE=bench
-RACEDAY_PG_PORT="$("$VENV_DIR/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+RACEDAY_PG_PORT="$(PYTHONPATH="$RACEDAY_HOME" "$VENV_DIR/bin/python" -c 'from tests.harness import free_port; print(free_port())')"
 export RACEDAY_PG_PORT
 cleanup() { bash "$RACEDAY_HOME/scripts/cluster.sh" destroy; }
 trap cleanup EXIT

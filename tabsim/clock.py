@@ -39,3 +39,31 @@ class SimClock:
         """(virtual start, real start, speed): what the database needs to share this clock."""
         with self._lock:
             return self._virtual0, self._real0, self.speed
+
+
+# The database's schedule reads its clock from raceday.settings (raceday.clock()):
+# a virtual instant at a real instant, running `speed` times real time.
+
+def set_database_clock(conn, virtual: float, real: float | None = None, speed: float = 1.0) -> None:
+    """Gives the database a clock that read `virtual` (epoch seconds) at the
+    real instant `real` (default: the database's now) and runs `speed` times
+    real time."""
+    conn.execute("UPDATE raceday.settings SET clock_virtual = to_timestamp(%s), "
+                 "clock_real = coalesce(to_timestamp(%s), now()), clock_speed = %s", (virtual, real, speed))
+
+
+def share_database_clock(conn, clock: SimClock) -> None:
+    """Gives the database this clock, so the schedule and the simulated
+    racing day agree on what time it is."""
+    set_database_clock(conn, *clock.anchor())
+
+
+def freeze_database_clock(conn, at: float) -> None:
+    """A database clock that stands still at `at` (the schedule needs a
+    positive speed, so it moves by nanoseconds)."""
+    set_database_clock(conn, at, speed=1e-9)
+
+
+def real_database_clock(conn) -> None:
+    """Hands the database's clock back to real time."""
+    conn.execute("UPDATE raceday.settings SET clock_virtual = NULL, clock_real = NULL, clock_speed = 1")

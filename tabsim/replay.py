@@ -24,7 +24,7 @@ import psycopg
 
 from fetcher.db import Claim, Database
 from fetcher.tab import Attempt
-from .clock import SimClock
+from .clock import SimClock, freeze_database_clock, real_database_clock
 from .server import PREFIX, FaultRates, Simulator
 
 WORKER = "replay"
@@ -75,9 +75,7 @@ async def replay(admin_url: str, fetcher_url: str, sim: Simulator, start: float,
         t = start
         try:
             while t <= until:
-                # A clock that stands still at t (the schedule needs a positive speed).
-                admin.execute("UPDATE raceday.settings SET clock_virtual = to_timestamp(%s), clock_real = now(), "
-                              "clock_speed = 1e-9", (t,))
+                freeze_database_clock(admin, t)
                 claims = await db.claim(WORKER, 100)
                 # One claim per target: delivering them together keeps each race's polls in order.
                 await asyncio.gather(*(deliver(db, sim, claim, t, stats) for claim in claims))
@@ -109,7 +107,7 @@ def replay_until_now(admin_url: str, fetcher_url: str, hours: float = 4.0, seed:
     while time.time() - (stats.last or start) > 5:
         asyncio.run(replay(admin_url, fetcher_url, sim, stats.last or start, time.time(), progress, stats=stats))
     with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute("UPDATE raceday.settings SET clock_virtual = NULL, clock_real = NULL, clock_speed = 1")
+        real_database_clock(admin)
     return sim, stats
 
 

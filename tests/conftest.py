@@ -1,4 +1,6 @@
-"""Test harness: one throw-away PostgreSQL 18 cluster per test run.
+"""Fixtures: one throw-away PostgreSQL 18 cluster per test run, and what
+runs on it. The helpers they use, which the benchmarks share, are in
+harness.py.
 
 The session starts the checkout's `test` cluster from nothing, deploys the
 sqitch plan into it, installs pgTAP, and removes the cluster at the end, so
@@ -8,59 +10,12 @@ leave no process behind. pgTAP files run inside a transaction they roll back.
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import signal
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
 import pytest
 
-from harness import LiveServer, free_port, ingest_meeting, wait_for  # noqa: F401 - tests import them from here
-
-ROOT = Path(__file__).resolve().parent.parent
-CLUSTER = ROOT / "scripts" / "cluster.sh"
-sys.path.insert(0, str(ROOT))          # tabsim and fetcher are imported from the checkout
-
-
-def cluster(*args: str, instance: str = "test", env: dict[str, str] | None = None,
-            check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run scripts/cluster.sh for a cluster of this checkout."""
-    full_env = {**os.environ, "RACEDAY_INSTANCE": instance, **(env or {})}
-    proc = subprocess.run(["bash", str(CLUSTER), *args], env=full_env, text=True,
-                          capture_output=True, timeout=300)
-    if check and proc.returncode != 0:
-        raise RuntimeError(f"cluster.sh {' '.join(args)} failed:\n{proc.stderr}{proc.stdout}")
-    return proc
-
-
-def fresh_cluster(instance: str = "test", env: dict[str, str] | None = None, deploy: bool = True) -> str:
-    """Starts a cluster from nothing (a crashed earlier run may have left it
-    behind), deploys the plan into it unless told not to, and returns its
-    URL. The caller destroys it."""
-    cluster("destroy", instance=instance, env=env)
-    cluster("start", instance=instance, env=env)
-    if deploy:
-        cluster("deploy", instance=instance, env=env)
-    return cluster("url", instance=instance, env=env).stdout.strip().splitlines()[-1]
-
-
-def toolchain_root() -> Path:
-    """The sid root holding PostgreSQL 18, as scripts/lib.sh names it."""
-    return Path(subprocess.run(["bash", "-c", 'source scripts/lib.sh && echo "$ROOT_DIR"'], cwd=ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip())
-
-
-def sqitch_target(url: str) -> str:
-    """sqitch's name for a libpq URL."""
-    return "db:pg:" + url.removeprefix("postgresql:")
+from harness import FetcherProcess, cluster, empty_database, fresh_cluster, own_cluster, sweep_paused
 
 
 @pytest.fixture(scope="session")
@@ -91,32 +46,23 @@ def db(database_url: str) -> Iterator[psycopg.Connection]:
 
 # -- the pipeline: a clean database, the simulator, fetcher processes ------
 
-# What TRUNCATE ... CASCADE empties; the history tables reference nothing, so they are named.
-DATA_TABLES = ("raceday.meetings, raceday.poll_targets, staging.raw_responses, "
-               "raceday.money_flow_history, raceday.odds_history, raceday.alert_configs, raceday.change_feed")
-
-
-def empty_database(conn: psycopg.Connection) -> None:
-    conn.execute(f"TRUNCATE {DATA_TABLES} RESTART IDENTITY CASCADE")
-    conn.execute("DELETE FROM raceday.settings")
-    conn.execute("INSERT INTO raceday.settings DEFAULT VALUES")
-
-
 @pytest.fixture
 def clean_db(database_url: str) -> Iterator[psycopg.Connection]:
     """The test database emptied of data and with default settings, for
-    tests whose work must be committed (fetchers, restarts)."""
+    tests whose work must be committed (fetchers, restarts); emptied again
+    afterwards, as the pgTAP files that may run later expect it."""
     with psycopg.connect(database_url, autocommit=True) as conn:
         empty_database(conn)
         yield conn
+        empty_database(conn)
 
 
-def share_clock(conn: psycopg.Connection, sim) -> None:
-    """Gives the database the simulator's clock, so the schedule and the
-    simulated racing day agree on what time it is."""
-    virtual0, real0, speed = sim.clock.anchor()
-    conn.execute("""UPDATE raceday.settings SET clock_virtual = to_timestamp(%s), clock_real = to_timestamp(%s),
-                    clock_speed = %s""", (virtual0, real0, speed))
+@pytest.fixture
+def quiet_db(clean_db: psycopg.Connection) -> Iterator[psycopg.Connection]:
+    """clean_db with pg_cron's sweep paused, so that only the test sweeps or
+    rebuilds races; it runs again after the test, whatever its outcome."""
+    with sweep_paused(clean_db):
+        yield clean_db
 
 
 @pytest.fixture
@@ -137,41 +83,6 @@ def tabsim_factory():
         sim.stop()
 
 
-class FetcherProcess:
-    """A fetcher run as the real thing: `python -m fetcher` in a subprocess."""
-
-    def __init__(self, database_url: str, api_url: str, worker: str, **env: str):
-        self.env = {**os.environ, "PYTHONPATH": str(ROOT),
-                    "RACEDAY_DATABASE_URL": database_url.replace("postgres@", "raceday_fetcher@"),
-                    "NZTAB_API_URL": api_url, "FETCHER_WORKER": worker, "FETCHER_IDLE_S": "0.05", **env}
-        # Logs go to files, not pipes: a pipe nobody reads fills up and
-        # blocks the fetcher on its next log line.
-        self.out = tempfile.TemporaryFile("w+")
-        self.err = tempfile.TemporaryFile("w+")
-        self.proc = subprocess.Popen([os.environ.get("PYTHON", sys.executable), "-m", "fetcher"], env=self.env,
-                                     stdout=self.out, stderr=self.err, text=True)
-        self.lines: list[dict] = []
-
-    def stop(self, timeout: float = 30, signal_it: bool = True) -> int:
-        if signal_it and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(timeout=timeout)
-        self.out.seek(0)
-        self.err.seek(0)
-        out = self.out.read()
-        self.stderr = self.err.read()
-        self.lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-        return self.proc.returncode
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-
-    def events(self, name: str) -> list[dict]:
-        return [line for line in self.lines if line["event"] == name]
-
-
 @pytest.fixture
 def fetchers(database_url: str):
     """Starts fetcher processes; any left running are killed after the test."""
@@ -185,63 +96,6 @@ def fetchers(database_url: str):
     yield start
     for fp in running:
         fp.kill()
-
-
-# -- the API: PostgREST when its binary is found, else the gateway ----------
-
-# The secret the API under test verifies tokens with (make run has its own).
-JWT_SECRET = "raceday-test-secret-of-at-least-32-characters"
-
-
-def user_token(sub: str, **claims) -> str:
-    """A signed-in user's token, as `make token` or an identity provider issues one."""
-    import jwt
-
-    return jwt.encode({"sub": sub, "role": "web_user", "exp": int(time.time()) + 3600, **claims}, JWT_SECRET,
-                      algorithm="HS256")
-
-class ApiServer:
-    """PostgREST (POSTGREST_BIN or `postgrest` on PATH) or the gateway, run
-    as `make run` runs it: docker/postgrest.conf with PGRST_* overrides."""
-
-    def __init__(self, database_url: str, gateway: bool = False, **env: str):
-        """gateway=True: the gateway even where PostgREST is found (tests of the gateway itself)."""
-        self.port, admin = free_port(), free_port()
-        binary = None if gateway else os.environ.get("POSTGREST_BIN") or shutil.which("postgrest")
-        self.kind = "postgrest" if binary else "gateway"
-        conf = str(ROOT / "docker" / "postgrest.conf")
-        command = [binary, conf] if binary else [os.environ.get("PYTHON", sys.executable), "-m", "gateway",
-                                                  "--config", conf]
-        self.log = tempfile.TemporaryFile("w+")
-        self.proc = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, text=True, env={
-            **os.environ, "PYTHONPATH": str(ROOT), "PGRST_DB_URI": database_url.replace("postgres@", "authenticator@"),
-            "PGRST_SERVER_PORT": str(self.port), "PGRST_ADMIN_SERVER_PORT": str(admin),
-            "PGRST_JWT_SECRET": JWT_SECRET, **env})
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.ready_url = f"http://127.0.0.1:{admin}/ready"
-        wait_for(lambda: self.proc.poll() is not None or self.ready(), 30)
-        if not self.ready():
-            self.stop()
-            raise RuntimeError(f"the {self.kind} did not become ready: {self.output()}")
-
-    def ready(self) -> bool:
-        try:
-            return urllib.request.urlopen(self.ready_url, timeout=1).status == 200
-        except OSError:
-            return False
-
-    def output(self) -> str:
-        self.log.seek(0)
-        return self.log.read()
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 # -- a database filled by a simulated racing day (tests/day) ---------------
@@ -267,14 +121,10 @@ def simulated_day() -> Iterator[Day]:
     against the clock see a pipeline that has just stopped."""
     from tabsim.replay import replay_until_now
 
-    env = {"RACEDAY_PG_PORT": str(free_port())}
-    try:
-        url = fresh_cluster("day", env)
+    with own_cluster("day") as (env, url):
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("CREATE EXTENSION IF NOT EXISTS pgtap")
         _, stats = replay_until_now(url, url.replace("postgres@", "raceday_fetcher@"), DAY_HOURS, seed=3,
                                       form_size=3, faults=DAY_FAULTS)
         assert stats.polls > 1000, f"the replay made only {stats.polls} polls"
         yield Day(url, int(env["RACEDAY_PG_PORT"]))
-    finally:
-        cluster("destroy", instance="day", env=env, check=False)

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import psycopg
 
-from conftest import cluster
+from harness import cluster
 from tabsim.server import PREFIX, Served
 
 BUG = "injected transform bug"

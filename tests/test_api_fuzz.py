@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
-from conftest import ApiServer, empty_database
+from harness import ApiServer, empty_database
 
 FULL = os.environ.get("RACEDAY_FUZZ") == "full"
 EXAMPLES = int(os.environ.get("RACEDAY_FUZZ_EXAMPLES", 500 if FULL else 100))

@@ -22,7 +22,7 @@ import httpx
 import jwt
 import psycopg
 import pytest
-from conftest import JWT_SECRET, ApiServer
+from harness import JWT_SECRET, ApiServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -430,7 +430,7 @@ def test_mutated_tokens_never_write(api, db):
 def test_make_token_signs_what_make_runs_api_accepts(database_url, db):
     """`make token` signs with the development secret that `make run` hands
     the API (scripts/lib.sh): its token saves the user's settings."""
-    from conftest import ROOT
+    from harness import ROOT
 
     env = {k: v for k, v in os.environ.items() if k not in ("JWT_SECRET", "JWT_AUD")}
     made = subprocess.run(

@@ -29,8 +29,7 @@ from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import ROOT, ApiServer, LiveServer, empty_database, ingest_meeting
-from harness import chromium
+from harness import ROOT, ApiServer, LiveServer, chromium, ingest_meeting
 from tabsim.model import RacingDay
 from tabsim.payloads import event_json
 
@@ -75,12 +74,6 @@ def increment(db, race, entrant_id: str, bucket: float) -> int:
     return db.execute("""SELECT incremental_win_amount FROM api.money_flow_timeline
                          WHERE race_id = %s AND entrant_id = %s AND time_interval = %s""",
                       (race.race_id, entrant_id, bucket)).fetchone()[0]
-
-
-@pytest.fixture
-def db(clean_db):
-    yield clean_db
-    empty_database(clean_db)           # pgTAP files that may run later expect empty tables
 
 
 @pytest.fixture
@@ -137,7 +130,8 @@ class Page:
                           background: getComputedStyle(td).backgroundColor};""", entrant_id, bucket)
 
 
-def test_board_shows_a_race_live_and_its_plunge(db, board, browser, tmp_path):
+def test_board_shows_a_race_live_and_its_plunge(clean_db, board, browser, tmp_path):
+    db = clean_db
     day = laid_out_day(LEAD_S)
     race = day.races[day.plunge_race]
     plunger = race.runners[race.plunge].entrant_id

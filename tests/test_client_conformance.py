@@ -18,7 +18,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from conftest import ROOT, ApiServer, empty_database, ingest_meeting, user_token
+from harness import ROOT, ApiServer, empty_database, ingest_meeting, user_token
 
 NO_RACE = "00000000-0000-0000-0000-000000000000"
 USER = "conformance-user"

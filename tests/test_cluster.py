@@ -14,7 +14,7 @@ import subprocess
 import psycopg
 import pytest
 
-from conftest import ROOT, cluster, free_port
+from harness import ROOT, cluster, free_port
 
 
 def one_error_line(proc: subprocess.CompletedProcess[str]) -> str:

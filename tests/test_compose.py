@@ -18,7 +18,7 @@ import psycopg
 import pytest
 from ruamel.yaml import YAML
 
-from conftest import toolchain_root
+from harness import toolchain_root
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"

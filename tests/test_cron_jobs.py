@@ -14,7 +14,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from conftest import wait_for
+from harness import wait_for
 
 JOBS = ("raceday-change-feed-retention", "raceday-cron-history", "raceday-derived-retention",
         "raceday-partitions", "raceday-staging-retention", "raceday-sweep")

@@ -37,7 +37,7 @@ After each run it proves:
    poll.
 3. Derived tables equal a clean replay of staging: after the sweep has
    repaired what the bug quarantined, every race rebuilt from staging gives
-   the same checksums of every derived table (test_replay.CHECKSUMS).
+   the same checksums of every derived table (harness.CHECKSUMS).
 
 And for each fault that it did what it should: the fetchers (but the
 killed one) stop cleanly with exit 0; a killed fetcher's claims are
@@ -65,10 +65,10 @@ from dataclasses import dataclass
 import psycopg
 import pytest
 
-from conftest import FetcherProcess, cluster, empty_database, free_port, fresh_cluster, share_clock, wait_for
+from harness import FetcherProcess, checksums, empty_database, own_cluster, pause_sweep, reprocess_every_race, \
+    resume_sweep, share_clock, wait_for
 from faults import BUG, crash_and_restart, few, inject_transform_bug, remove_transform_bug, served_counts, \
     stored_counts, target_of, unaccounted
-from test_replay import checksums
 
 SPEED = 40
 RUN_S = 36                          # real seconds of fetching: 24 minutes of racing
@@ -100,9 +100,7 @@ MATRIX = ALL if os.environ.get("RACEDAY_FAULT_MATRIX") == "full" else BOUNDED
 @pytest.fixture(scope="module")
 def faults_cluster():
     """A cluster of its own, deployed, that the runs crash at will."""
-    env = {"RACEDAY_PG_PORT": str(free_port())}
-    try:
-        url = fresh_cluster(INSTANCE, env)
+    with own_cluster(INSTANCE) as (env, url):
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("ALTER SYSTEM SET synchronous_commit = on")
             conn.execute("SELECT pg_reload_conf()")
@@ -113,8 +111,6 @@ def faults_cluster():
             pristine = conn.execute("SELECT pg_get_functiondef('raceday.transform_event(bigint, jsonb)'::regprocedure)"
                                     ).fetchone()[0]
         yield env, url, pristine
-    finally:
-        cluster("destroy", instance=INSTANCE, env=env, check=False)
 
 
 @pytest.fixture
@@ -237,7 +233,7 @@ def test_nothing_is_lost_under_faults(faults_cluster, tabsim_factory, processes,
 
     db = psycopg.connect(url, autocommit=True)
     try:
-        db.execute("SELECT cron.alter_job(jobid, active := false) FROM cron.job WHERE jobname = 'raceday-sweep'")
+        pause_sweep(db)
 
         # 1. Every response served is in staging exactly once, but what the
         # killed fetcher held in memory, for targets it had claimed.
@@ -317,10 +313,8 @@ def test_nothing_is_lost_under_faults(faults_cluster, tabsim_factory, processes,
         # 3. Derived tables equal a clean replay of staging.
         after_run = checksums(db)
         assert after_run["money_flow_history"][1] > 200 and after_run["odds_history"][1] > 200, after_run
-        races = [r for (r,) in db.execute("SELECT race_id FROM raceday.races ORDER BY race_id")]
-        replayed = sum(db.execute("SELECT raceday.reprocess(%s)", (r,)).fetchone()[0] for r in races)
-        assert replayed == db.execute("SELECT count(*) FROM staging.raw_responses WHERE kind = 'event' "
-                                      "AND body IS NOT NULL").fetchone()[0]
+        replayed, stored_events = reprocess_every_race(db)
+        assert replayed == stored_events
         assert checksums(db) == after_run
         # What the run did, shown with -s (or -rP): the figures of the report.
         print(f"\n{faults}: {len(ledger)} responses served, {sum(stored.values())} in staging, "
@@ -328,6 +322,6 @@ def test_nothing_is_lost_under_faults(faults_cluster, tabsim_factory, processes,
               f"{timeouts} timeouts, {broken} bad bodies quarantined, {replayed} event polls replayed, "
               f"{after_run['money_flow_history'][1]} money-flow rows, {time.monotonic() - began:.0f} s")
     finally:
-        db.execute("SELECT cron.alter_job(jobid, active := true) FROM cron.job WHERE jobname = 'raceday-sweep'")
+        resume_sweep(db)
         remove_transform_bug(db, pristine)
         db.close()

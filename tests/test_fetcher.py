@@ -8,7 +8,7 @@ import time
 import psycopg
 import pytest
 
-from conftest import cluster, free_port, fresh_cluster, wait_for
+from harness import FetcherProcess, cluster, own_cluster, wait_for
 
 FAST = {"FETCHER_BACKOFF_S": "0.05", "FETCHER_TIMEOUT_S": "1"}
 
@@ -118,7 +118,7 @@ def test_sigterm_finishes_in_flight_and_releases(clean_db, tabsim_factory, fetch
     assert stopped["polls"] == len(fp.events("poll"))
 
 
-def test_bad_configuration_stops_with_one_line(tabsim_factory, fetchers):
+def test_bad_configuration_stops_with_one_line(fetchers):
     for name, value in [("FETCHER_CONCURRENCY", "0"), ("FETCHER_TIMEOUT_S", "soon"), ("NZTAB_API_URL", "ftp://x"),
                         ("NZTAB_API_URL", "http://api.tab.co.nz/affiliates/v1"), ("NZTAB_FROM", "not-an-email"),
                         ("FETCHER_MAX_BODY_BYTES", "0"), ("FETCHER_DEADLINE_S", "-1"),
@@ -253,15 +253,11 @@ def test_fetcher_role_has_a_statement_timeout(database_url):
 @pytest.fixture
 def scratch_cluster():
     """A cluster of its own, deployed, that a test may restart at will."""
-    env = {"RACEDAY_PG_PORT": str(free_port())}
-    try:
-        yield env, fresh_cluster("restart", env)
-    finally:
-        cluster("destroy", instance="restart", env=env, check=False)
+    with own_cluster("restart") as (env, url):
+        yield env, url
 
 
 def test_database_restart_loses_nothing(scratch_cluster, tabsim_factory):
-    from conftest import FetcherProcess
     env, url = scratch_cluster
     sim = tabsim_factory(form_size=2)
     fp = FetcherProcess(url, sim.base_url, "restarter", **FAST)

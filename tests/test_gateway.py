@@ -16,7 +16,7 @@ import httpx
 import pytest
 from psycopg import sql
 
-from conftest import ApiServer, user_token
+from harness import ApiServer, user_token
 from gateway import config, statements
 from gateway.app import Gateway
 from gateway.catalog import Catalog, Column, Relation

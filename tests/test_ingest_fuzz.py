@@ -34,7 +34,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import empty_database
+from harness import empty_database
 from fetcher.db import Claim, Database
 from fetcher.tab import FAILED_BODY_BYTES, Attempt, failed_body_text
 

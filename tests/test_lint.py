@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from harness import ROOT
 
 RUFF = str(Path(sys.executable).parent / "ruff")
 # Not the project's: caches, logs, results, the browser test's screenshots.

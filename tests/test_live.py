@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator
 import httpx
 import psycopg
 import pytest
-from conftest import ROOT, LiveServer, cluster, free_port, fresh_cluster, ingest_meeting, wait_for
+from harness import ROOT, LiveServer, cluster, ingest_meeting, own_cluster, wait_for
 
 from tabsim.model import RacingDay
 from tabsim.payloads import event_json
@@ -127,17 +127,6 @@ class SseClient:
 # -- data --------------------------------------------------------------------
 
 @pytest.fixture
-def db(clean_db):
-    """The emptied test database, with pg_cron's sweep paused: a sweep that
-    reprocessed a race mid-test would announce a reset of it."""
-    clean_db.execute("SELECT cron.alter_job(jobid, active := false) FROM cron.job WHERE jobname = 'raceday-sweep'")
-    try:
-        yield clean_db
-    finally:
-        clean_db.execute("SELECT cron.alter_job(jobid, active := true) FROM cron.job WHERE jobname = 'raceday-sweep'")
-
-
-@pytest.fixture
 def live_server(database_url):
     """Starts live processes on the test database; after the test all are
     stopped with SIGTERM, and each must exit 0."""
@@ -204,9 +193,9 @@ def increasing(events: list[dict]) -> bool:
 
 # -- 1. what a change sends --------------------------------------------------
 
-def test_polls_status_and_new_races_arrive_as_events(db, live_server):
+def test_polls_status_and_new_races_arrive_as_events(quiet_db, live_server):
     live = live_server()
-    race = Race(db, seed=11)
+    race = Race(quiet_db, seed=11)
     upcoming = SseClient(f"{live.url}/upcoming")
     assert upcoming.status == 200
     assert upcoming.headers["content-type"] == "text/event-stream"
@@ -224,7 +213,7 @@ def test_polls_status_and_new_races_arrive_as_events(db, live_server):
     stream = SseClient(f"{live.url}/races/{race.race_id}")
     stream.wait(lambda c: c.events, "no hello on the race's stream")
     hello = stream.events[0]
-    cursor = db.execute("SELECT api.feed_cursor(%s)", (race.race_id,)).fetchone()[0]
+    cursor = quiet_db.execute("SELECT api.feed_cursor(%s)", (race.race_id,)).fetchone()[0]
     assert hello == {"event": "hello", "id": str(cursor), "data": {"race_id": race.race_id, "cursor": cursor}}
 
     # Two polls 45 s apart: the money and odds move between them.
@@ -235,7 +224,7 @@ def test_polls_status_and_new_races_arrive_as_events(db, live_server):
         assert data["timeline"] and {r["race_id"] for r in data["timeline"]} == {race.race_id}
         assert {r["entrant_id"] for r in data["timeline"]} <= {r.entrant_id for r in race.race.runners}
         # The rows a client would fetch from the API for that poll, no more, no fewer.
-        (expected,) = db.execute("SELECT array_agg(id ORDER BY id) FROM api.money_flow_timeline "
+        (expected,) = quiet_db.execute("SELECT array_agg(id ORDER BY id) FROM api.money_flow_timeline "
                                  "WHERE race_id = %s AND event_timestamp = %s",
                                  (race.race_id, data["observed_at"])).fetchone()
         assert sorted(r["id"] for r in data["timeline"]) == expected
@@ -257,9 +246,9 @@ def test_polls_status_and_new_races_arrive_as_events(db, live_server):
 
 # -- 2. what sends nothing ----------------------------------------------------
 
-def test_repeated_and_quarantined_polls_send_nothing(db, live_server):
+def test_repeated_and_quarantined_polls_send_nothing(quiet_db, live_server):
     live = live_server()
-    race = Race(db, seed=12)
+    race = Race(quiet_db, seed=12)
     race.add_meeting()
     stream = SseClient(f"{live.url}/races/{race.race_id}")
     stream.wait(lambda c: c.events, "no hello")
@@ -274,7 +263,7 @@ def test_repeated_and_quarantined_polls_send_nothing(db, live_server):
     no_race = json.loads(race.body(race.race.start - 540))
     del no_race["data"]["race"]
     quarantined = [race.ingest(json.dumps(bad_value)), race.ingest(json.dumps(no_race))]
-    errors = db.execute("SELECT transform_error FROM staging.raw_responses WHERE id = ANY(%s)",
+    errors = quiet_db.execute("SELECT transform_error FROM staging.raw_responses WHERE id = ANY(%s)",
                         (quarantined,)).fetchall()
     assert all(e is not None for (e,) in errors), errors
 
@@ -289,8 +278,8 @@ def test_repeated_and_quarantined_polls_send_nothing(db, live_server):
 
 # -- 3. resume across a restart of live ---------------------------------------
 
-def test_resume_after_a_restart_of_live_misses_nothing(db, live_server):
-    race = Race(db, seed=13)
+def test_resume_after_a_restart_of_live_misses_nothing(quiet_db, live_server):
+    race = Race(quiet_db, seed=13)
     race.add_meeting()
     first = live_server()
     before = SseClient(f"{first.url}/races/{race.race_id}")
@@ -336,9 +325,7 @@ def test_resume_after_a_restart_of_live_misses_nothing(db, live_server):
 # -- 4. resume across a restart of PostgreSQL ---------------------------------
 
 def test_database_restart_replays_what_was_missed_then_resyncs(live_server):
-    env = {"RACEDAY_PG_PORT": str(free_port())}
-    try:
-        url = fresh_cluster("live", env)
+    with own_cluster("live") as (env, url):
         with psycopg.connect(url, autocommit=True) as conn:
             race = Race(conn, seed=14)
             race.add_meeting()
@@ -372,8 +359,6 @@ def test_database_restart_replays_what_was_missed_then_resyncs(live_server):
             # Every event once, in order.
             assert ids(stream.feed_events()) == race.feed(cursor_of(stream.events[0]))
             stream.close()
-    finally:
-        cluster("destroy", instance="live", env=env, check=False)
 
 
 # -- 5. many clients, one query -----------------------------------------------
@@ -400,9 +385,9 @@ async def watch(client: httpx.AsyncClient, url: str, polls: int) -> list[str]:
     return seen
 
 
-def test_two_hundred_clients_cost_one_query_per_change(db, live_server):
+def test_two_hundred_clients_cost_one_query_per_change(quiet_db, live_server):
     live = live_server(LIVE_HEARTBEAT_S="15")
-    race = Race(db, seed=15)
+    race = Race(quiet_db, seed=15)
     race.add_meeting()
 
     async def scenario() -> list[list[str]]:
@@ -449,9 +434,9 @@ def stream_ends(sock: socket.socket) -> bool:
     return True
 
 
-def test_a_client_that_stops_reading_is_dropped_and_others_miss_nothing(db, live_server):
+def test_a_client_that_stops_reading_is_dropped_and_others_miss_nothing(quiet_db, live_server):
     live = live_server(LIVE_CLIENT_QUEUE="4", LIVE_HEARTBEAT_S="1")
-    race = Race(db, seed=16)
+    race = Race(quiet_db, seed=16)
     race.add_meeting()
     path = f"/races/{race.race_id}"
     stuck = socket.socket()
@@ -493,7 +478,7 @@ def error_body(response: httpx.Response) -> dict:
     return body
 
 
-def test_connection_cap_health_cors_and_errors(db, live_server, tmp_path):
+def test_connection_cap_health_cors_and_errors(quiet_db, live_server, tmp_path):
     web = tmp_path / "web"
     (web / "js").mkdir(parents=True)
     (web / "index.html").write_text("<!doctype html><title>board</title>")
@@ -501,7 +486,7 @@ def test_connection_cap_health_cors_and_errors(db, live_server, tmp_path):
     (web / "notes.txt").write_text("not served")
     (tmp_path / "secret.json").write_text("{}")
     live = live_server(LIVE_MAX_CONNECTIONS="2", LIVE_WEB_DIR=str(web), LIVE_API_URL="http://127.0.0.1:3000/")
-    race = Race(db, seed=17)
+    race = Race(quiet_db, seed=17)
     race.add_meeting()
     http = httpx.Client(base_url=live.url, timeout=TIMEOUT)
     get = http.get

@@ -15,7 +15,7 @@ import subprocess
 import psycopg
 import pytest
 
-from conftest import ROOT, cluster, free_port
+from harness import ROOT, cluster, free_port
 
 RUN = ROOT / "scripts" / "run.sh"
 INSTANCE = "makerun"

@@ -23,7 +23,7 @@ import time
 
 import httpx
 import pytest
-from conftest import ROOT, LiveServer, free_port, ingest_meeting, share_clock, wait_for
+from harness import ROOT, LiveServer, free_port, ingest_meeting, share_clock, wait_for
 from prometheus_client.parser import text_string_to_metric_families
 from test_live import Race, SseClient
 

@@ -7,64 +7,25 @@ from __future__ import annotations
 import json
 import time
 
-import psycopg
-
-from conftest import ingest_meeting, share_clock
+from harness import checksums, ingest_meeting, reprocess_every_race, share_clock
 from tabsim.payloads import event_json
 
-# Every derived table, as text, without the columns a rebuild may renumber
-# (identity ids) or re-stamp (created_at, updated_at).
-CHECKSUMS = {
-    "money_flow_history": """SELECT md5(string_agg(format('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s',
-        race_id, entrant_id, staging_id, time_interval, time_to_start, interval_type, hold_percentage, bet_percentage,
-        win_pool_amount, place_pool_amount, win_pool_percentage, place_pool_percentage, incremental_win_amount,
-        incremental_place_amount, incremental_amount, fixed_win_odds, fixed_place_odds, pool_win_odds,
-        pool_place_odds, event_timestamp, polling_timestamp), ',' ORDER BY race_id, entrant_id, event_timestamp)),
-        count(*) FROM raceday.money_flow_history""",
-    "money_flow_latest": """SELECT md5(string_agg(format('%s|%s|%s|%s|%s|%s', race_id, entrant_id, time_interval,
-        staging_id, win_pool_amount, event_timestamp), ',' ORDER BY race_id, entrant_id, time_interval)), count(*)
-        FROM raceday.money_flow_latest""",
-    "race_alerts": """SELECT md5(string_agg(format('%s|%s|%s|%s|%s|%s|%s|%s|%s', race_id, entrant_id, time_interval,
-        kind, value, share, evidence, staging_id, observed_at), ',' ORDER BY race_id, entrant_id, time_interval, kind)),
-        count(*) FROM raceday.race_alerts""",
-    "odds_history": """SELECT md5(string_agg(format('%s|%s|%s|%s|%s|%s', race_id, entrant_id, staging_id, odds_type, odds,
-        event_timestamp), ',' ORDER BY entrant_id, odds_type, event_timestamp)), count(*) FROM raceday.odds_history""",
-    "entrants": """SELECT md5(string_agg((to_jsonb(e) - 'created_at' - 'updated_at')::text, ',' ORDER BY entrant_id)),
-        count(*) FROM raceday.entrants e""",
-    "race_pools": """SELECT md5(string_agg((to_jsonb(p) - 'created_at' - 'updated_at')::text, ',' ORDER BY race_id)),
-        count(*) FROM raceday.race_pools p""",
-    "race_results": """SELECT md5(string_agg((to_jsonb(r) - 'created_at' - 'updated_at')::text, ',' ORDER BY race_id)),
-        count(*) FROM raceday.race_results r""",
-    "poll_quality": """SELECT md5(string_agg((to_jsonb(q) - 'created_at')::text, ',' ORDER BY staging_id)), count(*)
-        FROM raceday.poll_quality q""",
-    "races": """SELECT md5(string_agg(format('%s|%s|%s|%s|%s|%s|%s', race_id, status, actual_start, last_status_change,
-        finalized_at, abandoned_at, last_poll_time), ',' ORDER BY race_id)), count(*) FROM raceday.races""",
-}
 
-
-def checksums(conn: psycopg.Connection) -> dict[str, tuple]:
-    return {name: conn.execute(sql).fetchone() for name, sql in CHECKSUMS.items()}
-
-
-def test_live_day_equals_its_replay(clean_db, tabsim_factory, fetchers):
+def test_live_day_equals_its_replay(quiet_db, tabsim_factory, fetchers):
     sim = tabsim_factory(speed=40, form_size=3)
-    share_clock(clean_db, sim)
+    share_clock(quiet_db, sim)
     fp = fetchers(sim.base_url, FETCHER_IDLE_S="0.02")
     time.sleep(45)                    # half an hour of racing: opens, closes, results, finals
     assert fp.stop() == 0
-    db = clean_db
-    db.execute("SELECT cron.alter_job(jobid, active := false) FROM cron.job WHERE jobname = 'raceday-sweep'")
+    db = quiet_db
     live = checksums(db)
     assert live["money_flow_history"][1] > 1000 and live["odds_history"][1] > 1000
     assert db.execute("SELECT count(*) FROM raceday.race_results WHERE result_status = 'final'").fetchone()[0] > 0
     assert db.execute("SELECT count(*) FROM staging.raw_responses WHERE transform_error IS NOT NULL").fetchone()[0] == 0
 
-    races = [r for (r,) in db.execute("SELECT race_id FROM raceday.races ORDER BY race_id")]
-    replayed = sum(db.execute("SELECT raceday.reprocess(%s)", (r,)).fetchone()[0] for r in races)
-    assert replayed == db.execute("SELECT count(*) FROM staging.raw_responses WHERE kind = 'event' "
-                                  "AND body IS NOT NULL").fetchone()[0]
+    replayed, stored = reprocess_every_race(db)
+    assert replayed == stored
     assert checksums(db) == live
-    db.execute("SELECT cron.alter_job(jobid, active := true) FROM cron.job WHERE jobname = 'raceday-sweep'")
 
 
 def event(sim, race_id: str, at: float) -> dict:

@@ -13,7 +13,7 @@ import subprocess
 
 import psycopg
 import pytest
-from conftest import ROOT
+from harness import ROOT
 from psycopg import sql
 
 SNAPSHOT = ROOT / "docs" / "schema.sql"

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 
-from conftest import ROOT, sqitch_target
+from harness import ROOT, sqitch_target
 
 CHANGES = [line.split()[0] for line in (ROOT / "sqitch.plan").read_text().splitlines()
            if line and not line.startswith(("%", "#", "@"))]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from conftest import share_clock
+from harness import share_clock
 
 SPEED = 30
 HOUR_S = 3600 / SPEED

@@ -15,9 +15,3 @@ from pytest_pgtap.pgtap import Runner
 def _pgtap_runner(simulated_day) -> Iterator[Runner]:
     with psycopg.connect(simulated_day.url, autocommit=True) as conn:
         yield Runner(conn)
-
-
-@pytest.fixture
-def day_db(simulated_day) -> Iterator[psycopg.Connection]:
-    with psycopg.connect(simulated_day.url, autocommit=True) as conn:
-        yield conn

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import psycopg
 
-from conftest import ROOT, cluster, free_port, sqitch_target, wait_for
+from harness import ROOT, cluster, free_port, sqitch_target, wait_for
 
 SCHEMAS = ("raceday", "staging", "sqitch")
 
