@@ -1,12 +1,16 @@
 """The client contract over HTTP (DOMAIN.md §7), against whichever server
 `make run` would start (PostgREST if present, else the gateway), on a
-database filled by the real pipeline: the simulator, a fetcher process and
-the transforms, for half an hour of a simulated racing day."""
+database filled by the real pipeline for half an hour of a simulated racing
+day: the schedule, the simulator, the fetcher's database layer and the
+transforms (tabsim.replay, which runs the half hour without waiting for it).
+
+The day is the module's own: the session's `simulated_day` is shared with
+tests/day, whose ops views read table statistics that the ANALYZE here
+would change."""
 
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 from urllib.parse import quote
@@ -15,7 +19,7 @@ import httpx
 import psycopg
 import pytest
 
-from harness import ApiServer, FetcherProcess, empty_database, share_clock, user_token
+from harness import ApiServer, empty_database, user_token
 
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d$")
 STATUSES = {"open", "closed", "interim", "final", "abandoned"}
@@ -24,22 +28,14 @@ ERROR_KEYS = {"code", "message", "details", "hint"}
 
 @pytest.fixture(scope="module")
 def day(database_url: str) -> Iterator[psycopg.Connection]:
-    from tabsim.clock import SimClock
-    from tabsim.server import Simulator
+    from tabsim.replay import replay_until_now
 
     with psycopg.connect(database_url, autocommit=True) as conn:
         empty_database(conn)
-        sim = Simulator(11, SimClock(speed=40), form_size=3).start()
-        try:
-            share_clock(conn, sim)
-            fetcher = FetcherProcess(database_url, sim.base_url, "fetcher-api", FETCHER_IDLE_S="0.02")
-            try:
-                time.sleep(45)   # half an hour of racing: opens, closes, results, finals
-                assert fetcher.stop() == 0
-            finally:
-                fetcher.kill()
-        finally:
-            sim.stop()
+        # Half an hour of racing: opens, closes, results, finals.
+        _, stats = replay_until_now(database_url, database_url.replace("postgres@", "raceday_fetcher@"), 0.5,
+                                    seed=11, form_size=3)
+        assert stats.polls > 500, f"the replay made only {stats.polls} polls"
         yield conn
 
 

@@ -91,7 +91,11 @@ def test_mixed_faults_lose_nothing(clean_db, tabsim_factory, fetchers):
     sim.faults.hang_s = 2
     sim.faults.retry_after_s = 0
     fp = fetchers(sim.base_url, **FAST)
-    time.sleep(12)
+    # Until every kind of outcome checked below has been stored (not a fixed
+    # wait: the checks after the stop decide).
+    kinds_sql = "SELECT DISTINCT coalesce(split_part(fetch_error, ':', 1), 'ok') FROM staging.raw_responses"
+    wait_for(lambda: clean_db.execute("SELECT count(*) FROM staging.raw_responses").fetchone()[0] > 60
+             and {"ok", "HTTP 500", "invalid JSON", "timeout"} <= {k for (k,) in clean_db.execute(kinds_sql)}, 30)
     assert fp.stop() == 0
     assert len(fp.events("poll")) > 50
     assert fp.events("poll_crashed") == []

@@ -167,14 +167,15 @@ def test_statement_cache_is_a_bounded_lru():
                 sql.Identifier(name), sql.SQL(", ").join([sql.Placeholder()] * size)), []
         return build
 
-    for i in range(6000):
+    # 3000 shapes of about 8 KB: 24 MB, half again the cache's 16 MB bound.
+    for i in range(3000):
         gateway._sql(("hot",), statement("hot", 1), [])
         gateway._sql(("shape", i), statement(f"s{i}", 2000), [])      # about 8 KB each
     cache = gateway._statements
     assert builds["hot"] == 1, "a shape in steady use was composed again"
     held = sum(len(text) for text in cache._entries.values())
     assert len(cache) <= 4096 and held <= 16 << 20, (len(cache), held)
-    assert gateway._sql(("shape", 5999), statement("s5999", 2000), [])[0] and builds["s5999"] == 1
+    assert gateway._sql(("shape", 2999), statement("s2999", 2000), [])[0] and builds["s2999"] == 1
     assert builds["s0"] == 1 and gateway._sql(("shape", 0), statement("s0", 2000), []) and builds["s0"] == 2
 
 

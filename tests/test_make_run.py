@@ -1,7 +1,7 @@
 """`make run` (scripts/run.sh) as a developer runs it, on a scratch cluster
-of its own: the simulator at 20 times real time with the database on its
-clock, so a short run shows races going off and resulting; a second run on
-the same database lays out a day of its own instead of moving the first
+of its own: the simulator at 60 times real time (run.sh takes up to 100)
+with the database on its clock, so a run of seconds shows races going off
+and resulting; a second run on the same database lays out a day of its own instead of moving the first
 day's races, and stops polling the first day's (which its simulator never
 had); the database is back on real time after each. And the
 simulator's settings are checked before anything starts, with one line."""
@@ -59,17 +59,20 @@ def test_simulator_settings_need_the_simulator(tmp_path):
     assert "NZTAB_API_URL" in one_error_line(proc)
 
 
-def test_make_run_at_20x_results_races_and_never_mixes_days(tmp_path):
+def test_make_run_on_a_fast_clock_results_races_and_never_mixes_days(tmp_path):
+    # FETCHER_IDLE_S: the fetcher looks for due polls every 0.05 s instead of
+    # 0.25 s, which at 60x would be 15 simulated seconds, as long as the
+    # 15-second tier of a race's last five minutes.
     env = {"RACEDAY_INSTANCE": INSTANCE, "RACEDAY_PG_PORT": str(free_port()), "RACEDAY_API_PORT": str(free_port()),
            "RACEDAY_LIVE_PORT": str(free_port()), "RACEDAY_LOG_DIR": str(tmp_path), "RACEDAY_TABSIM_FORM_SIZE": "3",
-           "TABSIM_SPEED": "20"}
+           "TABSIM_SPEED": "60", "FETCHER_IDLE_S": "0.05"}
     url = f"postgresql://postgres@127.0.0.1:{env['RACEDAY_PG_PORT']}/raceday"
     try:
         cluster("destroy", instance=INSTANCE, env=env)
-        # 45 s at 20x: 15 simulated minutes, in which the first races go off and are declared.
-        first = run_sh({**env, "DURATION": "45"}, 300)
+        # 15 s at 60x: 15 simulated minutes, in which the first races go off and are declared.
+        first = run_sh({**env, "DURATION": "15"}, 300)
         assert first.returncode == 0, first.stderr[-3000:]
-        assert "20x; the database shares its clock" in first.stderr
+        assert "60x; the database shares its clock" in first.stderr
         assert "the database's clock is real time again" in first.stderr
         cluster("start", instance=INSTANCE, env=env)
         with psycopg.connect(url) as conn:
@@ -92,8 +95,8 @@ def test_make_run_at_20x_results_races_and_never_mixes_days(tmp_path):
             assert len(scheduled) > 50
         cluster("stop", instance=INSTANCE, env=env)
 
-        # A second run on the same database, a minute later: a day of its own.
-        second = run_sh({**env, "DURATION": "10"}, 300)
+        # A second run on the same database, moments later: a day of its own.
+        second = run_sh({**env, "DURATION": "5"}, 300)
         assert second.returncode == 0, second.stderr[-3000:]
         assert f"stopped polling {len(scheduled)} races of other simulated days" in second.stderr
         cluster("start", instance=INSTANCE, env=env)
