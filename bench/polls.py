@@ -113,7 +113,7 @@ async def races_at_once(server: TabServer, fetcher_url: str, races: list, rounds
                 started = time.perf_counter()
                 await asyncio.gather(*(poll(client, conn, server.base_url, race.race_id, timings, record=k >= 0,
                                             skew=skew)
-                                       for conn, race in zip(conns, races)))
+                                       for conn, race in zip(conns, races, strict=True)))
                 t += REFRESH_S
                 if k >= 0:
                     bar.update(k + 1, f"failed {timings.failures}")

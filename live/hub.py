@@ -357,7 +357,7 @@ class Hub:
                             self.on_ready()
                     async for note in conn.notifies():
                         self._on_notify(note.payload)
-            except Exception as exc:  # noqa: BLE001 - whatever broke it, listening must resume
+            except Exception as exc:  # whatever broke it, listening must resume
                 self.listening = False
                 if not isinstance(exc, psycopg.Error):
                     log("error", "listener_failed", error=repr(exc)[:200])

@@ -57,6 +57,14 @@ LIVE_PORT="${RACEDAY_LIVE_PORT:-$((API_PORT + 2))}"
 [[ "$LIVE_PORT" =~ ^[0-9]+$ ]] && [ "$LIVE_PORT" -ge 1024 ] && [ "$LIVE_PORT" -le 65535 ] \
     || { printf 'raceday: error: RACEDAY_LIVE_PORT must be a port number in 1024-65535, not %s\n' "'$LIVE_PORT'" >&2; exit 1; }
 LIVE_URL="http://127.0.0.1:$LIVE_PORT/"
+# Prometheus metrics during make run: the fetcher's, and the pipeline's state
+# from the database (the exporter); live serves its own at /metrics.
+RUN_FETCHER_METRICS_PORT="${RACEDAY_FETCHER_METRICS_PORT:-$((API_PORT + 3))}"
+RUN_EXPORTER_PORT="${RACEDAY_EXPORTER_PORT:-$((API_PORT + 4))}"
+for port in "$RUN_FETCHER_METRICS_PORT" "$RUN_EXPORTER_PORT"; do
+    [[ "$port" =~ ^[0-9]+$ ]] && [ "$port" -ge 1024 ] && [ "$port" -le 65535 ] \
+        || { printf 'raceday: error: RACEDAY_FETCHER_METRICS_PORT and RACEDAY_EXPORTER_PORT must be port numbers in 1024-65535, not %s\n' "'$port'" >&2; exit 1; }
+done
 
 # The secret the API verifies tokens with (PGRST_JWT_SECRET) and `make token`
 # signs them with. The default is for development only: anyone can read it here.

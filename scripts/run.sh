@@ -45,6 +45,7 @@ sim_pid=""
 fetcher_pid=""
 api_pid=""
 live_pid=""
+exporter_pid=""
 DB_URL=""
 
 # The database's clock: the simulator's (virtual start, real start, speed), or real time.
@@ -89,6 +90,7 @@ stop_all() {
     # The fetcher first: it finishes its polls, which need the simulator and the database.
     if [ -n "$fetcher_pid" ]; then kill -TERM "$fetcher_pid" 2>/dev/null; wait "$fetcher_pid" 2>/dev/null || true; fi
     if [ -n "$live_pid" ]; then kill -TERM "$live_pid" 2>/dev/null; wait "$live_pid" 2>/dev/null || true; fi
+    if [ -n "$exporter_pid" ]; then kill -TERM "$exporter_pid" 2>/dev/null; wait "$exporter_pid" 2>/dev/null || true; fi
     if [ -n "$api_pid" ]; then kill -TERM "$api_pid" 2>/dev/null; wait "$api_pid" 2>/dev/null || true; fi
     if [ -n "$sim_pid" ]; then kill -TERM "$sim_pid" 2>/dev/null; wait "$sim_pid" 2>/dev/null || true; fi
     # Nothing polls any more: the database goes back to real time (pg_cron's jobs and the next run see it).
@@ -129,7 +131,8 @@ fi
 export NZTAB_API_URL
 
 # The fetcher logs in as its own role, which may only claim and ingest.
-RACEDAY_DATABASE_URL="${DB_URL/postgres@/raceday_fetcher@}" "$VENV_DIR/bin/python" -m fetcher \
+RACEDAY_DATABASE_URL="${DB_URL/postgres@/raceday_fetcher@}" FETCHER_METRICS_PORT="$RUN_FETCHER_METRICS_PORT" \
+    "$VENV_DIR/bin/python" -m fetcher \
     > "$LOG_DIR/fetcher.log" 2> "$LOG_DIR/fetcher.err" &
 fetcher_pid=$!
 sleep 1
@@ -177,12 +180,20 @@ live_pid=$!
 wait_ready "${LIVE_URL}ready" "$live_pid" "$LOG_DIR/live.log" \
     "live did not become ready on $LIVE_URL (RACEDAY_LIVE_PORT picks another port)"
 
+# The pipeline's state for Prometheus, read as raceday_monitor (one per deployment).
+RACEDAY_EXPORTER_DATABASE_URL="${DB_URL/postgres@/raceday_monitor@}" EXPORTER_PORT="$RUN_EXPORTER_PORT" \
+    "$VENV_DIR/bin/python" -m exporter > "$LOG_DIR/exporter.log" 2>&1 &
+exporter_pid=$!
+wait_ready "http://127.0.0.1:$RUN_EXPORTER_PORT/metrics" "$exporter_pid" "$LOG_DIR/exporter.log" \
+    "the exporter did not start on port $RUN_EXPORTER_PORT (RACEDAY_EXPORTER_PORT picks another port)"
+
 say "running:"
 say "  database  $DB_URL   (make psql)"
 say "  source    $NZTAB_API_URL   ($source_name)"
 say "  api       $API_URL   ($api_name; OpenAPI at /, health at /rpc/health and on port $((API_PORT + 1)); make token USER=<id> signs in)"
 say "  live      $LIVE_URL   (the race board; SSE at /races/<race_id> and /upcoming)"
 say "  fetcher   pid $fetcher_pid, one JSON line per poll in $LOG_DIR/fetcher.log"
+say "  metrics   http://127.0.0.1:$RUN_FETCHER_METRICS_PORT/metrics (fetcher), ${LIVE_URL}metrics (live), http://127.0.0.1:$RUN_EXPORTER_PORT/metrics (pipeline); docs/metrics.md"
 [ -z "${retired:-}" ] || say "  schedule  $retired (ops.stopped_targets)"
 if [ -n "$DURATION" ]; then
     say "for ${DURATION}s"

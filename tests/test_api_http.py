@@ -116,7 +116,7 @@ def test_upcoming_races(api, day):
     assert upcoming, "races start within two hours of the simulated day's start"
     starts = [day.execute("SELECT %s::timestamptz", (r["start_time"],)).fetchone()[0] for r in upcoming]
     assert starts == sorted(starts)
-    for race, start in zip(upcoming, starts):
+    for race, start in zip(upcoming, starts, strict=True):
         assert {"race_id", "name", "race_number", "start_time", "status", "meeting_name"} <= set(race)
         assert (start - now).total_seconds() <= 120 * 60 + 5 and (now - start).total_seconds() <= 5 * 60 + 5
         assert race["status"] != "abandoned"

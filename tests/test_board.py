@@ -115,7 +115,8 @@ class Page:
             self.shot("failure")
             raise AssertionError(f"timed out after {timeout} s waiting for {what}; state: "
                                  f"{self.js('return JSON.stringify(window.raceday)')}; "
-                                 f"console: {self.d.get_log('browser')}; screenshot: {self.out / 'failure.png'}")
+                                 f"console: {self.d.get_log('browser')}; screenshot: {self.out / 'failure.png'}"
+                                 ) from None
 
     def shot(self, name: str) -> Path:
         path = self.out / f"{name}.png"
@@ -177,7 +178,7 @@ def test_board_shows_a_race_live_and_its_plunge(clean_db, board, browser, tmp_pa
     page.wait("a row per runner", lambda: page.count("tr[data-entrant-id]") == len(entrants))
     shown = dict(page.js("""return [...document.querySelectorAll('tr[data-entrant-id]')].map(r =>
         [r.dataset.entrantId, r.querySelector('[data-field="win_pool_amount"]').dataset.cents])"""))
-    for entrant_id, cents, scratched in entrants:
+    for entrant_id, cents, _scratched in entrants:
         assert shown[entrant_id] == ("" if cents is None else str(cents)), f"win money of {entrant_id}"
     money = next((e, c) for e, c, s in entrants if not s and c)
     assert page.js(f"""return document.querySelector('tr[data-entrant-id="{money[0]}"] [data-field="win_pool_amount"]')

@@ -11,9 +11,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import threading
+from collections.abc import Callable
 
+import httpx
 import psycopg
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from harness import ROOT, cluster, free_port
 
@@ -32,6 +36,49 @@ def run_sh(env: dict[str, str], timeout: float) -> subprocess.CompletedProcess[s
         out, err = proc.communicate(timeout=60)
         pytest.fail(f"run.sh overran {timeout}s:\n{err[-3000:]}")
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def run_sh_probing(env: dict[str, str], timeout: float, probe: Callable[[], None]) -> subprocess.CompletedProcess[str]:
+    """scripts/run.sh as run_sh runs it, with probe() called once everything
+    runs (run.sh has printed where each service is), as a person would look."""
+    proc = subprocess.Popen(["bash", str(RUN)], env={**os.environ, **env}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    err: list[str] = []
+    running = threading.Event()
+
+    def read_stderr() -> None:
+        for line in proc.stderr:
+            err.append(line)
+            if "  metrics   " in line:
+                running.set()
+        running.set()
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
+    try:
+        assert running.wait(timeout), "run.sh never said it was running"
+        if proc.poll() is None:
+            probe()
+        out = proc.stdout.read()
+        proc.wait(timeout=timeout)
+    except BaseException:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=60)
+        raise
+    reader.join(10)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, "".join(err))
+
+
+def series(url: str) -> dict[str, float]:
+    """A Prometheus endpoint read with a real HTTP client: each sample's
+    name (labels summed) and value."""
+    response = httpx.get(url, timeout=10)
+    assert response.status_code == 200, url
+    found: dict[str, float] = {}
+    for family in text_string_to_metric_families(response.text):
+        for sample in family.samples:
+            found[sample.name] = found.get(sample.name, 0) + sample.value
+    return found
 
 
 def one_error_line(proc: subprocess.CompletedProcess[str]) -> str:
@@ -64,14 +111,34 @@ def test_make_run_on_a_fast_clock_results_races_and_never_mixes_days(tmp_path):
     # 0.25 s, which at 60x would be 15 simulated seconds, as long as the
     # 15-second tier of a race's last five minutes.
     env = {"RACEDAY_INSTANCE": INSTANCE, "RACEDAY_PG_PORT": str(free_port()), "RACEDAY_API_PORT": str(free_port()),
-           "RACEDAY_LIVE_PORT": str(free_port()), "RACEDAY_LOG_DIR": str(tmp_path), "RACEDAY_TABSIM_FORM_SIZE": "3",
+           "RACEDAY_LIVE_PORT": str(free_port()), "RACEDAY_FETCHER_METRICS_PORT": str(free_port()),
+           "RACEDAY_EXPORTER_PORT": str(free_port()), "RACEDAY_LOG_DIR": str(tmp_path), "RACEDAY_TABSIM_FORM_SIZE": "3",
            "TABSIM_SPEED": "60", "FETCHER_IDLE_S": "0.05"}
     url = f"postgresql://postgres@127.0.0.1:{env['RACEDAY_PG_PORT']}/raceday"
     try:
         cluster("destroy", instance=INSTANCE, env=env)
         # 15 s at 60x: 15 simulated minutes, in which the first races go off and are declared.
-        first = run_sh({**env, "DURATION": "15"}, 300)
+        seen: dict[str, object] = {}
+
+        def look() -> None:
+            # What an operator and the client see while it runs: health, and
+            # each process's metrics (the fetcher's, live's, the pipeline's).
+            api = f"http://127.0.0.1:{env['RACEDAY_API_PORT']}"
+            seen["health"] = httpx.get(f"{api}/rpc/health", timeout=10)
+            seen["fetcher"] = series(f"http://127.0.0.1:{env['RACEDAY_FETCHER_METRICS_PORT']}/metrics")
+            seen["live"] = series(f"http://127.0.0.1:{env['RACEDAY_LIVE_PORT']}/metrics")
+            seen["pipeline"] = series(f"http://127.0.0.1:{env['RACEDAY_EXPORTER_PORT']}/metrics")
+
+        first = run_sh_probing({**env, "DURATION": "15"}, 300, look)
         assert first.returncode == 0, first.stderr[-3000:]
+        health = seen["health"]
+        assert health.status_code == 200 and health.json()["status"] in ("healthy", "degraded"), health.text
+        assert {"raceday_fetcher_polls_total", "raceday_fetcher_fetch_duration_seconds_count",
+                "raceday_fetcher_ingest_duration_seconds_count"} <= seen["fetcher"].keys()
+        assert {"raceday_live_connections", "raceday_live_listening"} <= seen["live"].keys()
+        assert seen["live"]["raceday_live_listening"] == 1
+        assert seen["pipeline"]["raceday_pipeline_up"] == 1
+        assert {"raceday_pipeline_lag_seconds", "raceday_pipeline_open_races"} <= seen["pipeline"].keys()
         assert "60x; the database shares its clock" in first.stderr
         assert "the database's clock is real time again" in first.stderr
         cluster("start", instance=INSTANCE, env=env)

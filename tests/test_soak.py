@@ -47,7 +47,7 @@ def synthetic(lags: list[float], fetcher_mb: list[float], status: str = "200", e
     """What run_soak returns, made up: the verdicts are judged on it alone."""
     samples = [{"t_s": 10.0 * (i + 1), "lag_s": lag, "exited": {},
                 "memory": {"soak-fetcher-1": {"n": 1, "max_mb": mb, "sum_mb": mb, "shm_mb": 0}}}
-               for i, (lag, mb) in enumerate(zip(lags, fetcher_mb))]
+               for i, (lag, mb) in enumerate(zip(lags, fetcher_mb, strict=True))]
     return {"samples": samples, "polls": 1000, "api": {"requests": 1000, "statuses": {status: 1000}, "failures": []},
             "fetchers": {"soak-fetcher-1": {"exit": exit_code, "polls": 1000, "log_levels": {}, "stderr": ""}}}
 

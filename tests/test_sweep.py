@@ -92,11 +92,11 @@ def test_sweep_waits_longer_each_time_a_poll_fails(sweep_db, tabsim_factory):
     ingest_meeting(sweep_db, day, meeting, meeting.races[0].start - 3600)
     # One race per case: the sweep retries an event poll by reprocessing its race.
     ids = [ingest_event(sweep_db, day, race, race.start - 600, broken=True) for race in meeting.races[:len(WAITS)]]
-    for i, ((received, tried), _) in zip(ids, WAITS):
+    for i, ((received, tried), _) in zip(ids, WAITS, strict=True):
         sweep_db.execute("UPDATE staging.raw_responses SET received_at = now() - make_interval(mins => %s), "
                    "processed_at = now() - make_interval(secs => %s * 60) WHERE id = %s", (received, tried, i))
 
-    due = {i for i, (_, over) in zip(ids, WAITS) if over}
+    due = {i for i, (_, over) in zip(ids, WAITS, strict=True) if over}
     assert tried_by(sweep_db, "raceday.sweep()", ids) == due
     # After a fix is deployed: force retries every quarantined poll now.
     assert tried_by(sweep_db, "raceday.sweep(force => true)", ids) == set(ids)
