@@ -3,13 +3,16 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test schema bench soak test-faults test-fuzz toolchain db-start db-stop db-status db-url db-destroy psql backup restore api-url live-url token
+.PHONY: help run test schema shadow bench soak test-faults test-fuzz toolchain db-start db-stop db-status db-url db-destroy psql backup restore api-url live-url token
 
 help:
 	@echo "make run         build or reuse the toolchain, start and deploy the database, run raceday (DURATION=N: for N seconds;"
 	@echo "                 TABSIM_SPEED=20 TABSIM_START=<ISO 8601 with offset>: the simulated day's speed and start)"
 	@echo "make test        the same setup, then every test (PYTEST_ARGS=... to pass pytest options)"
 	@echo "make schema      deploy into a throw-away cluster and write the deployed schema to docs/schema.sql (commit it)"
+	@echo "make shadow      CANDIDATE=<git rev> [HOURS=N] [EXPECT=raceday.odds_history,...]: the candidate's schema replays"
+	@echo "                 the running database's last N hours (default 2) in a throw-away cluster; every derived row"
+	@echo "                 that differs is reported, and any outside EXPECT fails it (docs/shadow.md)"
 	@echo "make bench       the pipeline and the API measured, each figure beside its goal (BENCH_ARGS=... e.g. --hours 1)"
 	@echo "make soak        the full soak: a simulated day at 20x for 10 minutes, lag and memory judged (bench/results/)"
 	@echo "make test-faults the whole fault matrix: every combination of the four faults (16 runs, about 15 minutes)"
@@ -37,6 +40,9 @@ test:
 # when it no longer matches the deploy.
 schema:
 	@bash scripts/schema.sh
+
+shadow:
+	@bash scripts/shadow.sh "$(CANDIDATE)" "$(HOURS)" "$(EXPECT)"
 
 bench:
 	@bash scripts/bench.sh $(BENCH_ARGS)
