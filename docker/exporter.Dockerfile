@@ -13,6 +13,7 @@ COPY exporter/requirements.txt exporter/requirements.txt
 RUN pip install --no-cache-dir -r exporter/requirements.txt \
  && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin raceday
 COPY exporter/ exporter/
+COPY memlimit/ memlimit/
 
 # raceday, by number so the runtime need not resolve the name.
 USER 10001:10001

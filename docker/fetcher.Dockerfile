@@ -12,6 +12,7 @@ COPY fetcher/requirements.txt fetcher/requirements.txt
 RUN pip install --no-cache-dir -r fetcher/requirements.txt \
  && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin raceday
 COPY fetcher/ fetcher/
+COPY memlimit/ memlimit/
 
 # raceday, by number so the runtime need not resolve the name.
 USER 10001:10001

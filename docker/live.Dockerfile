@@ -13,6 +13,7 @@ COPY live/requirements.txt live/requirements.txt
 RUN pip install --no-cache-dir -r live/requirements.txt \
  && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin raceday
 COPY live/ live/
+COPY memlimit/ memlimit/
 COPY web/ web/
 
 # raceday, by number so the runtime need not resolve the name.

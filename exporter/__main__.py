@@ -11,7 +11,9 @@ import signal
 import sys
 import threading
 
-from prometheus_client import CollectorRegistry, ProcessCollector, start_http_server
+from prometheus_client import CollectorRegistry, Gauge, ProcessCollector, start_http_server
+
+from memlimit import memory_limit_bytes
 
 from .pipeline import PipelineCollector
 
@@ -43,6 +45,8 @@ def main() -> int:
     collector = PipelineCollector(url, cache_s)
     registry.register(collector)
     ProcessCollector(registry=registry)
+    Gauge("raceday_memory_limit_bytes", "Memory the process may use: its cgroup's limit, else the machine's.",
+          registry=registry).set_function(memory_limit_bytes)
     try:
         server, thread = start_http_server(port, addr=host, registry=registry)
     except OSError as err:

@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
+from memlimit import memory_limit_bytes
+
 from .tab import Attempt
 
 # Seconds. A real event takes about 0.1-0.5 s to fetch and 10-150 ms to
@@ -113,26 +115,6 @@ def serve(host: str, port: int) -> tuple[object, object]:
     """Starts the HTTP server in a daemon thread; returns what
     start_http_server returns (the server and its thread)."""
     return start_http_server(port, addr=host)
-
-
-def memory_limit_bytes() -> float:
-    """What this process may use: its cgroup's memory limit (a container's
-    `memory:`), or the machine's memory when there is none."""
-    machine = float("nan")
-    try:
-        with open("/proc/meminfo") as meminfo:
-            machine = float(meminfo.readline().split()[1]) * 1024  # MemTotal, in kB
-    except (OSError, IndexError, ValueError):
-        pass
-    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
-        try:
-            with open(path) as limit:
-                value = limit.read().strip()
-        except OSError:
-            continue
-        if value.isdigit():
-            return min(float(value), machine) if machine == machine else float(value)
-    return machine
 
 
 MEMORY_LIMIT = Gauge(

@@ -20,6 +20,8 @@ from prometheus_client import (
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from memlimit import memory_limit_bytes
+
 if TYPE_CHECKING:
     from psycopg_pool import AsyncConnectionPool
 
@@ -92,23 +94,3 @@ class Metrics:
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
-
-
-def memory_limit_bytes() -> float:
-    """What this process may use: its cgroup's memory limit (a container's
-    `memory:`), or the machine's memory when there is none."""
-    machine = float("nan")
-    try:
-        with open("/proc/meminfo") as meminfo:
-            machine = float(meminfo.readline().split()[1]) * 1024  # MemTotal, in kB
-    except (OSError, IndexError, ValueError):
-        pass
-    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
-        try:
-            with open(path) as limit:
-                value = limit.read().strip()
-        except OSError:
-            continue
-        if value.isdigit():
-            return min(float(value), machine) if machine == machine else float(value)
-    return machine
