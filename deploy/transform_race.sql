@@ -1,16 +1,20 @@
 -- Deploy raceday:transform_race to pg
--- requires: meetings races
+-- requires: transform_race@v0.7.0 client_fields
 -- Why: the race row of one event poll (DOMAIN.md §1): its status, its
 -- times and its card, and the meeting too if the meetings list never showed
 -- it. last_status_change moves only when the status does; finalized_at and
 -- abandoned_at keep the first poll that saw the race so. A part of
 -- transform_event, which holds the race's lock and passes what it read.
+--
+-- Reworked: the track's direction, surface and rail position are stored
+-- with the race as TAB sends them (client_fields); api.meetings shows those
+-- of the meeting's latest observed race.
 
 BEGIN;
 
 SET LOCAL ROLE raceday_owner;
 
-CREATE FUNCTION raceday.transform_race(race_uuid uuid, observed timestamptz, race jsonb, start_at timestamptz,
+CREATE OR REPLACE FUNCTION raceday.transform_race(race_uuid uuid, observed timestamptz, race jsonb, start_at timestamptz,
                                        new_status text) RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, raceday
@@ -26,7 +30,7 @@ BEGIN
     INSERT INTO raceday.races AS t (race_id, meeting_id, name, race_number, start_time, actual_start, status, distance,
                                     track_condition, weather, type, field_size, entrant_count, positions_paid, silk_url,
                                     race_date_nz, start_time_nz, last_status_change, finalized_at, abandoned_at,
-                                    last_poll_time)
+                                    last_poll_time, track_direction, track_surface, rail_position)
     VALUES (race_uuid, (race ->> 'meeting_id')::uuid, race ->> 'description', (race ->> 'race_number')::integer,
             start_at, to_timestamp(nullif((race ->> 'actual_start')::bigint, 0)), new_status,
             (race ->> 'distance')::integer, nullif(race ->> 'track_condition', ''), nullif(race ->> 'weather', ''),
@@ -34,7 +38,8 @@ BEGIN
             (race ->> 'positions_paid')::integer, nullif(race ->> 'silk_url', ''), (race ->> 'race_date_nz')::date,
             race ->> 'start_time_nz', observed,
             CASE WHEN new_status = 'final' THEN observed END, CASE WHEN new_status = 'abandoned' THEN observed END,
-            observed)
+            observed, nullif(race ->> 'track_direction', ''), nullif(race ->> 'track_surface', ''),
+            nullif(race ->> 'rail_position', ''))
     ON CONFLICT (race_id) DO UPDATE
         SET name = excluded.name, race_number = excluded.race_number, start_time = excluded.start_time,
             actual_start = coalesce(excluded.actual_start, t.actual_start), status = excluded.status,
@@ -46,7 +51,8 @@ BEGIN
                                       ELSE t.last_status_change END,
             finalized_at = CASE WHEN excluded.status = 'final' THEN coalesce(t.finalized_at, observed) END,
             abandoned_at = CASE WHEN excluded.status = 'abandoned' THEN coalesce(t.abandoned_at, observed) END,
-            last_poll_time = greatest(t.last_poll_time, observed);
+            last_poll_time = greatest(t.last_poll_time, observed), track_direction = excluded.track_direction,
+            track_surface = excluded.track_surface, rail_position = excluded.rail_position;
 END
 $$;
 COMMENT ON FUNCTION raceday.transform_race(uuid, timestamptz, jsonb, timestamptz, text) IS

@@ -1,16 +1,22 @@
 -- Deploy raceday:transform_runners to pg
--- requires: entrants money_flow_rules
+-- requires: transform_runners@v0.7.0 client_fields event_runners
 -- Why: the runners of one event poll (DOMAIN.md §2-§3): each with its
 -- current odds (0 or missing: null) and its money, in cents of the Win and
 -- Place pools. A row is written only when something in it changed, so an
 -- unchanged poll leaves the runners (and updated_at) alone. A part of
 -- transform_event.
+--
+-- Reworked: each runner's weights, form comment and last twenty starts are
+-- stored too (client_fields). A weight is kilograms as TAB writes it
+-- ("57.5"); the leading number is read, so a unit ("57.5kg") is dropped and
+-- anything else (an empty string, a harness runner) is null, never a
+-- quarantined poll.
 
 BEGIN;
 
 SET LOCAL ROLE raceday_owner;
 
-CREATE FUNCTION raceday.transform_runners(race_uuid uuid, runners jsonb, money jsonb, win_total numeric,
+CREATE OR REPLACE FUNCTION raceday.transform_runners(race_uuid uuid, runners jsonb, money jsonb, win_total numeric,
                                           place_total numeric) RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, raceday
@@ -21,7 +27,8 @@ BEGIN
                                        silk_colours, silk_url_64x64, silk_url_128x128, is_scratched, is_late_scratched,
                                        scratch_time, is_emergency, favourite, mover, fixed_win_odds, fixed_place_odds,
                                        pool_win_odds, pool_place_odds, hold_percentage, bet_percentage,
-                                       win_pool_amount, place_pool_amount, win_pool_percentage, place_pool_percentage)
+                                       win_pool_amount, place_pool_amount, win_pool_percentage, place_pool_percentage,
+                                       weight_allocated, weight_total, form_comment, last_twenty_starts)
     SELECT x.entrant_id, race_uuid, x.name, x.runner_number, x.barrier #>> '{}', x.jockey, x.trainer_name,
            x.silk_colours, x.silk_url_64x64, x.silk_url_128x128, coalesce(x.is_scratched, false),
            coalesce(x.is_late_scratched, false), to_timestamp(nullif(x.scratch_time, 0)),
@@ -30,12 +37,15 @@ BEGIN
            nullif((x.odds ->> 'pool_win')::numeric, 0), nullif((x.odds ->> 'pool_place')::numeric, 0),
            m.hold, m.bet, raceday.pool_cents(win_total, m.hold), raceday.pool_cents(place_total, m.hold),
            round(raceday.pool_cents(win_total, m.hold) / nullif(win_total, 0), 2),
-           round(raceday.pool_cents(place_total, m.hold) / nullif(place_total, 0), 2)
+           round(raceday.pool_cents(place_total, m.hold) / nullif(place_total, 0), 2),
+           substring(x.weight ->> 'allocated' FROM '^\s*(\d{1,3}(?:\.\d{1,2})?)')::numeric(5, 2),
+           substring(x.weight ->> 'total' FROM '^\s*(\d{1,3}(?:\.\d{1,2})?)')::numeric(5, 2),
+           nullif(x.form_comment, ''), nullif(x.last_twenty_starts, '')
     FROM jsonb_to_recordset(runners) AS x(
              entrant_id uuid, name text, runner_number integer, barrier jsonb, jockey text, trainer_name text,
              silk_colours text, silk_url_64x64 text, silk_url_128x128 text, is_scratched boolean,
              is_late_scratched boolean, scratch_time bigint, is_emergency boolean, favourite boolean, mover boolean,
-             odds jsonb)
+             odds jsonb, weight jsonb, form_comment text, last_twenty_starts text)
     LEFT JOIN LATERAL (SELECT (money -> x.entrant_id::text ->> 'hold')::numeric AS hold,
                               (money -> x.entrant_id::text ->> 'bet')::numeric AS bet) m ON true
     ON CONFLICT (entrant_id) DO UPDATE
@@ -49,13 +59,15 @@ BEGIN
             pool_place_odds = excluded.pool_place_odds, hold_percentage = excluded.hold_percentage,
             bet_percentage = excluded.bet_percentage, win_pool_amount = excluded.win_pool_amount,
             place_pool_amount = excluded.place_pool_amount, win_pool_percentage = excluded.win_pool_percentage,
-            place_pool_percentage = excluded.place_pool_percentage
+            place_pool_percentage = excluded.place_pool_percentage, weight_allocated = excluded.weight_allocated,
+            weight_total = excluded.weight_total, form_comment = excluded.form_comment,
+            last_twenty_starts = excluded.last_twenty_starts
         WHERE t.race_id = excluded.race_id
           AND (t.name, t.runner_number, t.barrier, t.jockey, t.trainer_name, t.silk_colours, t.silk_url_64x64,
                t.silk_url_128x128, t.is_scratched, t.is_late_scratched, t.scratch_time, t.is_emergency, t.favourite,
                t.mover, t.fixed_win_odds, t.fixed_place_odds, t.pool_win_odds, t.pool_place_odds, t.hold_percentage,
                t.bet_percentage, t.win_pool_amount, t.place_pool_amount, t.win_pool_percentage,
-               t.place_pool_percentage)
+               t.place_pool_percentage, t.weight_allocated, t.weight_total, t.form_comment, t.last_twenty_starts)
               IS DISTINCT FROM
               (excluded.name, excluded.runner_number, excluded.barrier, excluded.jockey, excluded.trainer_name,
                excluded.silk_colours, excluded.silk_url_64x64, excluded.silk_url_128x128, excluded.is_scratched,
@@ -63,7 +75,8 @@ BEGIN
                excluded.mover, excluded.fixed_win_odds, excluded.fixed_place_odds, excluded.pool_win_odds,
                excluded.pool_place_odds, excluded.hold_percentage, excluded.bet_percentage,
                excluded.win_pool_amount, excluded.place_pool_amount, excluded.win_pool_percentage,
-               excluded.place_pool_percentage);
+               excluded.place_pool_percentage, excluded.weight_allocated, excluded.weight_total,
+               excluded.form_comment, excluded.last_twenty_starts);
 END
 $$;
 COMMENT ON FUNCTION raceday.transform_runners(uuid, jsonb, jsonb, numeric, numeric) IS

@@ -1,7 +1,22 @@
--- Revert raceday:event_runners from pg
+-- Revert raceday:event_runners from pg: back to event_runners@v0.7.0.
 
 BEGIN;
 
-DROP FUNCTION raceday.event_runners(jsonb);
+SET LOCAL ROLE raceday_owner;
+
+CREATE OR REPLACE FUNCTION raceday.event_runners(runners jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN jsonb_typeof(runners) = 'array' THEN (
+    SELECT coalesce(jsonb_agg(jsonb_strip_nulls(
+        jsonb_build_object('entrant_id', e -> 'entrant_id', 'name', e -> 'name',
+            'runner_number', e -> 'runner_number', 'barrier', e -> 'barrier', 'jockey', e -> 'jockey',
+            'trainer_name', e -> 'trainer_name', 'silk_colours', e -> 'silk_colours',
+            'silk_url_64x64', e -> 'silk_url_64x64', 'silk_url_128x128', e -> 'silk_url_128x128',
+            'is_scratched', e -> 'is_scratched', 'is_late_scratched', e -> 'is_late_scratched',
+            'scratch_time', e -> 'scratch_time', 'is_emergency', e -> 'is_emergency',
+            'favourite', e -> 'favourite', 'mover', e -> 'mover', 'odds', e -> 'odds')) ORDER BY n), '[]')
+    FROM jsonb_array_elements(runners) WITH ORDINALITY AS r(e, n)) END;
+COMMENT ON FUNCTION raceday.event_runners(jsonb) IS
+    'An event''s data.runners with only the fields the transform reads (null when not an array).';
 
 COMMIT;

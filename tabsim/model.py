@@ -45,6 +45,35 @@ PEOPLE = ["K Hercock", "M Cameron", "J Parkes", "C Grylls", "S Weatherley", "D J
           "T Mitchell", "R Elliot", "L Allpress", "B Rawiller", "N Callow", "O Bosson", "G Lunn"]
 CONDITIONS = ["Good 3", "Good 4", "Soft 5", "Soft 6", "Heavy 8", "Synthetic", "Fast"]
 WEATHER = ["Fine", "Overcast", "Showers", "Cloudy"]
+RAILS = ["True", "True", "Out 2m", "Out 3m", "Out 4m from 1200m to the winning post",
+         "Out 5m from 1000m to 200m, then true"]
+FORM_COMMENTS = [
+    "Resumes fresh and has trialled well; can figure if ready.",
+    "Ran on strongly late last start; the step up in distance suits.",
+    "Honest type who keeps finding the frame at this level.",
+    "Needs luck from the wide draw but has the ability to win this.",
+    "Disappointing last time; better judged on earlier form.",
+    "Drops in class and gets a light weight; the one to beat.",
+]
+
+
+@dataclass(frozen=True)
+class Track:
+    """What TAB tells of a meeting's track on each of its races."""
+    direction: str
+    surface: str
+    rail_position: str
+
+
+def track_of(seed: int, meeting_id: str, category: str, condition: str) -> Track:
+    """The meeting's track, from a generator of its own so the day's layout
+    (every other draw) stays as it was. Harness tracks run left-handed on an
+    all-weather surface with no rail to move."""
+    rng = _rng("track", seed, meeting_id)
+    if category == "H":
+        return Track("Left", "All Weather", "")
+    return Track(rng.choice(["Left", "Right"]), "Synthetic" if condition == "Synthetic" else "Turf",
+                 rng.choice(RAILS))
 SILKS = ["Cerise & gold hoops", "Royal blue, white stars", "Black, red sash", "Green & white stripes",
          "Orange, navy cap", "White, black chevrons", "Purple, gold sleeves", "Red, white spots"]
 # product_type as TAB spells it, and the share of the Win pool each pool holds

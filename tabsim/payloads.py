@@ -13,7 +13,7 @@ import uuid
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from .model import CATEGORY_NAMES, NZ, Meeting, Race, RacingDay, _rng
+from .model import CATEGORY_NAMES, FORM_COMMENTS, NZ, Meeting, Race, RacingDay, _rng, track_of
 
 
 def generated_time(t: float) -> str:
@@ -62,6 +62,16 @@ def runner_static(seed: int, race: Race, index: int, form_size: int) -> str:
         "comment": "Settled midfield, held ground to the turn and ran on evenly in the straight. " * 2,
         "sectionals": [round(rng.uniform(11, 13), 2) for _ in range(8)],
     } for _ in range(form_size)]
+    # As TAB sends them: up to twenty placings (0 for tenth or worse, x a
+    # spell), a form comment or null, weights in kg as text ("" for harness).
+    last_starts = "".join(rng.choice("1234567890x") for _ in range(rng.randint(1, 20)))
+    form_comment = rng.choice(FORM_COMMENTS) if rng.random() < 0.7 else None
+    if race.category == "H":
+        weight = {"allocated": "", "total": ""}
+    else:
+        allocated = rng.randrange(106, 123) / 2
+        claim = rng.choice([0, 0, 0, 1.5, 2, 3])
+        weight = {"allocated": f"{allocated:g}", "total": f"{allocated - claim:g}"}
     static = {
         "entrant_id": r.entrant_id, "market_name": "Final Field", "primary_market": True, "name": r.name,
         "is_emergency": r.emergency, "first_start_indicator": False, "emergency_position": "",
@@ -71,8 +81,8 @@ def runner_static(seed: int, race: Race, index: int, form_size: int) -> str:
         "silk_url_64x64": f"https://silks.example.invalid/{r.entrant_id}_64x64.png",
         "silk_url_128x128": f"https://silks.example.invalid/{r.entrant_id}_128x128.png",
         "jockey": r.jockey, "trainer_name": r.trainer_name, "trainer_location": "Matamata",
-        "owners": "J & R Smith", "last_twenty_starts": "".join(rng.choice("1234567890X") for _ in range(5)),
-        "gear": "Blinkers, Lugging Bit", "weight": {"total": "58.5kg", "allocated": "58.5kg"},
+        "owners": "J & R Smith", "last_twenty_starts": last_starts, "form_comment": form_comment,
+        "gear": "Blinkers, Lugging Bit", "weight": weight,
         "past_performances": {"starts": starts},
         "flucs": [round(rng.uniform(2, 30), 1) for _ in range(24)],
         "speedmap": {"settling_lengths": rng.randint(0, 10), "label": rng.choice(["Leader", "Midfield", "Back"])},
@@ -87,6 +97,7 @@ def event_json(day: RacingDay, race: Race, t: float, query: dict[str, str]) -> s
     st = day.state(race, t)
     local = datetime.fromtimestamp(race.start, NZ)
     field_size = sum(1 for r in race.runners if not r.scratched(t))
+    track = track_of(day.seed, race.meeting_id, race.category, race.track_condition)
     race_obj = {
         "event_id": race.race_id, "meeting_name": race.meeting_name, "display_meeting_name": race.meeting_name,
         "meeting_id": race.meeting_id, "status": st.status, "description": race.name,
@@ -97,6 +108,7 @@ def event_json(day: RacingDay, race: Race, t: float, query: dict[str, str]) -> s
         "race_number": race.race_number, "type": race.category,
         "start_type": "Mobile" if race.category == "H" else "", "country": race.country, "state": race.state,
         "distance": race.distance, "weather": race.weather, "track_condition": race.track_condition,
+        "track_direction": track.direction, "track_surface": track.surface, "rail_position": track.rail_position,
         "silk_url": f"https://silks.example.invalid/{race.race_id}_sprite.png",
         "entrant_count": len(race.runners), "field_size": field_size, "positions_paid": 3 if field_size >= 8 else 2,
         "prize_monies": {"1st": 9520, "2nd": 3060, "3rd": 1530, "total_value": 17000},

@@ -161,8 +161,9 @@ CHECKSUMS = {
         count(*) FROM raceday.race_results r""",
     "poll_quality": """SELECT md5(string_agg((to_jsonb(q) - 'created_at')::text, ',' ORDER BY staging_id)), count(*)
         FROM raceday.poll_quality q""",
-    "races": """SELECT md5(string_agg(format('%s|%s|%s|%s|%s|%s|%s', race_id, status, actual_start, last_status_change,
-        finalized_at, abandoned_at, last_poll_time), ',' ORDER BY race_id)), count(*) FROM raceday.races""",
+    "races": """SELECT md5(string_agg(format('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s', race_id, status, actual_start,
+        last_status_change, finalized_at, abandoned_at, last_poll_time, track_direction, track_surface, rail_position),
+        ',' ORDER BY race_id)), count(*) FROM raceday.races""",
 }
 
 

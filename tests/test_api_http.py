@@ -143,6 +143,60 @@ def test_entrants_grid(api, day):
     assert live, "unscratched runners carry money"
 
 
+def test_client_fields_filled_on_a_simulated_day(api, day):
+    """The fields TAB sends with each race and runner that the client's
+    headers and grid show (client_fields), filled by a simulated day."""
+    meetings = get(api, "/meetings", select="meeting_id,race_type,created_at,weather,track_direction,track_surface,"
+                   "rail_position", order="meeting_id")
+    polled = {m for (m,) in day.execute("SELECT DISTINCT meeting_id::text FROM raceday.races "
+                                        "WHERE last_poll_time IS NOT NULL")}
+    assert len(polled) > 5
+    for m in meetings:
+        assert is_time(m["created_at"])
+        if m["meeting_id"] in polled:
+            assert m["weather"] and m["track_direction"] in ("Left", "Right"), m
+            assert m["track_surface"] in ({"Turf", "Synthetic"} if m["race_type"] == "thoroughbred"
+                                          else {"All Weather"}), m
+            assert (m["rail_position"] is not None) == (m["race_type"] == "thoroughbred"), m
+    # Each meeting shows the conditions of its race observed last.
+    expected = dict(day.execute("""SELECT DISTINCT ON (meeting_id) meeting_id::text, weather FROM raceday.races
+                                   WHERE last_poll_time IS NOT NULL
+                                   ORDER BY meeting_id, last_poll_time DESC, race_number DESC""").fetchall())
+    assert {m["meeting_id"]: m["weather"] for m in meetings if m["meeting_id"] in polled} == expected
+    races = get(api, "/races", select="race_id,created_at,track_direction,track_surface,rail_position,last_poll_time",
+                last_poll_time="not.is.null")
+    assert races and all(is_time(r["created_at"]) and r["track_direction"] and r["track_surface"] for r in races)
+    runners = get(api, "/entrants", select="entrant_id,race_id,created_at,weight_allocated,weight_total,form_comment,"
+                  "last_twenty_starts,races(race_type)")
+    assert len(runners) > 50
+    for e in runners:
+        assert is_time(e["created_at"]) and re.match(r"^[0-9x]{1,20}$", e["last_twenty_starts"]), e
+        if e["races"]["race_type"] == "thoroughbred":
+            assert 50 <= e["weight_allocated"] <= 62 and e["weight_total"] <= e["weight_allocated"], e
+        else:
+            assert e["weight_allocated"] is None and e["weight_total"] is None, e
+    comments = [e["form_comment"] for e in runners]
+    assert any(comments) and None in comments, "TAB sends a form comment for some runners, null for others"
+    results = get(api, "/race_results", select="race_id,created_at,result_time")
+    assert results and all(is_time(r["created_at"]) for r in results)
+
+
+def test_timeline_paged_by_id_returns_each_row_once(api, day):
+    """The client's incremental fetch: id=gt.<last id>&order=id, exact even
+    when rows share a created_at (money_flow_latest_id_cursor)."""
+    race = a_race(day, "EXISTS (SELECT FROM raceday.money_flow_history h WHERE h.race_id = r.race_id)")
+    everything = get(api, "/money_flow_timeline", race_id=f"eq.{race}", order="id")
+    pages, last = [], 0
+    while page := get(api, "/money_flow_timeline", race_id=f"eq.{race}", id=f"gt.{last}", order="id", limit="7"):
+        pages.append(page)
+        last = page[-1]["id"]
+    seen = [r["id"] for page in pages for r in page]
+    assert len(pages) > 2 and seen == [r["id"] for r in everything] and len(seen) == len(set(seen))
+    (expected,) = day.execute("SELECT array_agg(id ORDER BY id) FROM raceday.money_flow_latest WHERE race_id = %s",
+                              (race,)).fetchone()
+    assert seen == expected
+
+
 TIMELINE_FIELDS = {"id", "race_id", "entrant_id", "type", "time_interval", "time_to_start", "interval_type",
                    "hold_percentage", "bet_percentage", "win_pool_amount", "place_pool_amount",
                    "win_pool_percentage", "place_pool_percentage", "incremental_win_amount",
@@ -452,6 +506,8 @@ def endpoint_queries(day: psycopg.Connection) -> dict[str, tuple[str, tuple]]:
                                  (race, entrant)),
         "timeline, what is new": ("SELECT * FROM api.money_flow_timeline WHERE race_id = %s AND created_at > %s "
                                   "ORDER BY created_at, id", (race, created)),
+        "timeline, after an id": ("SELECT * FROM api.money_flow_timeline WHERE race_id = %s AND id > %s "
+                                  "ORDER BY id LIMIT 50", (race, 0)),
         "odds of a runner": ("SELECT * FROM api.odds_history WHERE entrant_id = %s", (entrant,)),
         "odds of a race": ("SELECT * FROM api.odds_history WHERE race_id = %s", (race,)),
         "pools": ("SELECT * FROM api.race_pools WHERE race_id = %s", (race,)),

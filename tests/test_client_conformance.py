@@ -85,6 +85,11 @@ def seed(db: psycopg.Connection) -> dict:
         "created_at": created.isoformat(),
         "quoted_name": QUOTED_NAME,
         "no_race": NO_RACE,
+        "date": day.meetings[0].date,
+        "last_id": db.execute(
+            "SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY id) FROM api.money_flow_timeline WHERE race_id = %s",
+            (race.race_id,),
+        ).fetchone()[0],
     }
 
 
@@ -227,6 +232,88 @@ def test_documented_functions(answers):
     ]
     alerts = ok(answers, "race_alerts_for")["data"]
     assert [a["id"] for a in alerts] == [a["id"] for a in ok(answers, "race_alerts")["data"]] and alerts
+
+
+# -- docs/client.md's requests -------------------------------------------------
+
+
+def test_client_md_requests_answer_the_views(answers):
+    """Each request docs/client.md gives the web client, as its snippet
+    makes it, answers what the database holds."""
+    db, ids, _ = answers
+    race, meeting = ids["race_id"], ids["meeting_id"]
+    expected = {
+        "client_meetings_of_day": rows(
+            db, "SELECT * FROM api.meetings WHERE date = %s ORDER BY first_race_time, meeting_id", ids["date"]
+        ),
+        "client_races_of_meeting": rows(
+            db,
+            "SELECT race_id, name, race_number, start_time, status, distance, track_condition, weather, "
+            "field_size, entrant_count FROM api.races WHERE meeting_id = %s ORDER BY race_number",
+            meeting,
+        ),
+        "client_entrants": rows(
+            db, "SELECT * FROM api.entrants WHERE race_id = %s ORDER BY runner_number", race
+        ),
+        "client_timeline": rows(
+            db,
+            "SELECT * FROM api.money_flow_timeline WHERE race_id = %s AND entrant_id IN (%s, %s) ORDER BY id",
+            race,
+            *ids["entrant_ids"][:2],
+        ),
+        "client_timeline_since": rows(
+            db,
+            "SELECT * FROM api.money_flow_timeline WHERE race_id = %s AND id > %s ORDER BY id",
+            race,
+            ids["last_id"],
+        ),
+        "client_upcoming": rows(db, "SELECT * FROM api.upcoming_races(120, 5)"),
+    }
+    for name, want in expected.items():
+        assert want, f"the simulated day gives {name} nothing to compare"
+        assert ok(answers, name)["data"] == want, name
+    # The fields the client reads, filled (client_fields).
+    meetings = expected["client_meetings_of_day"]
+    assert all(
+        m["weather"] and m["track_direction"] and m["track_surface"] and m["created_at"] for m in meetings
+    )
+    runners = expected["client_entrants"]
+    assert all(e["last_twenty_starts"] and e["created_at"] for e in runners)
+    assert all(e["weight_allocated"] for e in runners) or all(e["weight_allocated"] is None for e in runners)
+    since = expected["client_timeline_since"]
+    assert 0 < len(since) < len(rows(db, "SELECT id FROM api.money_flow_timeline WHERE race_id = %s", race))
+    header = ok(answers, "client_race_header")["data"]
+    [want] = rows(db, "SELECT * FROM api.races WHERE race_id = %s", race)
+    [conditions] = rows(
+        db,
+        "SELECT weather, track_direction, track_surface, rail_position FROM api.meetings WHERE meeting_id = %s",
+        meeting,
+    )
+    assert header == {**want, "meetings": conditions} and header["created_at"]
+    for name, view in (("client_pools", "race_pools"), ("client_results", "race_results")):
+        [want] = rows(db, f"SELECT * FROM api.{view} WHERE race_id = %s", race)
+        assert ok(answers, name)["data"] == want, name
+    assert ok(answers, "client_results")["data"]["created_at"]
+    nxt = ok(answers, "client_next_scheduled")["data"]
+    assert nxt is None or (nxt["status"] == "open" and "created_at" in nxt)
+    navigation = ok(answers, "client_navigation")["data"]
+    assert navigation["previous_race"]["race_number"] == 1 and navigation["next_race"]["race_number"] == 3
+    indicators = ok(answers, "client_alerts_read")["data"]
+    # Reset earlier in the run: the six defaults of DOMAIN.md §7.
+    assert [(a["display_order"], a["color"]) for a in indicators] == list(
+        enumerate(["#E5E7EB", "#BFDBFE", "#FEF3C7", "#FED7AA", "#FECACA", "#F3E8FF"], start=1)
+    )
+    refused = answers[2]["client_alerts_anonymous"]
+    assert refused["status"] == 401 and refused["error"]["code"] == "42501"
+    # Health: 200 while healthy or degraded, 503 when down; either way the
+    # body carries the status (postgrest-js puts a 503's body in `error`).
+    health = answers[2]["client_health"]
+    body = health["data"] if health["status"] == 200 else health["error"]
+    assert health["status"] in (200, 503) and body["status"] in ("healthy", "degraded", "down")
+    assert (health["status"] == 503) == (body["status"] == "down")
+    assert [c["name"] for c in body["checks"]] == [
+        c["name"] for c in db.execute("SELECT api.health()").fetchone()[0]["checks"]
+    ]
 
 
 # -- the grammar ---------------------------------------------------------------

@@ -12,3 +12,8 @@ SELECT id, race_id, entrant_id, odds_type, odds FROM api.odds_history WHERE fals
 SELECT race_id, results_data, result_status FROM api.race_results WHERE false;
 SELECT race_id, last_poll, next_poll, quarantined_polls, data_age FROM api.pipeline_status WHERE false;
 SELECT quality_score, quality_reasons FROM api.pipeline_status WHERE false;
+SELECT created_at, weather, track_direction, track_surface, rail_position FROM api.meetings WHERE false;
+SELECT created_at, track_direction, track_surface, rail_position FROM api.races WHERE false;
+SELECT created_at, weight_allocated, weight_total, form_comment, last_twenty_starts FROM api.entrants WHERE false;
+SELECT created_at FROM api.race_results WHERE false;
+SELECT created_at, track_direction FROM api.next_scheduled_race() WHERE false;

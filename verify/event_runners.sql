@@ -4,5 +4,8 @@ DO $$
 BEGIN
     ASSERT raceday.event_runners('[{"entrant_id": "a", "form": [1, 2], "jockey": null}]') = '[{"entrant_id": "a"}]',
         'event_runners must keep the fields read and drop the rest and the nulls';
+    ASSERT raceday.event_runners('[{"entrant_id": "a", "weight": {"total": "57"}, "last_twenty_starts": "4x2"}]')
+           = '[{"entrant_id": "a", "weight": {"total": "57"}, "last_twenty_starts": "4x2"}]',
+        'event_runners must keep the weights and last starts (client_fields)';
 END
 $$;

@@ -47,6 +47,28 @@ const calls = {
   race_alerts: () => db.from('race_alerts').select('*').eq('race_id', R).order('id'),
   race_alerts_for: () => signedIn.rpc('race_alerts_for', { race_id: R }, { get: true }),
 
+  // -- docs/client.md: each request of the web client, as written there ----------
+  client_meetings_of_day: () => db.from('meetings').select('*').eq('date', ids.date)
+    .order('first_race_time').order('meeting_id'),
+  client_races_of_meeting: () => db.from('races')
+    .select('race_id,name,race_number,start_time,status,distance,track_condition,weather,field_size,entrant_count')
+    .eq('meeting_id', M).order('race_number'),
+  client_race_header: () => db.from('races').select('*,meetings(weather,track_direction,track_surface,rail_position)')
+    .eq('race_id', R).single(),
+  client_entrants: () => db.from('entrants').select('*').eq('race_id', R).order('runner_number'),
+  client_timeline: () => db.from('money_flow_timeline').select('*').eq('race_id', R)
+    .in('entrant_id', ids.entrant_ids.slice(0, 2)).order('id'),
+  client_timeline_since: () => db.from('money_flow_timeline').select('*').eq('race_id', R)
+    .gt('id', ids.last_id).order('id'),
+  client_pools: () => db.from('race_pools').select('*').eq('race_id', R).maybeSingle(),
+  client_results: () => db.from('race_results').select('*').eq('race_id', R).maybeSingle(),
+  client_upcoming: () => db.rpc('upcoming_races', { window_minutes: 120, lookback_minutes: 5 }, { get: true }),
+  client_next_scheduled: () => db.rpc('next_scheduled_race', {}, { get: true }).maybeSingle(),
+  client_navigation: () => db.rpc('race_navigation', { race_id: R }, { get: true }).single(),
+  client_alerts_read: () => signedIn.rpc('alert_configs', {}, { get: true }),
+  client_alerts_anonymous: () => db.rpc('alert_configs', {}, { get: true }),
+  client_health: () => db.rpc('health', {}, { get: true }),
+
   // -- the grammar -------------------------------------------------------------
   last_five_odds: () => db.from('entrants')
     .select('*,odds_history(odds,odds_type,event_timestamp)').eq('race_id', R)
