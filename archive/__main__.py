@@ -20,12 +20,21 @@ def log(line: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m archive", description=__doc__)
-    parser.add_argument("--url", default=os.environ.get("RACEDAY_ARCHIVE_DATABASE_URL"),
-                        help="libpq URL of a login that may SET ROLE raceday_owner (RACEDAY_ARCHIVE_DATABASE_URL)")
-    parser.add_argument("--dir", type=Path, default=os.environ.get("RACEDAY_ARCHIVE_DIR"),
-                        help="the archive directory (RACEDAY_ARCHIVE_DIR)")
+    parser.add_argument(
+        "--url",
+        default=os.environ.get("RACEDAY_ARCHIVE_DATABASE_URL"),
+        help="libpq URL of a login that may SET ROLE raceday_owner (RACEDAY_ARCHIVE_DATABASE_URL)",
+    )
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        default=os.environ.get("RACEDAY_ARCHIVE_DIR"),
+        help="the archive directory (RACEDAY_ARCHIVE_DIR)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="archive the finished days and detached partitions, verify, re-read old ones")
+    run = sub.add_parser(
+        "run", help="archive the finished days and detached partitions, verify, re-read old ones"
+    )
     run.add_argument("--every", type=float, default=0, help="seconds between passes (0: one pass and exit)")
     check = sub.add_parser("verify", help="read archives back now and record the verdict")
     check.add_argument("day", nargs="?", help="YYYY-MM-DD: only this NZ racing day's")
@@ -45,8 +54,14 @@ def main(argv: list[str] | None = None) -> int:
                 return 1 if jobs.verify(conn, args.dir, args.day, log) else 0
             while True:
                 done = jobs.run(conn, args.dir, log)
-                log({"event": "pass", "archived": len(done["archived"]), "verified": done["verified"],
-                     "failed": len(done["failed"])})
+                log(
+                    {
+                        "event": "pass",
+                        "archived": len(done["archived"]),
+                        "verified": done["verified"],
+                        "failed": len(done["failed"]),
+                    }
+                )
                 if not args.every:
                     return 1 if done["failed"] else 0
                 time.sleep(args.every)

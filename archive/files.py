@@ -13,7 +13,7 @@ from pathlib import Path
 
 import zstandard
 
-LEVEL = 10        # docs/archive.md: size and time at levels 3-19 on a simulated day
+LEVEL = 10  # docs/archive.md: size and time at levels 3-19 on a simulated day
 _ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\"}
 
 
@@ -26,7 +26,7 @@ class Manifest:
     bytes: int = 0
     raw_bytes: int = 0
     sha256: str = ""
-    bodies: dict[str, str] = field(default_factory=dict)     # raw: id -> sha256 of the body as received
+    bodies: dict[str, str] = field(default_factory=dict)  # raw: id -> sha256 of the body as received
 
     @property
     def file(self) -> str:
@@ -109,7 +109,10 @@ def write(directory: Path, manifest: Manifest, chunks) -> Manifest:
             return self.f.write(data)
 
     manifest.rows = manifest.raw_bytes = manifest.bytes = 0
-    with open(tmp, "wb") as f, zstandard.ZstdCompressor(level=LEVEL).stream_writer(Hashing(f), closefd=False) as z:
+    with (
+        open(tmp, "wb") as f,
+        zstandard.ZstdCompressor(level=LEVEL).stream_writer(Hashing(f), closefd=False) as z,
+    ):
         for chunk in chunks:
             chunk = bytes(chunk)
             manifest.raw_bytes += len(chunk)
@@ -156,7 +159,9 @@ def verify(directory: Path, kind: str, day: str, expected_sha256: str | None = N
         while block := f.read(1 << 20):
             digest.update(block)
     if digest.hexdigest() != manifest.sha256:
-        raise ValueError(f"{manifest.file}: sha256 {digest.hexdigest()} is not the manifest's {manifest.sha256}")
+        raise ValueError(
+            f"{manifest.file}: sha256 {digest.hexdigest()} is not the manifest's {manifest.sha256}"
+        )
     if expected_sha256 is not None and expected_sha256 != manifest.sha256:
         raise ValueError(f"{manifest.file}: the manifest's sha256 is not the one the database recorded")
     rows, seen = 0, 0
@@ -166,7 +171,9 @@ def verify(directory: Path, kind: str, day: str, expected_sha256: str | None = N
             if kind == "raw" and (hashed := body_hashes(line, manifest.columns)):
                 seen += 1
                 if manifest.bodies.get(hashed[0]) != hashed[1]:
-                    raise ValueError(f"{manifest.file}: the body of response {hashed[0]} does not match its sha256")
+                    raise ValueError(
+                        f"{manifest.file}: the body of response {hashed[0]} does not match its sha256"
+                    )
     except zstandard.ZstdError as err:
         raise ValueError(f"{manifest.file}: not a whole zstd stream: {err}") from err
     if rows != manifest.rows:

@@ -120,7 +120,7 @@ DECLARE
     dropped integer := 0;
     held bigint;
     problem text;
-    kept text[] := '{}';
+    kept text[] := '{}'::text[];
 BEGIN
     IF NOT pg_try_advisory_xact_lock(hashtext('raceday.maintain_partitions')) THEN
         RETURN 'busy';

@@ -1352,6 +1352,75 @@ ALTER FUNCTION raceday.announce_meetings(staging_id bigint) OWNER TO raceday_own
 
 COMMENT ON FUNCTION raceday.announce_meetings(staging_id bigint) IS 'After a meetings list''s transform: one change per race it added or changed, one notification; returns how many.';
 
+-- Name: archives; Type: TABLE; Schema: raceday; Owner: raceday_owner
+
+CREATE TABLE raceday.archives (
+    day date NOT NULL,
+    kind text NOT NULL,
+    path text NOT NULL,
+    rows bigint NOT NULL,
+    bytes bigint NOT NULL,
+    raw_bytes bigint NOT NULL,
+    sha256 text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    verified_at timestamp with time zone,
+    verify_error text,
+    deleted bigint DEFAULT 0 NOT NULL,
+    CONSTRAINT archives_bytes_check CHECK ((bytes >= 0)),
+    CONSTRAINT archives_check CHECK (((deleted >= 0) AND (deleted <= rows))),
+    CONSTRAINT archives_kind_check CHECK ((kind = ANY (ARRAY['raw'::text, 'money_flow_history'::text, 'odds_history'::text]))),
+    CONSTRAINT archives_raw_bytes_check CHECK ((raw_bytes >= 0)),
+    CONSTRAINT archives_rows_check CHECK ((rows >= 0)),
+    CONSTRAINT archives_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text))
+);
+
+ALTER TABLE raceday.archives OWNER TO raceday_owner;
+
+-- Name: TABLE archives; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON TABLE raceday.archives IS 'One archive file per NZ racing day and kind (raw responses, or a history partition), written by python -m archive.';
+
+-- Name: COLUMN archives.path; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.archives.path IS 'The file, relative to the archive directory.';
+
+-- Name: COLUMN archives.rows; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.archives.rows IS 'Rows in the file: what the database held when it was written.';
+
+-- Name: COLUMN archives.bytes; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.archives.bytes IS 'Size of the compressed file.';
+
+-- Name: COLUMN archives.raw_bytes; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.archives.raw_bytes IS 'Size of the COPY text it holds, uncompressed.';
+
+-- Name: COLUMN archives.sha256; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.archives.sha256 IS 'sha256 of the compressed file, as its manifest says.';
+
+-- Name: COLUMN archives.verified_at; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.archives.verified_at IS 'When the file was last read back and found whole; null when it is missing or damaged (verify_error says how).';
+
+-- Name: COLUMN archives.deleted; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.archives.deleted IS 'Rows retention has deleted since: the rows still in the database are rows - deleted.';
+
+-- Name: archive_problem(date, text, bigint); Type: FUNCTION; Schema: raceday; Owner: raceday_owner
+
+CREATE FUNCTION raceday.archive_problem(day date, kind text, held bigint) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'raceday', 'pg_temp'
+    RETURN (SELECT CASE WHEN (a.day IS NULL) THEN format('%s of %s has no archive'::text, archive_problem.kind, archive_problem.day) WHEN (a.verified_at IS NULL) THEN format('the archive of %s of %s (%s) is not verified: %s'::text, archive_problem.kind, archive_problem.day, a.path, COALESCE(a.verify_error, 'never read back'::text)) WHEN ((a.rows - a.deleted) <> archive_problem.held) THEN format('the archive of %s of %s holds %s rows, the database %s'::text, archive_problem.kind, archive_problem.day, (a.rows - a.deleted), archive_problem.held) ELSE NULL::text END AS "case" FROM ((SELECT) one LEFT JOIN raceday.archives a ON (((a.day = archive_problem.day) AND (a.kind = archive_problem.kind)))));
+
+ALTER FUNCTION raceday.archive_problem(day date, kind text, held bigint) OWNER TO raceday_owner;
+
+-- Name: FUNCTION archive_problem(day date, kind text, held bigint); Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON FUNCTION raceday.archive_problem(day date, kind text, held bigint) IS 'Why the held rows of a day and kind may not be deleted (no archive, not verified, a different count); null if they may.';
+
 -- Name: change_feed_reset(); Type: FUNCTION; Schema: raceday; Owner: raceday_owner
 
 CREATE FUNCTION raceday.change_feed_reset() RETURNS trigger
@@ -1950,6 +2019,9 @@ DECLARE
     made integer;
     detached integer := 0;
     dropped integer := 0;
+    held bigint;
+    problem text;
+    kept text[] := '{}'::text[];
 BEGIN
     IF NOT pg_try_advisory_xact_lock(hashtext('raceday.maintain_partitions')) THEN
         RETURN 'busy';
@@ -1969,12 +2041,31 @@ BEGIN
         detached := detached + 1;
     END LOOP;
     FOR part IN
-        SELECT d.name FROM raceday.detached_partitions d WHERE d.detached_at < now() - cfg.detach_grace
+        SELECT d.name, d.parent FROM raceday.detached_partitions d
+        WHERE d.detached_at < now() - cfg.detach_grace ORDER BY d.name
     LOOP
-        EXECUTE format('DROP TABLE IF EXISTS raceday.%I', part.name);
+        IF to_regclass(format('raceday.%I', part.name)) IS NULL THEN
+            DELETE FROM raceday.detached_partitions WHERE name = part.name;
+            CONTINUE;
+        END IF;
+        EXECUTE format('SELECT count(*) FROM raceday.%I', part.name) INTO held;
+        problem := raceday.archive_problem(to_date(right(part.name, 8), 'YYYYMMDD'), part.parent, held);
+        IF problem IS NOT NULL THEN
+            kept := kept || problem;
+            CONTINUE;
+        END IF;
+        EXECUTE format('DROP TABLE raceday.%I', part.name);
         DELETE FROM raceday.detached_partitions WHERE name = part.name;
+        UPDATE raceday.archives SET deleted = rows
+        WHERE day = to_date(right(part.name, 8), 'YYYYMMDD') AND kind = part.parent;
         dropped := dropped + 1;
     END LOOP;
+    IF cardinality(kept) > 0 THEN
+        RAISE WARNING 'maintain_partitions: kept % detached partitions: %', cardinality(kept), array_to_string(kept, '; ')
+            USING HINT = 'Run python -m archive run (it archives and verifies them); the next run drops them.';
+        RETURN format('made %s, detached %s, dropped %s, kept %s without a verified archive', made, detached, dropped,
+                      cardinality(kept));
+    END IF;
     RETURN format('made %s, detached %s, dropped %s', made, detached, dropped);
 END
 $_$;
@@ -1983,7 +2074,7 @@ ALTER FUNCTION raceday.maintain_partitions() OWNER TO raceday_owner;
 
 -- Name: FUNCTION maintain_partitions(); Type: COMMENT; Schema: raceday; Owner: raceday_owner
 
-COMMENT ON FUNCTION raceday.maintain_partitions() IS 'Partitions for today + 7 NZ days; detaches history past retention; drops detached partitions past the grace.';
+COMMENT ON FUNCTION raceday.maintain_partitions() IS 'Partitions for today + 7 NZ days; detaches history past retention; drops detached partitions past the grace once a verified archive holds them (others are kept, with a warning).';
 
 -- Name: meetings_page_limit(jsonb, integer); Type: FUNCTION; Schema: raceday; Owner: raceday_owner
 
@@ -2372,17 +2463,41 @@ CREATE FUNCTION raceday.prune_staging() RETURNS bigint
     SET search_path TO 'pg_catalog', 'raceday', 'pg_temp'
     AS $$
 DECLARE
+    cutoff timestamptz := now() - (SELECT staging_retention FROM raceday.settings);
+    problems text[];
     deleted bigint;
 BEGIN
     IF NOT pg_try_advisory_xact_lock(hashtext('raceday.prune_staging')) THEN
         RETURN 0;
     END IF;
+    -- Every day with a row due must be covered by its archive, or nothing goes.
+    problems := ARRAY(
+        SELECT raceday.archive_problem(d.day, 'raw',
+                   (SELECT count(*) FROM staging.raw_responses s
+                    WHERE s.received_at >= nz_day_start(d.day) AND s.received_at < nz_day_start(d.day + 1)))
+        FROM (SELECT DISTINCT nz_racing_day(s.received_at) AS day FROM staging.raw_responses s
+              WHERE s.received_at < cutoff) d
+        ORDER BY d.day);
+    problems := array_remove(problems, NULL);
+    IF cardinality(problems) > 0 THEN
+        RAISE EXCEPTION 'prune_staging: nothing deleted: %', array_to_string(problems, '; ')
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Run python -m archive run (it archives and verifies), then prune again.';
+    END IF;
     -- Quarantined rows stay until they are fixed: they are the evidence.
-    DELETE FROM staging.raw_responses s
-    USING raceday.settings cfg
-    WHERE s.received_at < now() - cfg.staging_retention
-      AND (s.body IS NULL OR s.processed_at IS NOT NULL AND s.transform_error IS NULL);
-    GET DIAGNOSTICS deleted = ROW_COUNT;
+    WITH gone AS (
+        DELETE FROM staging.raw_responses s
+        WHERE s.received_at < cutoff
+          AND (s.body IS NULL OR s.processed_at IS NOT NULL AND s.transform_error IS NULL)
+        RETURNING nz_racing_day(s.received_at) AS day
+    ), per_day AS (
+        SELECT g.day, count(*) AS n FROM gone g GROUP BY g.day
+    ), counted AS (
+        UPDATE raceday.archives a SET deleted = a.deleted + p.n FROM per_day p
+        WHERE a.day = p.day AND a.kind = 'raw'
+        RETURNING p.n
+    )
+    SELECT coalesce(sum(n), 0) INTO deleted FROM counted;
     RETURN deleted;
 END
 $$;
@@ -2391,7 +2506,7 @@ ALTER FUNCTION raceday.prune_staging() OWNER TO raceday_owner;
 
 -- Name: FUNCTION prune_staging(); Type: COMMENT; Schema: raceday; Owner: raceday_owner
 
-COMMENT ON FUNCTION raceday.prune_staging() IS 'Deletes processed raw responses older than the staging retention.';
+COMMENT ON FUNCTION raceday.prune_staging() IS 'Deletes processed raw responses older than the staging retention, only of days a verified archive holds whole; otherwise deletes nothing and raises, naming each day.';
 
 -- Name: quality_score(text, double precision, double precision, integer, text[], integer, integer, integer, double precision); Type: FUNCTION; Schema: raceday; Owner: raceday_owner
 
@@ -2484,6 +2599,56 @@ ALTER FUNCTION raceday.release_polls(worker text) OWNER TO raceday_owner;
 -- Name: FUNCTION release_polls(worker text); Type: COMMENT; Schema: raceday; Owner: raceday_owner
 
 COMMENT ON FUNCTION raceday.release_polls(worker text) IS 'Hands back the leases a stopping fetcher still holds; returns how many.';
+
+-- Name: replay_day(date); Type: FUNCTION; Schema: raceday; Owner: raceday_owner
+
+CREATE FUNCTION raceday.replay_day(day date) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'raceday', 'pg_temp'
+    AS $$
+#variable_conflict use_variable
+DECLARE
+    races uuid[];
+    poll record;
+    replayed integer := 0;
+BEGIN
+    IF day IS NULL THEN
+        RAISE EXCEPTION 'replay_day: day is null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    races := ARRAY(SELECT DISTINCT s.target::uuid FROM staging.raw_responses s
+                   WHERE s.received_at >= nz_day_start(day) AND s.received_at < nz_day_start(day + 1)
+                     AND s.kind = 'event' AND pg_input_is_valid(s.target, 'uuid'));
+    PERFORM FROM raceday.races r WHERE r.race_id = ANY (races) ORDER BY r.race_id FOR UPDATE;
+    DELETE FROM raceday.money_flow_history h WHERE h.race_id = ANY (races);
+    DELETE FROM raceday.odds_history h WHERE h.race_id = ANY (races);
+    DELETE FROM raceday.poll_quality q WHERE q.race_id = ANY (races);
+    DELETE FROM raceday.race_results t WHERE t.race_id = ANY (races);
+    DELETE FROM raceday.race_pools t WHERE t.race_id = ANY (races);
+    DELETE FROM raceday.entrants t WHERE t.race_id = ANY (races);
+    -- Observations of the day may fall a little either side of its receipts.
+    PERFORM raceday.ensure_history_partitions(day - 1, day + 1);
+    FOR poll IN
+        SELECT s.id, s.kind FROM staging.raw_responses s
+        WHERE s.received_at >= nz_day_start(day) AND s.received_at < nz_day_start(day + 1) AND s.body IS NOT NULL
+        ORDER BY s.id
+    LOOP
+        PERFORM raceday.run_transform(poll.id, poll.kind);
+        replayed := replayed + 1;
+    END LOOP;
+    UPDATE raceday.poll_targets t
+    SET stopped_at = raceday.clock(), stopped_reason = format('replayed from the archive of %s', day)
+    FROM raceday.races r
+    WHERE r.race_id = t.race_id AND t.stopped_at IS NULL
+      AND (r.race_id = ANY (races) OR r.start_time >= nz_day_start(day) AND r.start_time < nz_day_start(day + 1));
+    RETURN replayed;
+END
+$$;
+
+ALTER FUNCTION raceday.replay_day(day date) OWNER TO raceday_owner;
+
+-- Name: FUNCTION replay_day(day date); Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON FUNCTION raceday.replay_day(day date) IS 'Rebuilds an NZ racing day from its stored responses, meetings pages and events in the order they were stored (after a restore from its archive); stops its races'' polling; returns how many responses.';
 
 -- Name: reprocess(uuid); Type: FUNCTION; Schema: raceday; Owner: raceday_owner
 
@@ -2965,9 +3130,11 @@ CREATE FUNCTION raceday.transform_meetings(staging_id bigint, doc jsonb DEFAULT 
     AS $$
 DECLARE
     meetings jsonb;
+    observed timestamptz;
     new_races integer;
 BEGIN
-    SELECT coalesce(doc, r.body::jsonb) -> 'data' -> 'meetings' INTO meetings
+    SELECT coalesce(doc, r.body::jsonb) -> 'data' -> 'meetings', coalesce(r.generated_at, r.received_at)
+    INTO meetings, observed
     FROM staging.raw_responses r WHERE r.id = staging_id;
     IF jsonb_typeof(meetings) IS DISTINCT FROM 'array' THEN
         RAISE EXCEPTION 'meetings response % has no data.meetings array', staging_id
@@ -2999,14 +3166,14 @@ BEGIN
         INSERT INTO raceday.races AS t (race_id, meeting_id, name, race_number, start_time, status, distance,
                                         track_condition, weather, type, last_status_change)
         SELECT id, meeting_id, name, race_number, start_time, lower(status), distance,
-               nullif(track_condition, ''), nullif(weather, ''), category, now()
+               nullif(track_condition, ''), nullif(weather, ''), category, observed
         FROM races
         ON CONFLICT (race_id) DO UPDATE
             SET name = excluded.name, race_number = excluded.race_number, start_time = excluded.start_time,
                 status = excluded.status, distance = excluded.distance,
                 track_condition = excluded.track_condition, weather = excluded.weather,
                 last_status_change = CASE WHEN t.status IS DISTINCT FROM excluded.status
-                                          THEN now() ELSE t.last_status_change END
+                                          THEN observed ELSE t.last_status_change END
             WHERE (t.name, t.race_number, t.start_time, t.status, t.distance, t.track_condition, t.weather)
                   IS DISTINCT FROM (excluded.name, excluded.race_number, excluded.start_time, excluded.status,
                                     excluded.distance, excluded.track_condition, excluded.weather)
@@ -3659,6 +3826,32 @@ ALTER VIEW api.race_results OWNER TO raceday_owner;
 
 COMMENT ON VIEW api.race_results IS 'Results and dividends per race, interim then final, with protest and photo flags.';
 
+-- Name: archives; Type: VIEW; Schema: ops; Owner: raceday_owner
+
+CREATE VIEW ops.archives AS
+ SELECT day,
+    kind,
+    path,
+    rows,
+    bytes,
+    raw_bytes,
+    sha256,
+    verified_at,
+    verify_error,
+    (rows - deleted) AS held
+   FROM raceday.archives a
+  ORDER BY day DESC, kind;
+
+ALTER VIEW ops.archives OWNER TO raceday_owner;
+
+-- Name: VIEW archives; Type: COMMENT; Schema: ops; Owner: raceday_owner
+
+COMMENT ON VIEW ops.archives IS 'Archive files by NZ racing day and kind: rows, sizes, sha256, when last verified.';
+
+-- Name: COLUMN archives.held; Type: COMMENT; Schema: ops; Owner: raceday_owner
+
+COMMENT ON COLUMN ops.archives.held IS 'Rows of it the database still holds (the rest retention deleted).';
+
 -- Name: cron_jobs; Type: VIEW; Schema: ops; Owner: raceday_owner
 
 CREATE VIEW ops.cron_jobs AS
@@ -4257,6 +4450,11 @@ ALTER TABLE ONLY raceday.alert_configs
 ALTER TABLE ONLY raceday.alert_configs
     ADD CONSTRAINT alert_configs_user_id_display_order_key UNIQUE (user_id, display_order);
 
+-- Name: archives archives_pkey; Type: CONSTRAINT; Schema: raceday; Owner: raceday_owner
+
+ALTER TABLE ONLY raceday.archives
+    ADD CONSTRAINT archives_pkey PRIMARY KEY (day, kind);
+
 -- Name: change_feed change_feed_pkey; Type: CONSTRAINT; Schema: raceday; Owner: raceday_owner
 
 ALTER TABLE ONLY raceday.change_feed
@@ -4684,6 +4882,10 @@ REVOKE ALL ON FUNCTION raceday.announce_event(staging_id bigint, before raceday.
 
 REVOKE ALL ON FUNCTION raceday.announce_meetings(staging_id bigint) FROM PUBLIC;
 
+-- Name: FUNCTION archive_problem(day date, kind text, held bigint); Type: ACL; Schema: raceday; Owner: raceday_owner
+
+REVOKE ALL ON FUNCTION raceday.archive_problem(day date, kind text, held bigint) FROM PUBLIC;
+
 -- Name: FUNCTION change_feed_reset(); Type: ACL; Schema: raceday; Owner: raceday_owner
 
 REVOKE ALL ON FUNCTION raceday.change_feed_reset() FROM PUBLIC;
@@ -4844,6 +5046,10 @@ REVOKE ALL ON FUNCTION raceday.race_alerts_forget() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION raceday.release_polls(worker text) FROM PUBLIC;
 GRANT ALL ON FUNCTION raceday.release_polls(worker text) TO raceday_fetcher;
+
+-- Name: FUNCTION replay_day(day date); Type: ACL; Schema: raceday; Owner: raceday_owner
+
+REVOKE ALL ON FUNCTION raceday.replay_day(day date) FROM PUBLIC;
 
 -- Name: FUNCTION reprocess(race_id uuid); Type: ACL; Schema: raceday; Owner: raceday_owner
 

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
-
 from harness import ROOT, checksums, own_cluster, python
+
 from tabsim.clock import SimClock, real_database_clock
 from tabsim.replay import replay
 from tabsim.server import Simulator
@@ -25,8 +25,13 @@ NZ = ZoneInfo("Pacific/Auckland")
 
 def archive(url: str, directory, *args: str) -> subprocess.CompletedProcess[str]:
     """`python -m archive` as the operator runs it."""
-    return subprocess.run([python(), "-m", "archive", "--url", url, "--dir", str(directory), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [python(), "-m", "archive", "--url", url, "--dir", str(directory), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def lines(proc: subprocess.CompletedProcess[str]) -> list[dict]:
@@ -50,13 +55,17 @@ def test_archived_day_is_deleted_then_restored_and_replayed_equal(quiet_db, data
 
     done = archive(database_url, tmp_path, "run")
     assert done.returncode == 0, done.stderr
-    raw = db.execute("SELECT rows, bytes, raw_bytes, verified_at, path FROM ops.archives "
-                     "WHERE day = %s AND kind = 'raw'", (day,)).fetchone()
+    raw = db.execute(
+        "SELECT rows, bytes, raw_bytes, verified_at, path FROM ops.archives WHERE day = %s AND kind = 'raw'",
+        (day,),
+    ).fetchone()
     assert raw[0] == held and raw[3] is not None and raw[1] < raw[2]
     assert (tmp_path / raw[4]).exists()
 
-    db.execute("UPDATE raceday.settings SET staging_retention = '1 day', history_retention = '1 day', "
-               "detach_grace = '0'")
+    db.execute(
+        "UPDATE raceday.settings SET staging_retention = '1 day', history_retention = '1 day', "
+        "detach_grace = '0'"
+    )
     (deleted,) = db.execute("SELECT raceday.prune_staging()").fetchone()
     assert deleted == held
     assert "detached 4" in db.execute("SELECT raceday.maintain_partitions()").fetchone()[0]
@@ -67,14 +76,25 @@ def test_archived_day_is_deleted_then_restored_and_replayed_equal(quiet_db, data
     done = archive(database_url, tmp_path, "run")
     assert done.returncode == 0, done.stderr
     assert {(line["kind"], line["day"]) for line in lines(done) if line["event"] == "archived"} >= {
-        ("money_flow_history", day.isoformat()), ("odds_history", day.isoformat())}
+        ("money_flow_history", day.isoformat()),
+        ("odds_history", day.isoformat()),
+    }
     assert "kept" not in db.execute("SELECT raceday.maintain_partitions()").fetchone()[0]
-    assert db.execute("SELECT to_regclass(%s)", (f"raceday.money_flow_history_{day:%Y%m%d}",)).fetchone()[0] is None
+    assert (
+        db.execute("SELECT to_regclass(%s)", (f"raceday.money_flow_history_{day:%Y%m%d}",)).fetchone()[0]
+        is None
+    )
     # Everything deleted or dropped is in a verified archive, whole.
-    assert db.execute("SELECT count(*) FROM raceday.archives WHERE deleted > 0 "
-                      "AND (verified_at IS NULL OR deleted > rows)").fetchone()[0] == 0
-    assert db.execute("SELECT array_agg(kind ORDER BY kind) FROM raceday.archives WHERE day = %s AND deleted = rows",
-                      (day,)).fetchone()[0] == ["money_flow_history", "odds_history", "raw"]
+    assert (
+        db.execute(
+            "SELECT count(*) FROM raceday.archives WHERE deleted > 0 "
+            "AND (verified_at IS NULL OR deleted > rows)"
+        ).fetchone()[0]
+        == 0
+    )
+    assert db.execute(
+        "SELECT array_agg(kind ORDER BY kind) FROM raceday.archives WHERE day = %s AND deleted = rows", (day,)
+    ).fetchone()[0] == ["money_flow_history", "odds_history", "raw"]
 
     with own_cluster("archive") as (_, fresh):
         back = archive(fresh, tmp_path, "restore", day.isoformat())
@@ -84,8 +104,12 @@ def test_archived_day_is_deleted_then_restored_and_replayed_equal(quiet_db, data
         with psycopg.connect(fresh, autocommit=True) as conn:
             assert checksums(conn) == original
             # History now, not a day to poll again.
-            assert conn.execute("SELECT count(*) FROM raceday.poll_targets WHERE kind = 'event' "
-                                "AND stopped_at IS NULL").fetchone()[0] == 0
+            assert (
+                conn.execute(
+                    "SELECT count(*) FROM raceday.poll_targets WHERE kind = 'event' AND stopped_at IS NULL"
+                ).fetchone()[0]
+                == 0
+            )
 
 
 @pytest.fixture
@@ -94,14 +118,19 @@ def old_rows(quiet_db):
     day = datetime.now(NZ).date() - timedelta(days=5)
     at = datetime.combine(day, time(13, 0), NZ)
     quiet_db.execute("UPDATE raceday.settings SET staging_retention = '1 day'")
-    quiet_db.execute("""INSERT INTO staging.raw_responses (kind, target, received_at, body, processed_at)
+    quiet_db.execute(
+        """INSERT INTO staging.raw_responses (kind, target, received_at, body, processed_at)
         SELECT 'event', 'old-' || n, %s + n * interval '1 minute', '{"data": {"n": ' || n || '}}', now()
-        FROM generate_series(1, 3) n""", (at,))
+        FROM generate_series(1, 3) n""",
+        (at,),
+    )
     return day
 
 
 def test_missing_archive_stops_deletion(quiet_db, old_rows):
-    with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match=f"raw of {old_rows} has no archive"):
+    with pytest.raises(
+        psycopg.errors.ObjectNotInPrerequisiteState, match=f"raw of {old_rows} has no archive"
+    ):
         quiet_db.execute("SELECT raceday.prune_staging()")
     assert quiet_db.execute("SELECT count(*) FROM staging.raw_responses").fetchone()[0] == 3
 
@@ -109,8 +138,9 @@ def test_missing_archive_stops_deletion(quiet_db, old_rows):
 def test_damaged_or_lost_archive_stops_deletion(quiet_db, database_url, old_rows, tmp_path):
     db = quiet_db
     assert archive(database_url, tmp_path, "run").returncode == 0
-    (path,) = db.execute("SELECT path FROM ops.archives WHERE day = %s AND verified_at IS NOT NULL",
-                         (old_rows,)).fetchone()
+    (path,) = db.execute(
+        "SELECT path FROM ops.archives WHERE day = %s AND verified_at IS NOT NULL", (old_rows,)
+    ).fetchone()
     file = tmp_path / path
     data = bytearray(file.read_bytes())
     data[len(data) // 2] ^= 0xFF
@@ -118,8 +148,10 @@ def test_damaged_or_lost_archive_stops_deletion(quiet_db, database_url, old_rows
 
     checked = archive(database_url, tmp_path, "verify")
     assert checked.returncode == 1
-    with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState,
-                       match=f"the archive of raw of {old_rows} .* is not verified: .*sha256"):
+    with pytest.raises(
+        psycopg.errors.ObjectNotInPrerequisiteState,
+        match=f"the archive of raw of {old_rows} .* is not verified: .*sha256",
+    ):
         db.execute("SELECT raceday.prune_staging()")
 
     file.unlink()
