@@ -14,7 +14,8 @@ from pathlib import Path
 import zstandard
 
 LEVEL = 10  # docs/archive.md: size and time at levels 3-19 on a simulated day
-_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\"}
+# What COPY's text format escapes, besides the backslash itself.
+_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 
 
 @dataclass
@@ -47,21 +48,20 @@ def manifest_path(directory: Path, kind: str, day: str) -> Path:
 
 
 def decode_field(text: str) -> str | None:
-    """One field of a COPY text line, unescaped; None for \\N."""
+    """One field of a COPY text line, unescaped; None for \\N. Split at the
+    escaped backslashes first: every backslash left then starts an escape.
+    String methods only, which run at C speed over 500 KB bodies."""
     if text == "\\N":
         return None
     if "\\" not in text:
         return text
-    out, i = [], 0
-    while i < len(text):
-        c = text[i]
-        if c == "\\" and i + 1 < len(text):
-            out.append(_ESCAPES.get(text[i + 1], text[i + 1]))
-            i += 2
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
+    parts = text.split("\\\\")
+    for i, part in enumerate(parts):
+        if "\\" in part:
+            for escaped, char in _ESCAPES.items():
+                part = part.replace("\\" + escaped, char)
+            parts[i] = part
+    return "\\".join(parts)
 
 
 def body_hashes(line: bytes, columns: list[str]) -> tuple[str, str] | None:

@@ -33,8 +33,13 @@ from tests.harness import ROOT, empty_database, python
 
 def archive(url: str, directory: Path, *args: str) -> tuple[float, list[dict]]:
     began = time.perf_counter()
-    proc = subprocess.run([python(), "-m", "archive", "--url", url, "--dir", str(directory), *args], cwd=ROOT,
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [python(), "-m", "archive", "--url", url, "--dir", str(directory), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return time.perf_counter() - began, [json.loads(x) for x in proc.stdout.splitlines() if x.startswith("{")]
 
 
@@ -51,23 +56,45 @@ def main() -> int:
     start = datetime.combine(day, clock_time(12, 0), nz).timestamp()
     with psycopg.connect(args.url, autocommit=True) as conn:
         empty_database(conn)
-        sim = Simulator(11, SimClock(datetime.fromtimestamp(start, UTC)), layout_start=start,
-                        form_size=args.form_size)
-        stats = asyncio.run(replay(args.url, args.url.replace("postgres@", "raceday_fetcher@"), sim, start,
-                                   start + args.hours * 3600))
+        sim = Simulator(
+            11, SimClock(datetime.fromtimestamp(start, UTC)), layout_start=start, form_size=args.form_size
+        )
+        stats = asyncio.run(
+            replay(
+                args.url,
+                args.url.replace("postgres@", "raceday_fetcher@"),
+                sim,
+                start,
+                start + args.hours * 3600,
+            )
+        )
         real_database_clock(conn)
         (on_disk,) = conn.execute("SELECT pg_total_relation_size('staging.raw_responses')").fetchone()
         (text_bytes,) = conn.execute("SELECT sum(octet_length(body)) FROM staging.raw_responses").fetchone()
     seconds, lines = archive(args.url, args.dir, "run")
     raw = next(x for x in lines if x["event"] == "archived" and x["kind"] == "raw")
     restore_seconds, back = archive(args.restore_url, args.dir, "restore", day.isoformat())
-    print(json.dumps({
-        "hours": args.hours, "form_size": args.form_size, "polls": stats.polls, "rows": raw["rows"],
-        "bodies_text_bytes": text_bytes, "staging_on_disk_bytes": on_disk, "copy_text_bytes": raw["raw_bytes"],
-        "archive_bytes": raw["bytes"], "ratio_to_copy_text": round(raw["raw_bytes"] / raw["bytes"], 1),
-        "ratio_to_staging_on_disk": round(on_disk / raw["bytes"], 1),
-        "archive_seconds": round(raw["seconds"], 2), "archive_command_seconds": round(seconds, 2),
-        "restore_command_seconds": round(restore_seconds, 2), "restore": back[-1]}, indent=1))
+    print(
+        json.dumps(
+            {
+                "hours": args.hours,
+                "form_size": args.form_size,
+                "polls": stats.polls,
+                "rows": raw["rows"],
+                "bodies_text_bytes": text_bytes,
+                "staging_on_disk_bytes": on_disk,
+                "copy_text_bytes": raw["raw_bytes"],
+                "archive_bytes": raw["bytes"],
+                "ratio_to_copy_text": round(raw["raw_bytes"] / raw["bytes"], 1),
+                "ratio_to_staging_on_disk": round(on_disk / raw["bytes"], 1),
+                "archive_seconds": round(raw["seconds"], 2),
+                "archive_command_seconds": round(seconds, 2),
+                "restore_command_seconds": round(restore_seconds, 2),
+                "restore": back[-1],
+            },
+            indent=1,
+        )
+    )
     return 0
 
 
