@@ -177,6 +177,15 @@ SELECT a.day, a.kind, a.path, a.rows, a.bytes, a.raw_bytes, a.sha256, a.verified
 FROM raceday.archives a
 ORDER BY a.day DESC, a.kind;
 COMMENT ON VIEW ops.archives IS 'Archive files by NZ racing day and kind: rows, sizes, sha256, when last verified.';
+COMMENT ON COLUMN ops.archives.day IS 'The NZ racing day archived.';
+COMMENT ON COLUMN ops.archives.kind IS 'raw (staging.raw_responses), money_flow_history or odds_history (a detached partition).';
+COMMENT ON COLUMN ops.archives.path IS 'The zstd file, relative to the archive directory; its manifest is beside it.';
+COMMENT ON COLUMN ops.archives.rows IS 'Rows in the file.';
+COMMENT ON COLUMN ops.archives.bytes IS 'Size of the file (compressed).';
+COMMENT ON COLUMN ops.archives.raw_bytes IS 'Size of the COPY text it holds, uncompressed.';
+COMMENT ON COLUMN ops.archives.sha256 IS 'sha256 of the file.';
+COMMENT ON COLUMN ops.archives.verified_at IS 'When it was last read back whole; null: missing or damaged, and nothing it covers is deleted.';
+COMMENT ON COLUMN ops.archives.verify_error IS 'Why the last read-back failed.';
 COMMENT ON COLUMN ops.archives.held IS 'Rows of it the database still holds (the rest retention deleted).';
 
 COMMIT;

@@ -3848,6 +3848,42 @@ ALTER VIEW ops.archives OWNER TO raceday_owner;
 
 COMMENT ON VIEW ops.archives IS 'Archive files by NZ racing day and kind: rows, sizes, sha256, when last verified.';
 
+-- Name: COLUMN archives.day; Type: COMMENT; Schema: ops; Owner: raceday_owner
+
+COMMENT ON COLUMN ops.archives.day IS 'The NZ racing day archived.';
+
+-- Name: COLUMN archives.kind; Type: COMMENT; Schema: ops; Owner: raceday_owner
+
+COMMENT ON COLUMN ops.archives.kind IS 'raw (staging.raw_responses), money_flow_history or odds_history (a detached partition).';
+
+-- Name: COLUMN archives.path; Type: COMMENT; Schema: ops; Owner: raceday_owner
+
+COMMENT ON COLUMN ops.archives.path IS 'The zstd file, relative to the archive directory; its manifest is beside it.';
+
+-- Name: COLUMN archives.rows; Type: COMMENT; Schema: ops; Owner: raceday_owner
+
+COMMENT ON COLUMN ops.archives.rows IS 'Rows in the file.';
+
+-- Name: COLUMN archives.bytes; Type: COMMENT; Schema: ops; Owner: raceday_owner
+
+COMMENT ON COLUMN ops.archives.bytes IS 'Size of the file (compressed).';
+
+-- Name: COLUMN archives.raw_bytes; Type: COMMENT; Schema: ops; Owner: raceday_owner
+
+COMMENT ON COLUMN ops.archives.raw_bytes IS 'Size of the COPY text it holds, uncompressed.';
+
+-- Name: COLUMN archives.sha256; Type: COMMENT; Schema: ops; Owner: raceday_owner
+
+COMMENT ON COLUMN ops.archives.sha256 IS 'sha256 of the file.';
+
+-- Name: COLUMN archives.verified_at; Type: COMMENT; Schema: ops; Owner: raceday_owner
+
+COMMENT ON COLUMN ops.archives.verified_at IS 'When it was last read back whole; null: missing or damaged, and nothing it covers is deleted.';
+
+-- Name: COLUMN archives.verify_error; Type: COMMENT; Schema: ops; Owner: raceday_owner
+
+COMMENT ON COLUMN ops.archives.verify_error IS 'Why the last read-back failed.';
+
 -- Name: COLUMN archives.held; Type: COMMENT; Schema: ops; Owner: raceday_owner
 
 COMMENT ON COLUMN ops.archives.held IS 'Rows of it the database still holds (the rest retention deleted).';
