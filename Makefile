@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test schema shadow bench soak test-faults test-fuzz toolchain db-start db-stop db-status db-url db-destroy psql backup restore api-url live-url token
+.PHONY: help run test schema shadow bench soak test-faults test-fuzz toolchain db-start db-stop db-status db-url db-destroy psql backup restore archive restore-day api-url live-url token
 
 help:
 	@echo "make run         build or reuse the toolchain, start and deploy the database, run raceday (DURATION=N: for N seconds;"
@@ -26,6 +26,8 @@ help:
 	@echo "make psql        psql on it"
 	@echo "make backup      FILE=x.tar: its roles and database, with PostgreSQL 18's pg_dump (one tar file)"
 	@echo "make restore     FILE=x.tar: a backup into a fresh cluster (make db-destroy first), pg_cron held back, verified"
+	@echo "make archive     archive the dev database's finished days and detached partitions, verified (ARCHIVE_DIR=...)"
+	@echo "make restore-day DAY=YYYY-MM-DD: that NZ racing day from its archive into staging, replayed (ARCHIVE_DIR=...)"
 	@echo "make api-url     print the base URL of the API that make run serves"
 	@echo "make live-url    print the URL of the race board and live stream that make run serves"
 	@echo "make token       USER=<id>: a signed development token for that user (Authorization: Bearer <token>)"
@@ -85,6 +87,12 @@ backup:
 
 restore: toolchain
 	@bash scripts/backup.sh restore "$(FILE)"
+
+archive: toolchain
+	@ARCHIVE_DIR="$(ARCHIVE_DIR)" bash scripts/archive.sh run
+
+restore-day: toolchain
+	@ARCHIVE_DIR="$(ARCHIVE_DIR)" bash scripts/archive.sh restore "$(DAY)"
 
 api-url:
 	@bash -c 'source scripts/lib.sh && echo "$$API_URL"'

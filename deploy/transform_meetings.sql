@@ -1,33 +1,35 @@
 -- Deploy raceday:transform_meetings to pg
--- requires: transform_meetings@v0.4.0
+-- requires: transform_meetings@v0.7.0
 -- Why: a meetings list tells raceday which races exist and when they start;
 -- without it nothing is scheduled. Two set-based statements over the stored
 -- document upsert the meetings and races of the configured countries and
 -- categories (others, such as greyhounds, are ignored), touching a row only
 -- when something changed; a third gives each new race its first event poll,
--- due at once (the day's baseline poll).
+-- due at once (the day's baseline poll). The ingest hands over the document
+-- it has just parsed; without one (a reprocess) the stored text is parsed.
 --
--- Reworked: staging keeps each response as the text received (see
--- raw_responses_body_text). The ingest hands over the document it has just
--- parsed, as it does to transform_event; without one (a reprocess) the
--- stored text is parsed here.
+-- Reworked: a race's last_status_change, when a meetings page sets it, is
+-- the page's observation time (TAB's generated_time, else its receipt), as
+-- the event transform's is, not the clock of the transaction. A day
+-- replayed from its archive (raceday.replay_day) then derives the races the
+-- live run derived.
 
 BEGIN;
 
 SET LOCAL ROLE raceday_owner;
 
-DROP FUNCTION raceday.transform_meetings(bigint);
-
 -- doc, when given, must be the stored document of staging_id.
-CREATE FUNCTION raceday.transform_meetings(staging_id bigint, doc jsonb DEFAULT NULL) RETURNS integer
+CREATE OR REPLACE FUNCTION raceday.transform_meetings(staging_id bigint, doc jsonb DEFAULT NULL) RETURNS integer
 LANGUAGE plpgsql
 SET search_path = pg_catalog, raceday
 AS $$
 DECLARE
     meetings jsonb;
+    observed timestamptz;
     new_races integer;
 BEGIN
-    SELECT coalesce(doc, r.body::jsonb) -> 'data' -> 'meetings' INTO meetings
+    SELECT coalesce(doc, r.body::jsonb) -> 'data' -> 'meetings', coalesce(r.generated_at, r.received_at)
+    INTO meetings, observed
     FROM staging.raw_responses r WHERE r.id = staging_id;
     IF jsonb_typeof(meetings) IS DISTINCT FROM 'array' THEN
         RAISE EXCEPTION 'meetings response % has no data.meetings array', staging_id
@@ -59,14 +61,14 @@ BEGIN
         INSERT INTO raceday.races AS t (race_id, meeting_id, name, race_number, start_time, status, distance,
                                         track_condition, weather, type, last_status_change)
         SELECT id, meeting_id, name, race_number, start_time, lower(status), distance,
-               nullif(track_condition, ''), nullif(weather, ''), category, now()
+               nullif(track_condition, ''), nullif(weather, ''), category, observed
         FROM races
         ON CONFLICT (race_id) DO UPDATE
             SET name = excluded.name, race_number = excluded.race_number, start_time = excluded.start_time,
                 status = excluded.status, distance = excluded.distance,
                 track_condition = excluded.track_condition, weather = excluded.weather,
                 last_status_change = CASE WHEN t.status IS DISTINCT FROM excluded.status
-                                          THEN now() ELSE t.last_status_change END
+                                          THEN observed ELSE t.last_status_change END
             WHERE (t.name, t.race_number, t.start_time, t.status, t.distance, t.track_condition, t.weather)
                   IS DISTINCT FROM (excluded.name, excluded.race_number, excluded.start_time, excluded.status,
                                     excluded.distance, excluded.track_condition, excluded.weather)

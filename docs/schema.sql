@@ -352,10 +352,6 @@ CREATE TABLE raceday.entrants (
     place_pool_percentage numeric(7,2),
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    weight_allocated numeric(5,2),
-    weight_total numeric(5,2),
-    form_comment text,
-    last_twenty_starts text,
     CONSTRAINT entrants_fixed_place_odds_check CHECK ((fixed_place_odds > (0)::numeric)),
     CONSTRAINT entrants_fixed_win_odds_check CHECK ((fixed_win_odds > (0)::numeric)),
     CONSTRAINT entrants_pool_place_odds_check CHECK ((pool_place_odds > (0)::numeric)),
@@ -376,22 +372,6 @@ COMMENT ON COLUMN raceday.entrants.barrier IS 'Text: an integer for gallops, e.g
 -- Name: COLUMN entrants.win_pool_amount; Type: COMMENT; Schema: raceday; Owner: raceday_owner
 
 COMMENT ON COLUMN raceday.entrants.win_pool_amount IS 'Integer cents: Win pool total x hold percentage.';
-
--- Name: COLUMN entrants.weight_allocated; Type: COMMENT; Schema: raceday; Owner: raceday_owner
-
-COMMENT ON COLUMN raceday.entrants.weight_allocated IS 'The weight allocated to carry, kg (TAB''s weight.allocated).';
-
--- Name: COLUMN entrants.weight_total; Type: COMMENT; Schema: raceday; Owner: raceday_owner
-
-COMMENT ON COLUMN raceday.entrants.weight_total IS 'The weight carried with any allowance, kg (TAB''s weight.total).';
-
--- Name: COLUMN entrants.form_comment; Type: COMMENT; Schema: raceday; Owner: raceday_owner
-
-COMMENT ON COLUMN raceday.entrants.form_comment IS 'TAB''s comment on the runner''s form.';
-
--- Name: COLUMN entrants.last_twenty_starts; Type: COMMENT; Schema: raceday; Owner: raceday_owner
-
-COMMENT ON COLUMN raceday.entrants.last_twenty_starts IS 'The runner''s last starts, latest last: a placing digit each, 0 for tenth or worse, x for a spell.';
 
 -- Name: races; Type: TABLE; Schema: raceday; Owner: raceday_owner
 
@@ -419,9 +399,6 @@ CREATE TABLE raceday.races (
     last_poll_time timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    track_direction text,
-    track_surface text,
-    rail_position text,
     CONSTRAINT races_distance_check CHECK ((distance >= 0)),
     CONSTRAINT races_entrant_count_check CHECK ((entrant_count >= 0)),
     CONSTRAINT races_field_size_check CHECK ((field_size >= 0)),
@@ -444,18 +421,6 @@ COMMENT ON COLUMN raceday.races.start_time IS 'Advertised start (UTC instant).';
 -- Name: COLUMN races.start_time_nz; Type: COMMENT; Schema: raceday; Owner: raceday_owner
 
 COMMENT ON COLUMN raceday.races.start_time_nz IS 'TAB''s local start text, e.g. 12:50:00 NZST.';
-
--- Name: COLUMN races.track_direction; Type: COMMENT; Schema: raceday; Owner: raceday_owner
-
-COMMENT ON COLUMN raceday.races.track_direction IS 'Which way the track is run (TAB''s track_direction: Left, Right).';
-
--- Name: COLUMN races.track_surface; Type: COMMENT; Schema: raceday; Owner: raceday_owner
-
-COMMENT ON COLUMN raceday.races.track_surface IS 'The track''s surface (TAB''s track_surface: Turf, Synthetic, ...).';
-
--- Name: COLUMN races.rail_position; Type: COMMENT; Schema: raceday; Owner: raceday_owner
-
-COMMENT ON COLUMN raceday.races.rail_position IS 'Where the rail is, as TAB words it (rail_position).';
 
 -- Name: entrants; Type: VIEW; Schema: api; Owner: raceday_owner
 
@@ -486,12 +451,7 @@ CREATE VIEW api.entrants AS
     e.place_pool_amount,
     e.win_pool_percentage,
     e.place_pool_percentage,
-    e.updated_at,
-    e.created_at,
-    e.weight_allocated,
-    e.weight_total,
-    e.form_comment,
-    e.last_twenty_starts
+    e.updated_at
    FROM (raceday.entrants e
      JOIN raceday.races r USING (race_id))
   WHERE (r.start_time >= (now() - '30 days'::interval));
@@ -501,26 +461,6 @@ ALTER VIEW api.entrants OWNER TO raceday_owner;
 -- Name: VIEW entrants; Type: COMMENT; Schema: api; Owner: raceday_owner
 
 COMMENT ON VIEW api.entrants IS 'Runners with their current odds and money (cents); filter by race_id.';
-
--- Name: COLUMN entrants.created_at; Type: COMMENT; Schema: api; Owner: raceday_owner
-
-COMMENT ON COLUMN api.entrants.created_at IS 'When raceday first stored the runner.';
-
--- Name: COLUMN entrants.weight_allocated; Type: COMMENT; Schema: api; Owner: raceday_owner
-
-COMMENT ON COLUMN api.entrants.weight_allocated IS 'The weight allocated to carry, kg (null for harness).';
-
--- Name: COLUMN entrants.weight_total; Type: COMMENT; Schema: api; Owner: raceday_owner
-
-COMMENT ON COLUMN api.entrants.weight_total IS 'The weight carried with any allowance, kg (null for harness).';
-
--- Name: COLUMN entrants.form_comment; Type: COMMENT; Schema: api; Owner: raceday_owner
-
-COMMENT ON COLUMN api.entrants.form_comment IS 'TAB''s comment on the runner''s form (often null).';
-
--- Name: COLUMN entrants.last_twenty_starts; Type: COMMENT; Schema: api; Owner: raceday_owner
-
-COMMENT ON COLUMN api.entrants.last_twenty_starts IS 'The runner''s last starts, latest last: a placing digit each, 0 for tenth or worse, x for a spell.';
 
 -- Name: money_flow_latest; Type: TABLE; Schema: raceday; Owner: raceday_owner
 
@@ -690,11 +630,7 @@ CREATE VIEW api.races AS
     r.finalized_at,
     r.abandoned_at,
     r.last_poll_time,
-    r.updated_at,
-    r.created_at,
-    r.track_direction,
-    r.track_surface,
-    r.rail_position
+    r.updated_at
    FROM (raceday.races r
      JOIN raceday.meetings m USING (meeting_id))
   WHERE (r.start_time >= (now() - '30 days'::interval));
@@ -704,30 +640,6 @@ ALTER VIEW api.races OWNER TO raceday_owner;
 -- Name: VIEW races; Type: COMMENT; Schema: api; Owner: raceday_owner
 
 COMMENT ON VIEW api.races IS 'Races of the last 30 days onwards, with their meeting''s name; statuses lower case.';
-
--- Name: COLUMN races.field_size; Type: COMMENT; Schema: api; Owner: raceday_owner
-
-COMMENT ON COLUMN api.races.field_size IS 'How many runners go to the start: the field less its scratchings.';
-
--- Name: COLUMN races.entrant_count; Type: COMMENT; Schema: api; Owner: raceday_owner
-
-COMMENT ON COLUMN api.races.entrant_count IS 'How many runners the race was carded with, scratched ones included.';
-
--- Name: COLUMN races.created_at; Type: COMMENT; Schema: api; Owner: raceday_owner
-
-COMMENT ON COLUMN api.races.created_at IS 'When raceday first stored the race.';
-
--- Name: COLUMN races.track_direction; Type: COMMENT; Schema: api; Owner: raceday_owner
-
-COMMENT ON COLUMN api.races.track_direction IS 'Which way the track is run (Left, Right).';
-
--- Name: COLUMN races.track_surface; Type: COMMENT; Schema: api; Owner: raceday_owner
-
-COMMENT ON COLUMN api.races.track_surface IS 'The track''s surface (Turf, Synthetic, ...).';
-
--- Name: COLUMN races.rail_position; Type: COMMENT; Schema: api; Owner: raceday_owner
-
-COMMENT ON COLUMN api.races.rail_position IS 'Where the rail is, in TAB''s words.';
 
 -- Name: next_scheduled_race(); Type: FUNCTION; Schema: api; Owner: raceday_owner
 
@@ -758,11 +670,7 @@ CREATE FUNCTION api.next_scheduled_race() RETURNS SETOF api.races
      r.finalized_at,
      r.abandoned_at,
      r.last_poll_time,
-     r.updated_at,
-     r.created_at,
-     r.track_direction,
-     r.track_surface,
-     r.rail_position
+     r.updated_at
     FROM api.races r
    WHERE ((r.start_time > now()) AND (r.status = 'open'::text))
    ORDER BY r.start_time, r.race_id
@@ -1444,6 +1352,75 @@ ALTER FUNCTION raceday.announce_meetings(staging_id bigint) OWNER TO raceday_own
 
 COMMENT ON FUNCTION raceday.announce_meetings(staging_id bigint) IS 'After a meetings list''s transform: one change per race it added or changed, one notification; returns how many.';
 
+-- Name: archives; Type: TABLE; Schema: raceday; Owner: raceday_owner
+
+CREATE TABLE raceday.archives (
+    day date NOT NULL,
+    kind text NOT NULL,
+    path text NOT NULL,
+    rows bigint NOT NULL,
+    bytes bigint NOT NULL,
+    raw_bytes bigint NOT NULL,
+    sha256 text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    verified_at timestamp with time zone,
+    verify_error text,
+    deleted bigint DEFAULT 0 NOT NULL,
+    CONSTRAINT archives_bytes_check CHECK ((bytes >= 0)),
+    CONSTRAINT archives_check CHECK (((deleted >= 0) AND (deleted <= rows))),
+    CONSTRAINT archives_kind_check CHECK ((kind = ANY (ARRAY['raw'::text, 'money_flow_history'::text, 'odds_history'::text]))),
+    CONSTRAINT archives_raw_bytes_check CHECK ((raw_bytes >= 0)),
+    CONSTRAINT archives_rows_check CHECK ((rows >= 0)),
+    CONSTRAINT archives_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text))
+);
+
+ALTER TABLE raceday.archives OWNER TO raceday_owner;
+
+-- Name: TABLE archives; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON TABLE raceday.archives IS 'One archive file per NZ racing day and kind (raw responses, or a history partition), written by python -m archive.';
+
+-- Name: COLUMN archives.path; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.archives.path IS 'The file, relative to the archive directory.';
+
+-- Name: COLUMN archives.rows; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.archives.rows IS 'Rows in the file: what the database held when it was written.';
+
+-- Name: COLUMN archives.bytes; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.archives.bytes IS 'Size of the compressed file.';
+
+-- Name: COLUMN archives.raw_bytes; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.archives.raw_bytes IS 'Size of the COPY text it holds, uncompressed.';
+
+-- Name: COLUMN archives.sha256; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.archives.sha256 IS 'sha256 of the compressed file, as its manifest says.';
+
+-- Name: COLUMN archives.verified_at; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.archives.verified_at IS 'When the file was last read back and found whole; null when it is missing or damaged (verify_error says how).';
+
+-- Name: COLUMN archives.deleted; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.archives.deleted IS 'Rows retention has deleted since: the rows still in the database are rows - deleted.';
+
+-- Name: archive_problem(date, text, bigint); Type: FUNCTION; Schema: raceday; Owner: raceday_owner
+
+CREATE FUNCTION raceday.archive_problem(day date, kind text, held bigint) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'raceday', 'pg_temp'
+    RETURN (SELECT CASE WHEN (a.day IS NULL) THEN format('%s of %s has no archive'::text, archive_problem.kind, archive_problem.day) WHEN (a.verified_at IS NULL) THEN format('the archive of %s of %s (%s) is not verified: %s'::text, archive_problem.kind, archive_problem.day, a.path, COALESCE(a.verify_error, 'never read back'::text)) WHEN ((a.rows - a.deleted) <> archive_problem.held) THEN format('the archive of %s of %s holds %s rows, the database %s'::text, archive_problem.kind, archive_problem.day, (a.rows - a.deleted), archive_problem.held) ELSE NULL::text END AS "case" FROM ((SELECT) one LEFT JOIN raceday.archives a ON (((a.day = archive_problem.day) AND (a.kind = archive_problem.kind)))));
+
+ALTER FUNCTION raceday.archive_problem(day date, kind text, held bigint) OWNER TO raceday_owner;
+
+-- Name: FUNCTION archive_problem(day date, kind text, held bigint); Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON FUNCTION raceday.archive_problem(day date, kind text, held bigint) IS 'Why the held rows of a day and kind may not be deleted (no archive, not verified, a different count); null if they may.';
+
 -- Name: change_feed_reset(); Type: FUNCTION; Schema: raceday; Owner: raceday_owner
 
 CREATE FUNCTION raceday.change_feed_reset() RETURNS trigger
@@ -1805,7 +1782,7 @@ COMMENT ON FUNCTION raceday.event_pools(tote_pools jsonb, dividends jsonb) IS 'A
 
 CREATE FUNCTION raceday.event_runners(runners jsonb) RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN CASE WHEN (jsonb_typeof(runners) = 'array'::text) THEN (SELECT COALESCE(jsonb_agg(jsonb_strip_nulls(jsonb_build_object('entrant_id', (r.e -> 'entrant_id'::text), 'name', (r.e -> 'name'::text), 'runner_number', (r.e -> 'runner_number'::text), 'barrier', (r.e -> 'barrier'::text), 'jockey', (r.e -> 'jockey'::text), 'trainer_name', (r.e -> 'trainer_name'::text), 'silk_colours', (r.e -> 'silk_colours'::text), 'silk_url_64x64', (r.e -> 'silk_url_64x64'::text), 'silk_url_128x128', (r.e -> 'silk_url_128x128'::text), 'is_scratched', (r.e -> 'is_scratched'::text), 'is_late_scratched', (r.e -> 'is_late_scratched'::text), 'scratch_time', (r.e -> 'scratch_time'::text), 'is_emergency', (r.e -> 'is_emergency'::text), 'favourite', (r.e -> 'favourite'::text), 'mover', (r.e -> 'mover'::text), 'odds', (r.e -> 'odds'::text), 'weight', (r.e -> 'weight'::text), 'form_comment', (r.e -> 'form_comment'::text), 'last_twenty_starts', (r.e -> 'last_twenty_starts'::text))) ORDER BY r.n), '[]'::jsonb) AS "coalesce" FROM jsonb_array_elements(event_runners.runners) WITH ORDINALITY r(e, n)) ELSE NULL::jsonb END;
+    RETURN CASE WHEN (jsonb_typeof(runners) = 'array'::text) THEN (SELECT COALESCE(jsonb_agg(jsonb_strip_nulls(jsonb_build_object('entrant_id', (r.e -> 'entrant_id'::text), 'name', (r.e -> 'name'::text), 'runner_number', (r.e -> 'runner_number'::text), 'barrier', (r.e -> 'barrier'::text), 'jockey', (r.e -> 'jockey'::text), 'trainer_name', (r.e -> 'trainer_name'::text), 'silk_colours', (r.e -> 'silk_colours'::text), 'silk_url_64x64', (r.e -> 'silk_url_64x64'::text), 'silk_url_128x128', (r.e -> 'silk_url_128x128'::text), 'is_scratched', (r.e -> 'is_scratched'::text), 'is_late_scratched', (r.e -> 'is_late_scratched'::text), 'scratch_time', (r.e -> 'scratch_time'::text), 'is_emergency', (r.e -> 'is_emergency'::text), 'favourite', (r.e -> 'favourite'::text), 'mover', (r.e -> 'mover'::text), 'odds', (r.e -> 'odds'::text))) ORDER BY r.n), '[]'::jsonb) AS "coalesce" FROM jsonb_array_elements(event_runners.runners) WITH ORDINALITY r(e, n)) ELSE NULL::jsonb END;
 
 ALTER FUNCTION raceday.event_runners(runners jsonb) OWNER TO raceday_owner;
 
@@ -2042,6 +2019,9 @@ DECLARE
     made integer;
     detached integer := 0;
     dropped integer := 0;
+    held bigint;
+    problem text;
+    kept text[] := '{}'::text[];
 BEGIN
     IF NOT pg_try_advisory_xact_lock(hashtext('raceday.maintain_partitions')) THEN
         RETURN 'busy';
@@ -2061,12 +2041,31 @@ BEGIN
         detached := detached + 1;
     END LOOP;
     FOR part IN
-        SELECT d.name FROM raceday.detached_partitions d WHERE d.detached_at < now() - cfg.detach_grace
+        SELECT d.name, d.parent FROM raceday.detached_partitions d
+        WHERE d.detached_at < now() - cfg.detach_grace ORDER BY d.name
     LOOP
-        EXECUTE format('DROP TABLE IF EXISTS raceday.%I', part.name);
+        IF to_regclass(format('raceday.%I', part.name)) IS NULL THEN
+            DELETE FROM raceday.detached_partitions WHERE name = part.name;
+            CONTINUE;
+        END IF;
+        EXECUTE format('SELECT count(*) FROM raceday.%I', part.name) INTO held;
+        problem := raceday.archive_problem(to_date(right(part.name, 8), 'YYYYMMDD'), part.parent, held);
+        IF problem IS NOT NULL THEN
+            kept := kept || problem;
+            CONTINUE;
+        END IF;
+        EXECUTE format('DROP TABLE raceday.%I', part.name);
         DELETE FROM raceday.detached_partitions WHERE name = part.name;
+        UPDATE raceday.archives SET deleted = rows
+        WHERE day = to_date(right(part.name, 8), 'YYYYMMDD') AND kind = part.parent;
         dropped := dropped + 1;
     END LOOP;
+    IF cardinality(kept) > 0 THEN
+        RAISE WARNING 'maintain_partitions: kept % detached partitions: %', cardinality(kept), array_to_string(kept, '; ')
+            USING HINT = 'Run python -m archive run (it archives and verifies them); the next run drops them.';
+        RETURN format('made %s, detached %s, dropped %s, kept %s without a verified archive', made, detached, dropped,
+                      cardinality(kept));
+    END IF;
     RETURN format('made %s, detached %s, dropped %s', made, detached, dropped);
 END
 $_$;
@@ -2075,7 +2074,7 @@ ALTER FUNCTION raceday.maintain_partitions() OWNER TO raceday_owner;
 
 -- Name: FUNCTION maintain_partitions(); Type: COMMENT; Schema: raceday; Owner: raceday_owner
 
-COMMENT ON FUNCTION raceday.maintain_partitions() IS 'Partitions for today + 7 NZ days; detaches history past retention; drops detached partitions past the grace.';
+COMMENT ON FUNCTION raceday.maintain_partitions() IS 'Partitions for today + 7 NZ days; detaches history past retention; drops detached partitions past the grace once a verified archive holds them (others are kept, with a warning).';
 
 -- Name: meetings_page_limit(jsonb, integer); Type: FUNCTION; Schema: raceday; Owner: raceday_owner
 
@@ -2464,17 +2463,41 @@ CREATE FUNCTION raceday.prune_staging() RETURNS bigint
     SET search_path TO 'pg_catalog', 'raceday', 'pg_temp'
     AS $$
 DECLARE
+    cutoff timestamptz := now() - (SELECT staging_retention FROM raceday.settings);
+    problems text[];
     deleted bigint;
 BEGIN
     IF NOT pg_try_advisory_xact_lock(hashtext('raceday.prune_staging')) THEN
         RETURN 0;
     END IF;
+    -- Every day with a row due must be covered by its archive, or nothing goes.
+    problems := ARRAY(
+        SELECT raceday.archive_problem(d.day, 'raw',
+                   (SELECT count(*) FROM staging.raw_responses s
+                    WHERE s.received_at >= nz_day_start(d.day) AND s.received_at < nz_day_start(d.day + 1)))
+        FROM (SELECT DISTINCT nz_racing_day(s.received_at) AS day FROM staging.raw_responses s
+              WHERE s.received_at < cutoff) d
+        ORDER BY d.day);
+    problems := array_remove(problems, NULL);
+    IF cardinality(problems) > 0 THEN
+        RAISE EXCEPTION 'prune_staging: nothing deleted: %', array_to_string(problems, '; ')
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Run python -m archive run (it archives and verifies), then prune again.';
+    END IF;
     -- Quarantined rows stay until they are fixed: they are the evidence.
-    DELETE FROM staging.raw_responses s
-    USING raceday.settings cfg
-    WHERE s.received_at < now() - cfg.staging_retention
-      AND (s.body IS NULL OR s.processed_at IS NOT NULL AND s.transform_error IS NULL);
-    GET DIAGNOSTICS deleted = ROW_COUNT;
+    WITH gone AS (
+        DELETE FROM staging.raw_responses s
+        WHERE s.received_at < cutoff
+          AND (s.body IS NULL OR s.processed_at IS NOT NULL AND s.transform_error IS NULL)
+        RETURNING nz_racing_day(s.received_at) AS day
+    ), per_day AS (
+        SELECT g.day, count(*) AS n FROM gone g GROUP BY g.day
+    ), counted AS (
+        UPDATE raceday.archives a SET deleted = a.deleted + p.n FROM per_day p
+        WHERE a.day = p.day AND a.kind = 'raw'
+        RETURNING p.n
+    )
+    SELECT coalesce(sum(n), 0) INTO deleted FROM counted;
     RETURN deleted;
 END
 $$;
@@ -2483,7 +2506,7 @@ ALTER FUNCTION raceday.prune_staging() OWNER TO raceday_owner;
 
 -- Name: FUNCTION prune_staging(); Type: COMMENT; Schema: raceday; Owner: raceday_owner
 
-COMMENT ON FUNCTION raceday.prune_staging() IS 'Deletes processed raw responses older than the staging retention.';
+COMMENT ON FUNCTION raceday.prune_staging() IS 'Deletes processed raw responses older than the staging retention, only of days a verified archive holds whole; otherwise deletes nothing and raises, naming each day.';
 
 -- Name: quality_score(text, double precision, double precision, integer, text[], integer, integer, integer, double precision); Type: FUNCTION; Schema: raceday; Owner: raceday_owner
 
@@ -2576,6 +2599,56 @@ ALTER FUNCTION raceday.release_polls(worker text) OWNER TO raceday_owner;
 -- Name: FUNCTION release_polls(worker text); Type: COMMENT; Schema: raceday; Owner: raceday_owner
 
 COMMENT ON FUNCTION raceday.release_polls(worker text) IS 'Hands back the leases a stopping fetcher still holds; returns how many.';
+
+-- Name: replay_day(date); Type: FUNCTION; Schema: raceday; Owner: raceday_owner
+
+CREATE FUNCTION raceday.replay_day(day date) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'raceday', 'pg_temp'
+    AS $$
+#variable_conflict use_variable
+DECLARE
+    races uuid[];
+    poll record;
+    replayed integer := 0;
+BEGIN
+    IF day IS NULL THEN
+        RAISE EXCEPTION 'replay_day: day is null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    races := ARRAY(SELECT DISTINCT s.target::uuid FROM staging.raw_responses s
+                   WHERE s.received_at >= nz_day_start(day) AND s.received_at < nz_day_start(day + 1)
+                     AND s.kind = 'event' AND pg_input_is_valid(s.target, 'uuid'));
+    PERFORM FROM raceday.races r WHERE r.race_id = ANY (races) ORDER BY r.race_id FOR UPDATE;
+    DELETE FROM raceday.money_flow_history h WHERE h.race_id = ANY (races);
+    DELETE FROM raceday.odds_history h WHERE h.race_id = ANY (races);
+    DELETE FROM raceday.poll_quality q WHERE q.race_id = ANY (races);
+    DELETE FROM raceday.race_results t WHERE t.race_id = ANY (races);
+    DELETE FROM raceday.race_pools t WHERE t.race_id = ANY (races);
+    DELETE FROM raceday.entrants t WHERE t.race_id = ANY (races);
+    -- Observations of the day may fall a little either side of its receipts.
+    PERFORM raceday.ensure_history_partitions(day - 1, day + 1);
+    FOR poll IN
+        SELECT s.id, s.kind FROM staging.raw_responses s
+        WHERE s.received_at >= nz_day_start(day) AND s.received_at < nz_day_start(day + 1) AND s.body IS NOT NULL
+        ORDER BY s.id
+    LOOP
+        PERFORM raceday.run_transform(poll.id, poll.kind);
+        replayed := replayed + 1;
+    END LOOP;
+    UPDATE raceday.poll_targets t
+    SET stopped_at = raceday.clock(), stopped_reason = format('replayed from the archive of %s', day)
+    FROM raceday.races r
+    WHERE r.race_id = t.race_id AND t.stopped_at IS NULL
+      AND (r.race_id = ANY (races) OR r.start_time >= nz_day_start(day) AND r.start_time < nz_day_start(day + 1));
+    RETURN replayed;
+END
+$$;
+
+ALTER FUNCTION raceday.replay_day(day date) OWNER TO raceday_owner;
+
+-- Name: FUNCTION replay_day(day date); Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON FUNCTION raceday.replay_day(day date) IS 'Rebuilds an NZ racing day from its stored responses, meetings pages and events in the order they were stored (after a restore from its archive); stops its races'' polling; returns how many responses.';
 
 -- Name: reprocess(uuid); Type: FUNCTION; Schema: raceday; Owner: raceday_owner
 
@@ -3057,9 +3130,11 @@ CREATE FUNCTION raceday.transform_meetings(staging_id bigint, doc jsonb DEFAULT 
     AS $$
 DECLARE
     meetings jsonb;
+    observed timestamptz;
     new_races integer;
 BEGIN
-    SELECT coalesce(doc, r.body::jsonb) -> 'data' -> 'meetings' INTO meetings
+    SELECT coalesce(doc, r.body::jsonb) -> 'data' -> 'meetings', coalesce(r.generated_at, r.received_at)
+    INTO meetings, observed
     FROM staging.raw_responses r WHERE r.id = staging_id;
     IF jsonb_typeof(meetings) IS DISTINCT FROM 'array' THEN
         RAISE EXCEPTION 'meetings response % has no data.meetings array', staging_id
@@ -3091,14 +3166,14 @@ BEGIN
         INSERT INTO raceday.races AS t (race_id, meeting_id, name, race_number, start_time, status, distance,
                                         track_condition, weather, type, last_status_change)
         SELECT id, meeting_id, name, race_number, start_time, lower(status), distance,
-               nullif(track_condition, ''), nullif(weather, ''), category, now()
+               nullif(track_condition, ''), nullif(weather, ''), category, observed
         FROM races
         ON CONFLICT (race_id) DO UPDATE
             SET name = excluded.name, race_number = excluded.race_number, start_time = excluded.start_time,
                 status = excluded.status, distance = excluded.distance,
                 track_condition = excluded.track_condition, weather = excluded.weather,
                 last_status_change = CASE WHEN t.status IS DISTINCT FROM excluded.status
-                                          THEN now() ELSE t.last_status_change END
+                                          THEN observed ELSE t.last_status_change END
             WHERE (t.name, t.race_number, t.start_time, t.status, t.distance, t.track_condition, t.weather)
                   IS DISTINCT FROM (excluded.name, excluded.race_number, excluded.start_time, excluded.status,
                                     excluded.distance, excluded.track_condition, excluded.weather)
@@ -3303,7 +3378,7 @@ BEGIN
     INSERT INTO raceday.races AS t (race_id, meeting_id, name, race_number, start_time, actual_start, status, distance,
                                     track_condition, weather, type, field_size, entrant_count, positions_paid, silk_url,
                                     race_date_nz, start_time_nz, last_status_change, finalized_at, abandoned_at,
-                                    last_poll_time, track_direction, track_surface, rail_position)
+                                    last_poll_time)
     VALUES (race_uuid, (race ->> 'meeting_id')::uuid, race ->> 'description', (race ->> 'race_number')::integer,
             start_at, to_timestamp(nullif((race ->> 'actual_start')::bigint, 0)), new_status,
             (race ->> 'distance')::integer, nullif(race ->> 'track_condition', ''), nullif(race ->> 'weather', ''),
@@ -3311,8 +3386,7 @@ BEGIN
             (race ->> 'positions_paid')::integer, nullif(race ->> 'silk_url', ''), (race ->> 'race_date_nz')::date,
             race ->> 'start_time_nz', observed,
             CASE WHEN new_status = 'final' THEN observed END, CASE WHEN new_status = 'abandoned' THEN observed END,
-            observed, nullif(race ->> 'track_direction', ''), nullif(race ->> 'track_surface', ''),
-            nullif(race ->> 'rail_position', ''))
+            observed)
     ON CONFLICT (race_id) DO UPDATE
         SET name = excluded.name, race_number = excluded.race_number, start_time = excluded.start_time,
             actual_start = coalesce(excluded.actual_start, t.actual_start), status = excluded.status,
@@ -3324,8 +3398,7 @@ BEGIN
                                       ELSE t.last_status_change END,
             finalized_at = CASE WHEN excluded.status = 'final' THEN coalesce(t.finalized_at, observed) END,
             abandoned_at = CASE WHEN excluded.status = 'abandoned' THEN coalesce(t.abandoned_at, observed) END,
-            last_poll_time = greatest(t.last_poll_time, observed), track_direction = excluded.track_direction,
-            track_surface = excluded.track_surface, rail_position = excluded.rail_position;
+            last_poll_time = greatest(t.last_poll_time, observed);
 END
 $$;
 
@@ -3392,8 +3465,7 @@ BEGIN
                                        silk_colours, silk_url_64x64, silk_url_128x128, is_scratched, is_late_scratched,
                                        scratch_time, is_emergency, favourite, mover, fixed_win_odds, fixed_place_odds,
                                        pool_win_odds, pool_place_odds, hold_percentage, bet_percentage,
-                                       win_pool_amount, place_pool_amount, win_pool_percentage, place_pool_percentage,
-                                       weight_allocated, weight_total, form_comment, last_twenty_starts)
+                                       win_pool_amount, place_pool_amount, win_pool_percentage, place_pool_percentage)
     SELECT x.entrant_id, race_uuid, x.name, x.runner_number, x.barrier #>> '{}', x.jockey, x.trainer_name,
            x.silk_colours, x.silk_url_64x64, x.silk_url_128x128, coalesce(x.is_scratched, false),
            coalesce(x.is_late_scratched, false), to_timestamp(nullif(x.scratch_time, 0)),
@@ -3402,15 +3474,12 @@ BEGIN
            nullif((x.odds ->> 'pool_win')::numeric, 0), nullif((x.odds ->> 'pool_place')::numeric, 0),
            m.hold, m.bet, raceday.pool_cents(win_total, m.hold), raceday.pool_cents(place_total, m.hold),
            round(raceday.pool_cents(win_total, m.hold) / nullif(win_total, 0), 2),
-           round(raceday.pool_cents(place_total, m.hold) / nullif(place_total, 0), 2),
-           substring(x.weight ->> 'allocated' FROM '^\s*(\d{1,3}(?:\.\d{1,2})?)')::numeric(5, 2),
-           substring(x.weight ->> 'total' FROM '^\s*(\d{1,3}(?:\.\d{1,2})?)')::numeric(5, 2),
-           nullif(x.form_comment, ''), nullif(x.last_twenty_starts, '')
+           round(raceday.pool_cents(place_total, m.hold) / nullif(place_total, 0), 2)
     FROM jsonb_to_recordset(runners) AS x(
              entrant_id uuid, name text, runner_number integer, barrier jsonb, jockey text, trainer_name text,
              silk_colours text, silk_url_64x64 text, silk_url_128x128 text, is_scratched boolean,
              is_late_scratched boolean, scratch_time bigint, is_emergency boolean, favourite boolean, mover boolean,
-             odds jsonb, weight jsonb, form_comment text, last_twenty_starts text)
+             odds jsonb)
     LEFT JOIN LATERAL (SELECT (money -> x.entrant_id::text ->> 'hold')::numeric AS hold,
                               (money -> x.entrant_id::text ->> 'bet')::numeric AS bet) m ON true
     ON CONFLICT (entrant_id) DO UPDATE
@@ -3424,15 +3493,13 @@ BEGIN
             pool_place_odds = excluded.pool_place_odds, hold_percentage = excluded.hold_percentage,
             bet_percentage = excluded.bet_percentage, win_pool_amount = excluded.win_pool_amount,
             place_pool_amount = excluded.place_pool_amount, win_pool_percentage = excluded.win_pool_percentage,
-            place_pool_percentage = excluded.place_pool_percentage, weight_allocated = excluded.weight_allocated,
-            weight_total = excluded.weight_total, form_comment = excluded.form_comment,
-            last_twenty_starts = excluded.last_twenty_starts
+            place_pool_percentage = excluded.place_pool_percentage
         WHERE t.race_id = excluded.race_id
           AND (t.name, t.runner_number, t.barrier, t.jockey, t.trainer_name, t.silk_colours, t.silk_url_64x64,
                t.silk_url_128x128, t.is_scratched, t.is_late_scratched, t.scratch_time, t.is_emergency, t.favourite,
                t.mover, t.fixed_win_odds, t.fixed_place_odds, t.pool_win_odds, t.pool_place_odds, t.hold_percentage,
                t.bet_percentage, t.win_pool_amount, t.place_pool_amount, t.win_pool_percentage,
-               t.place_pool_percentage, t.weight_allocated, t.weight_total, t.form_comment, t.last_twenty_starts)
+               t.place_pool_percentage)
               IS DISTINCT FROM
               (excluded.name, excluded.runner_number, excluded.barrier, excluded.jockey, excluded.trainer_name,
                excluded.silk_colours, excluded.silk_url_64x64, excluded.silk_url_128x128, excluded.is_scratched,
@@ -3440,8 +3507,7 @@ BEGIN
                excluded.mover, excluded.fixed_win_odds, excluded.fixed_place_odds, excluded.pool_win_odds,
                excluded.pool_place_odds, excluded.hold_percentage, excluded.bet_percentage,
                excluded.win_pool_amount, excluded.place_pool_amount, excluded.win_pool_percentage,
-               excluded.place_pool_percentage, excluded.weight_allocated, excluded.weight_total,
-               excluded.form_comment, excluded.last_twenty_starts);
+               excluded.place_pool_percentage);
 END
 $$;
 
@@ -3486,27 +3552,14 @@ CREATE VIEW api.meetings AS
     COALESCE(r.total_races, (0)::bigint) AS total_races,
     COALESCE(r.finalized_races, (0)::bigint) AS finalized_races,
     COALESCE(((r.total_races > 0) AND (r.finalized_races = r.total_races)), false) AS is_completed,
-    m.updated_at,
-    m.created_at,
-    c.weather,
-    c.track_direction,
-    c.track_surface,
-    c.rail_position
-   FROM ((raceday.meetings m
+    m.updated_at
+   FROM (raceday.meetings m
      LEFT JOIN LATERAL ( SELECT min(x.start_time) AS first_race_time,
             count(*) AS total_races,
             count(*) FILTER (WHERE (x.status = ANY (ARRAY['final'::text, 'abandoned'::text]))) AS finalized_races,
             count(*) FILTER (WHERE (x.status = 'abandoned'::text)) AS abandoned_races
            FROM raceday.races x
           WHERE (x.meeting_id = m.meeting_id)) r ON (true))
-     LEFT JOIN LATERAL ( SELECT x.weather,
-            x.track_direction,
-            x.track_surface,
-            x.rail_position
-           FROM raceday.races x
-          WHERE ((x.meeting_id = m.meeting_id) AND (x.last_poll_time IS NOT NULL))
-          ORDER BY x.last_poll_time DESC, x.race_number DESC
-         LIMIT 1) c ON (true))
   WHERE (m.date >= (((now() AT TIME ZONE 'Pacific/Auckland'::text))::date - 30));
 
 ALTER VIEW api.meetings OWNER TO raceday_owner;
@@ -3514,26 +3567,6 @@ ALTER VIEW api.meetings OWNER TO raceday_owner;
 -- Name: VIEW meetings; Type: COMMENT; Schema: api; Owner: raceday_owner
 
 COMMENT ON VIEW api.meetings IS 'Meetings of the last 30 NZ racing days onwards: first race time, race counts, completed when every race is final or abandoned.';
-
--- Name: COLUMN meetings.created_at; Type: COMMENT; Schema: api; Owner: raceday_owner
-
-COMMENT ON COLUMN api.meetings.created_at IS 'When raceday first stored the meeting.';
-
--- Name: COLUMN meetings.weather; Type: COMMENT; Schema: api; Owner: raceday_owner
-
-COMMENT ON COLUMN api.meetings.weather IS 'The weather TAB gave with the meeting''s race observed last (Fine, Overcast, ...).';
-
--- Name: COLUMN meetings.track_direction; Type: COMMENT; Schema: api; Owner: raceday_owner
-
-COMMENT ON COLUMN api.meetings.track_direction IS 'Which way the track is run (Left, Right), as of the race observed last.';
-
--- Name: COLUMN meetings.track_surface; Type: COMMENT; Schema: api; Owner: raceday_owner
-
-COMMENT ON COLUMN api.meetings.track_surface IS 'The track''s surface (Turf, Synthetic, ...), as of the race observed last.';
-
--- Name: COLUMN meetings.rail_position; Type: COMMENT; Schema: api; Owner: raceday_owner
-
-COMMENT ON COLUMN api.meetings.rail_position IS 'Where the rail is, in TAB''s words, as of the race observed last.';
 
 -- Name: poll_quality; Type: TABLE; Schema: raceday; Owner: raceday_owner
 
@@ -3782,8 +3815,7 @@ CREATE VIEW api.race_results AS
     t.photo_finish,
     t.stewards_inquiry,
     t.protest_lodged,
-    t.result_time,
-    t.created_at
+    t.result_time
    FROM (raceday.race_results t
      JOIN raceday.races r USING (race_id))
   WHERE (r.start_time >= (now() - '30 days'::interval));
@@ -3794,9 +3826,67 @@ ALTER VIEW api.race_results OWNER TO raceday_owner;
 
 COMMENT ON VIEW api.race_results IS 'Results and dividends per race, interim then final, with protest and photo flags.';
 
--- Name: COLUMN race_results.created_at; Type: COMMENT; Schema: api; Owner: raceday_owner
+-- Name: archives; Type: VIEW; Schema: ops; Owner: raceday_owner
 
-COMMENT ON COLUMN api.race_results.created_at IS 'When raceday first stored a result of the race (the interim, if any).';
+CREATE VIEW ops.archives AS
+ SELECT day,
+    kind,
+    path,
+    rows,
+    bytes,
+    raw_bytes,
+    sha256,
+    verified_at,
+    verify_error,
+    (rows - deleted) AS held
+   FROM raceday.archives a
+  ORDER BY day DESC, kind;
+
+ALTER VIEW ops.archives OWNER TO raceday_owner;
+
+-- Name: VIEW archives; Type: COMMENT; Schema: ops; Owner: raceday_owner
+
+COMMENT ON VIEW ops.archives IS 'Archive files by NZ racing day and kind: rows, sizes, sha256, when last verified.';
+
+-- Name: COLUMN archives.day; Type: COMMENT; Schema: ops; Owner: raceday_owner
+
+COMMENT ON COLUMN ops.archives.day IS 'The NZ racing day archived.';
+
+-- Name: COLUMN archives.kind; Type: COMMENT; Schema: ops; Owner: raceday_owner
+
+COMMENT ON COLUMN ops.archives.kind IS 'raw (staging.raw_responses), money_flow_history or odds_history (a detached partition).';
+
+-- Name: COLUMN archives.path; Type: COMMENT; Schema: ops; Owner: raceday_owner
+
+COMMENT ON COLUMN ops.archives.path IS 'The zstd file, relative to the archive directory; its manifest is beside it.';
+
+-- Name: COLUMN archives.rows; Type: COMMENT; Schema: ops; Owner: raceday_owner
+
+COMMENT ON COLUMN ops.archives.rows IS 'Rows in the file.';
+
+-- Name: COLUMN archives.bytes; Type: COMMENT; Schema: ops; Owner: raceday_owner
+
+COMMENT ON COLUMN ops.archives.bytes IS 'Size of the file (compressed).';
+
+-- Name: COLUMN archives.raw_bytes; Type: COMMENT; Schema: ops; Owner: raceday_owner
+
+COMMENT ON COLUMN ops.archives.raw_bytes IS 'Size of the COPY text it holds, uncompressed.';
+
+-- Name: COLUMN archives.sha256; Type: COMMENT; Schema: ops; Owner: raceday_owner
+
+COMMENT ON COLUMN ops.archives.sha256 IS 'sha256 of the file.';
+
+-- Name: COLUMN archives.verified_at; Type: COMMENT; Schema: ops; Owner: raceday_owner
+
+COMMENT ON COLUMN ops.archives.verified_at IS 'When it was last read back whole; null: missing or damaged, and nothing it covers is deleted.';
+
+-- Name: COLUMN archives.verify_error; Type: COMMENT; Schema: ops; Owner: raceday_owner
+
+COMMENT ON COLUMN ops.archives.verify_error IS 'Why the last read-back failed.';
+
+-- Name: COLUMN archives.held; Type: COMMENT; Schema: ops; Owner: raceday_owner
+
+COMMENT ON COLUMN ops.archives.held IS 'Rows of it the database still holds (the rest retention deleted).';
 
 -- Name: cron_jobs; Type: VIEW; Schema: ops; Owner: raceday_owner
 
@@ -4396,6 +4486,11 @@ ALTER TABLE ONLY raceday.alert_configs
 ALTER TABLE ONLY raceday.alert_configs
     ADD CONSTRAINT alert_configs_user_id_display_order_key UNIQUE (user_id, display_order);
 
+-- Name: archives archives_pkey; Type: CONSTRAINT; Schema: raceday; Owner: raceday_owner
+
+ALTER TABLE ONLY raceday.archives
+    ADD CONSTRAINT archives_pkey PRIMARY KEY (day, kind);
+
 -- Name: change_feed change_feed_pkey; Type: CONSTRAINT; Schema: raceday; Owner: raceday_owner
 
 ALTER TABLE ONLY raceday.change_feed
@@ -4527,10 +4622,6 @@ CREATE INDEX money_flow_history_staging_idx ON ONLY raceday.money_flow_history U
 -- Name: money_flow_latest_created_idx; Type: INDEX; Schema: raceday; Owner: raceday_owner
 
 CREATE INDEX money_flow_latest_created_idx ON raceday.money_flow_latest USING btree (race_id, created_at);
-
--- Name: money_flow_latest_id_idx; Type: INDEX; Schema: raceday; Owner: raceday_owner
-
-CREATE INDEX money_flow_latest_id_idx ON raceday.money_flow_latest USING btree (race_id, id);
 
 -- Name: odds_history_race_idx; Type: INDEX; Schema: raceday; Owner: raceday_owner
 
@@ -4827,6 +4918,10 @@ REVOKE ALL ON FUNCTION raceday.announce_event(staging_id bigint, before raceday.
 
 REVOKE ALL ON FUNCTION raceday.announce_meetings(staging_id bigint) FROM PUBLIC;
 
+-- Name: FUNCTION archive_problem(day date, kind text, held bigint); Type: ACL; Schema: raceday; Owner: raceday_owner
+
+REVOKE ALL ON FUNCTION raceday.archive_problem(day date, kind text, held bigint) FROM PUBLIC;
+
 -- Name: FUNCTION change_feed_reset(); Type: ACL; Schema: raceday; Owner: raceday_owner
 
 REVOKE ALL ON FUNCTION raceday.change_feed_reset() FROM PUBLIC;
@@ -4987,6 +5082,10 @@ REVOKE ALL ON FUNCTION raceday.race_alerts_forget() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION raceday.release_polls(worker text) FROM PUBLIC;
 GRANT ALL ON FUNCTION raceday.release_polls(worker text) TO raceday_fetcher;
+
+-- Name: FUNCTION replay_day(day date); Type: ACL; Schema: raceday; Owner: raceday_owner
+
+REVOKE ALL ON FUNCTION raceday.replay_day(day date) FROM PUBLIC;
 
 -- Name: FUNCTION reprocess(race_id uuid); Type: ACL; Schema: raceday; Owner: raceday_owner
 

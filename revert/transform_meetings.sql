@@ -1,29 +1,29 @@
--- Revert raceday:transform_meetings from pg: the version of transform_meetings@v0.4.0,
--- which reads a stored jsonb body and takes no document.
+-- Revert raceday:transform_meetings from pg: the version of transform_meetings@v0.7.0, which
+-- stamps a race's status change with the transform's clock.
 
 BEGIN;
 
 SET LOCAL ROLE raceday_owner;
 
-DROP FUNCTION raceday.transform_meetings(bigint, jsonb);
-
-CREATE FUNCTION raceday.transform_meetings(staging_id bigint) RETURNS integer
+-- doc, when given, must be the stored document of staging_id.
+CREATE OR REPLACE FUNCTION raceday.transform_meetings(staging_id bigint, doc jsonb DEFAULT NULL) RETURNS integer
 LANGUAGE plpgsql
 SET search_path = pg_catalog, raceday
 AS $$
 DECLARE
-    doc jsonb;
+    meetings jsonb;
     new_races integer;
 BEGIN
-    SELECT r.body -> 'data' -> 'meetings' INTO doc FROM staging.raw_responses r WHERE r.id = staging_id;
-    IF jsonb_typeof(doc) IS DISTINCT FROM 'array' THEN
+    SELECT coalesce(doc, r.body::jsonb) -> 'data' -> 'meetings' INTO meetings
+    FROM staging.raw_responses r WHERE r.id = staging_id;
+    IF jsonb_typeof(meetings) IS DISTINCT FROM 'array' THEN
         RAISE EXCEPTION 'meetings response % has no data.meetings array', staging_id
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
 
     INSERT INTO raceday.meetings AS t (meeting_id, meeting_name, country, category, date, state, track_condition)
     SELECT m.meeting, m.name, m.country, m.category, left(m.date, 10)::date, m.state, nullif(m.track_condition, '')
-    FROM jsonb_to_recordset(doc) AS m(meeting uuid, name text, country text, category text, date text,
+    FROM jsonb_to_recordset(meetings) AS m(meeting uuid, name text, country text, category text, date text,
                                       state text, track_condition text),
          raceday.settings s
     WHERE m.country = ANY (s.countries) AND m.category = ANY (s.categories)
@@ -36,7 +36,7 @@ BEGIN
 
     WITH races AS (
         SELECT (m ->> 'meeting')::uuid AS meeting_id, m ->> 'category' AS category, r.*
-        FROM jsonb_array_elements(doc) AS m
+        FROM jsonb_array_elements(meetings) AS m
         CROSS JOIN raceday.settings s
         CROSS JOIN LATERAL jsonb_to_recordset(m -> 'races') AS r(
             id uuid, race_number integer, name text, start_time timestamptz, track_condition text,
@@ -66,7 +66,7 @@ BEGIN
     RETURN new_races;
 END
 $$;
-COMMENT ON FUNCTION raceday.transform_meetings(bigint) IS
+COMMENT ON FUNCTION raceday.transform_meetings(bigint, jsonb) IS
     'Upserts the in-scope meetings and races of a stored meetings response; schedules new races. Returns how many were new.';
 
 COMMIT;

@@ -33,7 +33,8 @@ PG_BIN=/usr/lib/postgresql/18/bin
 # The Python environment is keyed by the pinned requirements and the host's
 # Python, so a change to either builds a new one and the old stays valid.
 VENV_DIR="$CACHE_DIR/venv-$(cat "$RACEDAY_HOME/requirements.txt" "$RACEDAY_HOME/fetcher/requirements.txt" \
-    "$RACEDAY_HOME/live/requirements.txt" "$RACEDAY_HOME/exporter/requirements.txt" <(python3 -V 2>&1) | sha1sum | cut -c1-10)"
+    "$RACEDAY_HOME/live/requirements.txt" "$RACEDAY_HOME/exporter/requirements.txt" \
+    "$RACEDAY_HOME/archive/requirements.txt" <(python3 -V 2>&1) | sha1sum | cut -c1-10)"
 
 # The client library's node_modules, keyed by its lock file and the host's Node.
 NODE_DIR="$CACHE_DIR/node-$(cat "$RACEDAY_HOME/tests/client/package-lock.json" <(node --version 2>&1) \

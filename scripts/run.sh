@@ -46,6 +46,7 @@ fetcher_pid=""
 api_pid=""
 live_pid=""
 exporter_pid=""
+archive_pid=""
 DB_URL=""
 
 # The database's clock: the simulator's (virtual start, real start, speed), or real time.
@@ -89,6 +90,7 @@ stop_all() {
     say "stopping"
     # The fetcher first: it finishes its polls, which need the simulator and the database.
     if [ -n "$fetcher_pid" ]; then kill -TERM "$fetcher_pid" 2>/dev/null; wait "$fetcher_pid" 2>/dev/null || true; fi
+    if [ -n "$archive_pid" ]; then kill -TERM "$archive_pid" 2>/dev/null; wait "$archive_pid" 2>/dev/null || true; fi
     if [ -n "$live_pid" ]; then kill -TERM "$live_pid" 2>/dev/null; wait "$live_pid" 2>/dev/null || true; fi
     if [ -n "$exporter_pid" ]; then kill -TERM "$exporter_pid" 2>/dev/null; wait "$exporter_pid" 2>/dev/null || true; fi
     if [ -n "$api_pid" ]; then kill -TERM "$api_pid" 2>/dev/null; wait "$api_pid" 2>/dev/null || true; fi
@@ -187,11 +189,18 @@ exporter_pid=$!
 wait_ready "http://127.0.0.1:$RUN_EXPORTER_PORT/metrics" "$exporter_pid" "$LOG_DIR/exporter.log" \
     "the exporter did not start on port $RUN_EXPORTER_PORT (RACEDAY_EXPORTER_PORT picks another port)"
 
+# The archive (docs/archive.md): the finished days and detached partitions
+# of the dev database, hourly, into ARCHIVE_DIR, as compose's archive service.
+"$VENV_DIR/bin/python" -m archive --url "$DB_URL" --dir "${ARCHIVE_DIR:-$RACEDAY_HOME/.raceday/archive}" \
+    run --every 3600 > "$LOG_DIR/archive.log" 2>&1 &
+archive_pid=$!
+
 say "running:"
 say "  database  $DB_URL   (make psql)"
 say "  source    $NZTAB_API_URL   ($source_name)"
 say "  api       $API_URL   ($api_name; OpenAPI at /, health at /rpc/health and on port $((API_PORT + 1)); make token USER=<id> signs in)"
 say "  live      $LIVE_URL   (the race board; SSE at /races/<race_id> and /upcoming)"
+say "  archive   hourly into ${ARCHIVE_DIR:-$RACEDAY_HOME/.raceday/archive}, log $LOG_DIR/archive.log (make restore-day)"
 say "  fetcher   pid $fetcher_pid, one JSON line per poll in $LOG_DIR/fetcher.log"
 say "  metrics   http://127.0.0.1:$RUN_FETCHER_METRICS_PORT/metrics (fetcher), ${LIVE_URL}metrics (live), http://127.0.0.1:$RUN_EXPORTER_PORT/metrics (pipeline); docs/metrics.md"
 [ -z "${retired:-}" ] || say "  schedule  $retired (ops.stopped_targets)"

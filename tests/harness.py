@@ -98,7 +98,8 @@ def wait_for(predicate, timeout: float, interval: float = 0.1) -> bool:
 
 # What TRUNCATE ... CASCADE empties; the history tables reference nothing, so they are named.
 DATA_TABLES = ("raceday.meetings, raceday.poll_targets, staging.raw_responses, "
-               "raceday.money_flow_history, raceday.odds_history, raceday.alert_configs, raceday.change_feed")
+               "raceday.money_flow_history, raceday.odds_history, raceday.alert_configs, raceday.change_feed, "
+               "raceday.archives")
 
 
 def empty_database(conn) -> None:

@@ -1,10 +1,11 @@
 -- pg_cron housekeeping: the jobs are scheduled, the daily ones at night in
 -- New Zealand, and run as the owner, never a superuser; partitions are made
 -- ahead, detached past retention and dropped past the grace; staging is
--- pruned except for quarantined rows; the cron history is pruned by the
+-- pruned except for quarantined rows; nothing goes that a verified archive
+-- does not hold (raceday.archives); the cron history is pruned by the
 -- cron-history job itself, run as pg_cron runs it.
 BEGIN;
-SELECT plan(16);
+SELECT plan(19);
 
 SELECT results_eq($$SELECT jobname::text, schedule::text, command, active FROM cron.job
                     WHERE jobname LIKE 'raceday-%' ORDER BY jobname$$,
@@ -42,7 +43,15 @@ SELECT ok(to_regclass('raceday.odds_history_' || to_char(raceday.nz_racing_day(n
           'the days ahead exist');
 UPDATE raceday.settings SET detach_grace = '0';
 UPDATE raceday.detached_partitions SET detached_at = now() - interval '1 second';
-SELECT matches(raceday.maintain_partitions(), 'dropped 2$', 'after the grace the detached partitions are dropped');
+SELECT matches(raceday.maintain_partitions(), 'dropped 0, kept 2 without a verified archive$',
+               'past the grace, detached partitions without an archive are kept');
+INSERT INTO raceday.archives (day, kind, path, rows, bytes, raw_bytes, sha256, verified_at)
+SELECT raceday.nz_racing_day(now()) - 40, k, k || '/old.copy.zst', 0, 9, 0, repeat('a', 64), v
+FROM (VALUES ('money_flow_history', now()), ('odds_history', NULL)) a(k, v);
+SELECT matches(raceday.maintain_partitions(), 'dropped 1, kept 1 without a verified archive$',
+               'one whose archive is verified is dropped, one whose archive is not is kept');
+UPDATE raceday.archives SET verified_at = now();
+SELECT matches(raceday.maintain_partitions(), 'dropped 1$', 'once verified, it goes too');
 SELECT is(to_regclass('raceday.money_flow_history_' || to_char(raceday.nz_racing_day(now()) - 40, 'YYYYMMDD')), NULL,
           'gone');
 
@@ -51,7 +60,12 @@ INSERT INTO staging.raw_responses (kind, target, received_at, body, processed_at
     ('event', 'old-ok', now() - interval '8 days', '{"data": 1}', now(), NULL),
     ('event', 'old-bad', now() - interval '8 days', '{"data": 2}', now(), 'XX000: broken'),
     ('event', 'new-ok', now() - interval '1 day', '{"data": 3}', now(), NULL);
-SELECT cmp_ok(raceday.prune_staging(), '>=', 1::bigint, 'staging retention deletes');
+SELECT throws_like('SELECT raceday.prune_staging()', '%raw of ' || (raceday.nz_racing_day(now() - interval '8 days'))
+                   || ' has no archive%', 'staging retention refuses a day no archive holds');
+INSERT INTO raceday.archives (day, kind, path, rows, bytes, raw_bytes, sha256, verified_at)
+SELECT raceday.nz_racing_day(received_at), 'raw', 'raw/old.copy.zst', count(*), 9, 9, repeat('a', 64), now()
+FROM staging.raw_responses WHERE received_at < now() - interval '7 days' GROUP BY 1;
+SELECT cmp_ok(raceday.prune_staging(), '>=', 1::bigint, 'staging retention deletes what a verified archive holds');
 SELECT is(ARRAY(SELECT target FROM staging.raw_responses WHERE target IN ('old-ok', 'old-bad', 'new-ok') ORDER BY target),
           ARRAY['new-ok', 'old-bad'], 'the old processed row is gone, the quarantined one kept');
 

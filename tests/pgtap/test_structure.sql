@@ -10,7 +10,7 @@ SELECT has_extension('pg_cron');
 
 SELECT tables_are('raceday',
     ARRAY['meetings', 'races', 'entrants', 'race_pools', 'race_results',
-          'money_flow_history', 'odds_history', 'settings', 'poll_targets', 'poll_quality', 'detached_partitions',
+          'money_flow_history', 'odds_history', 'settings', 'poll_targets', 'poll_quality', 'detached_partitions', 'archives',
           'alert_configs', 'alert_config_defaults', 'money_flow_latest', 'plpython_modules', 'race_alerts', 'change_feed']
     || ARRAY(SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
              WHERE i.inhparent IN ('raceday.money_flow_history'::regclass, 'raceday.odds_history'::regclass)),
