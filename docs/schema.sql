@@ -352,6 +352,10 @@ CREATE TABLE raceday.entrants (
     place_pool_percentage numeric(7,2),
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    weight_allocated numeric(5,2),
+    weight_total numeric(5,2),
+    form_comment text,
+    last_twenty_starts text,
     CONSTRAINT entrants_fixed_place_odds_check CHECK ((fixed_place_odds > (0)::numeric)),
     CONSTRAINT entrants_fixed_win_odds_check CHECK ((fixed_win_odds > (0)::numeric)),
     CONSTRAINT entrants_pool_place_odds_check CHECK ((pool_place_odds > (0)::numeric)),
@@ -372,6 +376,22 @@ COMMENT ON COLUMN raceday.entrants.barrier IS 'Text: an integer for gallops, e.g
 -- Name: COLUMN entrants.win_pool_amount; Type: COMMENT; Schema: raceday; Owner: raceday_owner
 
 COMMENT ON COLUMN raceday.entrants.win_pool_amount IS 'Integer cents: Win pool total x hold percentage.';
+
+-- Name: COLUMN entrants.weight_allocated; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.entrants.weight_allocated IS 'The weight allocated to carry, kg (TAB''s weight.allocated).';
+
+-- Name: COLUMN entrants.weight_total; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.entrants.weight_total IS 'The weight carried with any allowance, kg (TAB''s weight.total).';
+
+-- Name: COLUMN entrants.form_comment; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.entrants.form_comment IS 'TAB''s comment on the runner''s form.';
+
+-- Name: COLUMN entrants.last_twenty_starts; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.entrants.last_twenty_starts IS 'The runner''s last starts, latest last: a placing digit each, 0 for tenth or worse, x for a spell.';
 
 -- Name: races; Type: TABLE; Schema: raceday; Owner: raceday_owner
 
@@ -399,6 +419,9 @@ CREATE TABLE raceday.races (
     last_poll_time timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    track_direction text,
+    track_surface text,
+    rail_position text,
     CONSTRAINT races_distance_check CHECK ((distance >= 0)),
     CONSTRAINT races_entrant_count_check CHECK ((entrant_count >= 0)),
     CONSTRAINT races_field_size_check CHECK ((field_size >= 0)),
@@ -421,6 +444,18 @@ COMMENT ON COLUMN raceday.races.start_time IS 'Advertised start (UTC instant).';
 -- Name: COLUMN races.start_time_nz; Type: COMMENT; Schema: raceday; Owner: raceday_owner
 
 COMMENT ON COLUMN raceday.races.start_time_nz IS 'TAB''s local start text, e.g. 12:50:00 NZST.';
+
+-- Name: COLUMN races.track_direction; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.races.track_direction IS 'Which way the track is run (TAB''s track_direction: Left, Right).';
+
+-- Name: COLUMN races.track_surface; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.races.track_surface IS 'The track''s surface (TAB''s track_surface: Turf, Synthetic, ...).';
+
+-- Name: COLUMN races.rail_position; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON COLUMN raceday.races.rail_position IS 'Where the rail is, as TAB words it (rail_position).';
 
 -- Name: entrants; Type: VIEW; Schema: api; Owner: raceday_owner
 
@@ -451,7 +486,12 @@ CREATE VIEW api.entrants AS
     e.place_pool_amount,
     e.win_pool_percentage,
     e.place_pool_percentage,
-    e.updated_at
+    e.updated_at,
+    e.created_at,
+    e.weight_allocated,
+    e.weight_total,
+    e.form_comment,
+    e.last_twenty_starts
    FROM (raceday.entrants e
      JOIN raceday.races r USING (race_id))
   WHERE (r.start_time >= (now() - '30 days'::interval));
@@ -461,6 +501,26 @@ ALTER VIEW api.entrants OWNER TO raceday_owner;
 -- Name: VIEW entrants; Type: COMMENT; Schema: api; Owner: raceday_owner
 
 COMMENT ON VIEW api.entrants IS 'Runners with their current odds and money (cents); filter by race_id.';
+
+-- Name: COLUMN entrants.created_at; Type: COMMENT; Schema: api; Owner: raceday_owner
+
+COMMENT ON COLUMN api.entrants.created_at IS 'When raceday first stored the runner.';
+
+-- Name: COLUMN entrants.weight_allocated; Type: COMMENT; Schema: api; Owner: raceday_owner
+
+COMMENT ON COLUMN api.entrants.weight_allocated IS 'The weight allocated to carry, kg (null for harness).';
+
+-- Name: COLUMN entrants.weight_total; Type: COMMENT; Schema: api; Owner: raceday_owner
+
+COMMENT ON COLUMN api.entrants.weight_total IS 'The weight carried with any allowance, kg (null for harness).';
+
+-- Name: COLUMN entrants.form_comment; Type: COMMENT; Schema: api; Owner: raceday_owner
+
+COMMENT ON COLUMN api.entrants.form_comment IS 'TAB''s comment on the runner''s form (often null).';
+
+-- Name: COLUMN entrants.last_twenty_starts; Type: COMMENT; Schema: api; Owner: raceday_owner
+
+COMMENT ON COLUMN api.entrants.last_twenty_starts IS 'The runner''s last starts, latest last: a placing digit each, 0 for tenth or worse, x for a spell.';
 
 -- Name: money_flow_latest; Type: TABLE; Schema: raceday; Owner: raceday_owner
 
@@ -630,7 +690,11 @@ CREATE VIEW api.races AS
     r.finalized_at,
     r.abandoned_at,
     r.last_poll_time,
-    r.updated_at
+    r.updated_at,
+    r.created_at,
+    r.track_direction,
+    r.track_surface,
+    r.rail_position
    FROM (raceday.races r
      JOIN raceday.meetings m USING (meeting_id))
   WHERE (r.start_time >= (now() - '30 days'::interval));
@@ -640,6 +704,30 @@ ALTER VIEW api.races OWNER TO raceday_owner;
 -- Name: VIEW races; Type: COMMENT; Schema: api; Owner: raceday_owner
 
 COMMENT ON VIEW api.races IS 'Races of the last 30 days onwards, with their meeting''s name; statuses lower case.';
+
+-- Name: COLUMN races.field_size; Type: COMMENT; Schema: api; Owner: raceday_owner
+
+COMMENT ON COLUMN api.races.field_size IS 'How many runners go to the start: the field less its scratchings.';
+
+-- Name: COLUMN races.entrant_count; Type: COMMENT; Schema: api; Owner: raceday_owner
+
+COMMENT ON COLUMN api.races.entrant_count IS 'How many runners the race was carded with, scratched ones included.';
+
+-- Name: COLUMN races.created_at; Type: COMMENT; Schema: api; Owner: raceday_owner
+
+COMMENT ON COLUMN api.races.created_at IS 'When raceday first stored the race.';
+
+-- Name: COLUMN races.track_direction; Type: COMMENT; Schema: api; Owner: raceday_owner
+
+COMMENT ON COLUMN api.races.track_direction IS 'Which way the track is run (Left, Right).';
+
+-- Name: COLUMN races.track_surface; Type: COMMENT; Schema: api; Owner: raceday_owner
+
+COMMENT ON COLUMN api.races.track_surface IS 'The track''s surface (Turf, Synthetic, ...).';
+
+-- Name: COLUMN races.rail_position; Type: COMMENT; Schema: api; Owner: raceday_owner
+
+COMMENT ON COLUMN api.races.rail_position IS 'Where the rail is, in TAB''s words.';
 
 -- Name: next_scheduled_race(); Type: FUNCTION; Schema: api; Owner: raceday_owner
 
@@ -670,7 +758,11 @@ CREATE FUNCTION api.next_scheduled_race() RETURNS SETOF api.races
      r.finalized_at,
      r.abandoned_at,
      r.last_poll_time,
-     r.updated_at
+     r.updated_at,
+     r.created_at,
+     r.track_direction,
+     r.track_surface,
+     r.rail_position
     FROM api.races r
    WHERE ((r.start_time > now()) AND (r.status = 'open'::text))
    ORDER BY r.start_time, r.race_id
@@ -1782,7 +1874,7 @@ COMMENT ON FUNCTION raceday.event_pools(tote_pools jsonb, dividends jsonb) IS 'A
 
 CREATE FUNCTION raceday.event_runners(runners jsonb) RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN CASE WHEN (jsonb_typeof(runners) = 'array'::text) THEN (SELECT COALESCE(jsonb_agg(jsonb_strip_nulls(jsonb_build_object('entrant_id', (r.e -> 'entrant_id'::text), 'name', (r.e -> 'name'::text), 'runner_number', (r.e -> 'runner_number'::text), 'barrier', (r.e -> 'barrier'::text), 'jockey', (r.e -> 'jockey'::text), 'trainer_name', (r.e -> 'trainer_name'::text), 'silk_colours', (r.e -> 'silk_colours'::text), 'silk_url_64x64', (r.e -> 'silk_url_64x64'::text), 'silk_url_128x128', (r.e -> 'silk_url_128x128'::text), 'is_scratched', (r.e -> 'is_scratched'::text), 'is_late_scratched', (r.e -> 'is_late_scratched'::text), 'scratch_time', (r.e -> 'scratch_time'::text), 'is_emergency', (r.e -> 'is_emergency'::text), 'favourite', (r.e -> 'favourite'::text), 'mover', (r.e -> 'mover'::text), 'odds', (r.e -> 'odds'::text))) ORDER BY r.n), '[]'::jsonb) AS "coalesce" FROM jsonb_array_elements(event_runners.runners) WITH ORDINALITY r(e, n)) ELSE NULL::jsonb END;
+    RETURN CASE WHEN (jsonb_typeof(runners) = 'array'::text) THEN (SELECT COALESCE(jsonb_agg(jsonb_strip_nulls(jsonb_build_object('entrant_id', (r.e -> 'entrant_id'::text), 'name', (r.e -> 'name'::text), 'runner_number', (r.e -> 'runner_number'::text), 'barrier', (r.e -> 'barrier'::text), 'jockey', (r.e -> 'jockey'::text), 'trainer_name', (r.e -> 'trainer_name'::text), 'silk_colours', (r.e -> 'silk_colours'::text), 'silk_url_64x64', (r.e -> 'silk_url_64x64'::text), 'silk_url_128x128', (r.e -> 'silk_url_128x128'::text), 'is_scratched', (r.e -> 'is_scratched'::text), 'is_late_scratched', (r.e -> 'is_late_scratched'::text), 'scratch_time', (r.e -> 'scratch_time'::text), 'is_emergency', (r.e -> 'is_emergency'::text), 'favourite', (r.e -> 'favourite'::text), 'mover', (r.e -> 'mover'::text), 'odds', (r.e -> 'odds'::text), 'weight', (r.e -> 'weight'::text), 'form_comment', (r.e -> 'form_comment'::text), 'last_twenty_starts', (r.e -> 'last_twenty_starts'::text))) ORDER BY r.n), '[]'::jsonb) AS "coalesce" FROM jsonb_array_elements(event_runners.runners) WITH ORDINALITY r(e, n)) ELSE NULL::jsonb END;
 
 ALTER FUNCTION raceday.event_runners(runners jsonb) OWNER TO raceday_owner;
 
@@ -3378,7 +3470,7 @@ BEGIN
     INSERT INTO raceday.races AS t (race_id, meeting_id, name, race_number, start_time, actual_start, status, distance,
                                     track_condition, weather, type, field_size, entrant_count, positions_paid, silk_url,
                                     race_date_nz, start_time_nz, last_status_change, finalized_at, abandoned_at,
-                                    last_poll_time)
+                                    last_poll_time, track_direction, track_surface, rail_position)
     VALUES (race_uuid, (race ->> 'meeting_id')::uuid, race ->> 'description', (race ->> 'race_number')::integer,
             start_at, to_timestamp(nullif((race ->> 'actual_start')::bigint, 0)), new_status,
             (race ->> 'distance')::integer, nullif(race ->> 'track_condition', ''), nullif(race ->> 'weather', ''),
@@ -3386,7 +3478,8 @@ BEGIN
             (race ->> 'positions_paid')::integer, nullif(race ->> 'silk_url', ''), (race ->> 'race_date_nz')::date,
             race ->> 'start_time_nz', observed,
             CASE WHEN new_status = 'final' THEN observed END, CASE WHEN new_status = 'abandoned' THEN observed END,
-            observed)
+            observed, nullif(race ->> 'track_direction', ''), nullif(race ->> 'track_surface', ''),
+            nullif(race ->> 'rail_position', ''))
     ON CONFLICT (race_id) DO UPDATE
         SET name = excluded.name, race_number = excluded.race_number, start_time = excluded.start_time,
             actual_start = coalesce(excluded.actual_start, t.actual_start), status = excluded.status,
@@ -3398,7 +3491,8 @@ BEGIN
                                       ELSE t.last_status_change END,
             finalized_at = CASE WHEN excluded.status = 'final' THEN coalesce(t.finalized_at, observed) END,
             abandoned_at = CASE WHEN excluded.status = 'abandoned' THEN coalesce(t.abandoned_at, observed) END,
-            last_poll_time = greatest(t.last_poll_time, observed);
+            last_poll_time = greatest(t.last_poll_time, observed), track_direction = excluded.track_direction,
+            track_surface = excluded.track_surface, rail_position = excluded.rail_position;
 END
 $$;
 
@@ -3465,7 +3559,8 @@ BEGIN
                                        silk_colours, silk_url_64x64, silk_url_128x128, is_scratched, is_late_scratched,
                                        scratch_time, is_emergency, favourite, mover, fixed_win_odds, fixed_place_odds,
                                        pool_win_odds, pool_place_odds, hold_percentage, bet_percentage,
-                                       win_pool_amount, place_pool_amount, win_pool_percentage, place_pool_percentage)
+                                       win_pool_amount, place_pool_amount, win_pool_percentage, place_pool_percentage,
+                                       weight_allocated, weight_total, form_comment, last_twenty_starts)
     SELECT x.entrant_id, race_uuid, x.name, x.runner_number, x.barrier #>> '{}', x.jockey, x.trainer_name,
            x.silk_colours, x.silk_url_64x64, x.silk_url_128x128, coalesce(x.is_scratched, false),
            coalesce(x.is_late_scratched, false), to_timestamp(nullif(x.scratch_time, 0)),
@@ -3474,12 +3569,15 @@ BEGIN
            nullif((x.odds ->> 'pool_win')::numeric, 0), nullif((x.odds ->> 'pool_place')::numeric, 0),
            m.hold, m.bet, raceday.pool_cents(win_total, m.hold), raceday.pool_cents(place_total, m.hold),
            round(raceday.pool_cents(win_total, m.hold) / nullif(win_total, 0), 2),
-           round(raceday.pool_cents(place_total, m.hold) / nullif(place_total, 0), 2)
+           round(raceday.pool_cents(place_total, m.hold) / nullif(place_total, 0), 2),
+           substring(x.weight ->> 'allocated' FROM '^\s*(\d{1,3}(?:\.\d{1,2})?)')::numeric(5, 2),
+           substring(x.weight ->> 'total' FROM '^\s*(\d{1,3}(?:\.\d{1,2})?)')::numeric(5, 2),
+           nullif(x.form_comment, ''), nullif(x.last_twenty_starts, '')
     FROM jsonb_to_recordset(runners) AS x(
              entrant_id uuid, name text, runner_number integer, barrier jsonb, jockey text, trainer_name text,
              silk_colours text, silk_url_64x64 text, silk_url_128x128 text, is_scratched boolean,
              is_late_scratched boolean, scratch_time bigint, is_emergency boolean, favourite boolean, mover boolean,
-             odds jsonb)
+             odds jsonb, weight jsonb, form_comment text, last_twenty_starts text)
     LEFT JOIN LATERAL (SELECT (money -> x.entrant_id::text ->> 'hold')::numeric AS hold,
                               (money -> x.entrant_id::text ->> 'bet')::numeric AS bet) m ON true
     ON CONFLICT (entrant_id) DO UPDATE
@@ -3493,13 +3591,15 @@ BEGIN
             pool_place_odds = excluded.pool_place_odds, hold_percentage = excluded.hold_percentage,
             bet_percentage = excluded.bet_percentage, win_pool_amount = excluded.win_pool_amount,
             place_pool_amount = excluded.place_pool_amount, win_pool_percentage = excluded.win_pool_percentage,
-            place_pool_percentage = excluded.place_pool_percentage
+            place_pool_percentage = excluded.place_pool_percentage, weight_allocated = excluded.weight_allocated,
+            weight_total = excluded.weight_total, form_comment = excluded.form_comment,
+            last_twenty_starts = excluded.last_twenty_starts
         WHERE t.race_id = excluded.race_id
           AND (t.name, t.runner_number, t.barrier, t.jockey, t.trainer_name, t.silk_colours, t.silk_url_64x64,
                t.silk_url_128x128, t.is_scratched, t.is_late_scratched, t.scratch_time, t.is_emergency, t.favourite,
                t.mover, t.fixed_win_odds, t.fixed_place_odds, t.pool_win_odds, t.pool_place_odds, t.hold_percentage,
                t.bet_percentage, t.win_pool_amount, t.place_pool_amount, t.win_pool_percentage,
-               t.place_pool_percentage)
+               t.place_pool_percentage, t.weight_allocated, t.weight_total, t.form_comment, t.last_twenty_starts)
               IS DISTINCT FROM
               (excluded.name, excluded.runner_number, excluded.barrier, excluded.jockey, excluded.trainer_name,
                excluded.silk_colours, excluded.silk_url_64x64, excluded.silk_url_128x128, excluded.is_scratched,
@@ -3507,7 +3607,8 @@ BEGIN
                excluded.mover, excluded.fixed_win_odds, excluded.fixed_place_odds, excluded.pool_win_odds,
                excluded.pool_place_odds, excluded.hold_percentage, excluded.bet_percentage,
                excluded.win_pool_amount, excluded.place_pool_amount, excluded.win_pool_percentage,
-               excluded.place_pool_percentage);
+               excluded.place_pool_percentage, excluded.weight_allocated, excluded.weight_total,
+               excluded.form_comment, excluded.last_twenty_starts);
 END
 $$;
 
@@ -3552,14 +3653,27 @@ CREATE VIEW api.meetings AS
     COALESCE(r.total_races, (0)::bigint) AS total_races,
     COALESCE(r.finalized_races, (0)::bigint) AS finalized_races,
     COALESCE(((r.total_races > 0) AND (r.finalized_races = r.total_races)), false) AS is_completed,
-    m.updated_at
-   FROM (raceday.meetings m
+    m.updated_at,
+    m.created_at,
+    c.weather,
+    c.track_direction,
+    c.track_surface,
+    c.rail_position
+   FROM ((raceday.meetings m
      LEFT JOIN LATERAL ( SELECT min(x.start_time) AS first_race_time,
             count(*) AS total_races,
             count(*) FILTER (WHERE (x.status = ANY (ARRAY['final'::text, 'abandoned'::text]))) AS finalized_races,
             count(*) FILTER (WHERE (x.status = 'abandoned'::text)) AS abandoned_races
            FROM raceday.races x
           WHERE (x.meeting_id = m.meeting_id)) r ON (true))
+     LEFT JOIN LATERAL ( SELECT x.weather,
+            x.track_direction,
+            x.track_surface,
+            x.rail_position
+           FROM raceday.races x
+          WHERE ((x.meeting_id = m.meeting_id) AND (x.last_poll_time IS NOT NULL))
+          ORDER BY x.last_poll_time DESC, x.race_number DESC
+         LIMIT 1) c ON (true))
   WHERE (m.date >= (((now() AT TIME ZONE 'Pacific/Auckland'::text))::date - 30));
 
 ALTER VIEW api.meetings OWNER TO raceday_owner;
@@ -3567,6 +3681,26 @@ ALTER VIEW api.meetings OWNER TO raceday_owner;
 -- Name: VIEW meetings; Type: COMMENT; Schema: api; Owner: raceday_owner
 
 COMMENT ON VIEW api.meetings IS 'Meetings of the last 30 NZ racing days onwards: first race time, race counts, completed when every race is final or abandoned.';
+
+-- Name: COLUMN meetings.created_at; Type: COMMENT; Schema: api; Owner: raceday_owner
+
+COMMENT ON COLUMN api.meetings.created_at IS 'When raceday first stored the meeting.';
+
+-- Name: COLUMN meetings.weather; Type: COMMENT; Schema: api; Owner: raceday_owner
+
+COMMENT ON COLUMN api.meetings.weather IS 'The weather TAB gave with the meeting''s race observed last (Fine, Overcast, ...).';
+
+-- Name: COLUMN meetings.track_direction; Type: COMMENT; Schema: api; Owner: raceday_owner
+
+COMMENT ON COLUMN api.meetings.track_direction IS 'Which way the track is run (Left, Right), as of the race observed last.';
+
+-- Name: COLUMN meetings.track_surface; Type: COMMENT; Schema: api; Owner: raceday_owner
+
+COMMENT ON COLUMN api.meetings.track_surface IS 'The track''s surface (Turf, Synthetic, ...), as of the race observed last.';
+
+-- Name: COLUMN meetings.rail_position; Type: COMMENT; Schema: api; Owner: raceday_owner
+
+COMMENT ON COLUMN api.meetings.rail_position IS 'Where the rail is, in TAB''s words, as of the race observed last.';
 
 -- Name: poll_quality; Type: TABLE; Schema: raceday; Owner: raceday_owner
 
@@ -3815,7 +3949,8 @@ CREATE VIEW api.race_results AS
     t.photo_finish,
     t.stewards_inquiry,
     t.protest_lodged,
-    t.result_time
+    t.result_time,
+    t.created_at
    FROM (raceday.race_results t
      JOIN raceday.races r USING (race_id))
   WHERE (r.start_time >= (now() - '30 days'::interval));
@@ -3825,6 +3960,10 @@ ALTER VIEW api.race_results OWNER TO raceday_owner;
 -- Name: VIEW race_results; Type: COMMENT; Schema: api; Owner: raceday_owner
 
 COMMENT ON VIEW api.race_results IS 'Results and dividends per race, interim then final, with protest and photo flags.';
+
+-- Name: COLUMN race_results.created_at; Type: COMMENT; Schema: api; Owner: raceday_owner
+
+COMMENT ON COLUMN api.race_results.created_at IS 'When raceday first stored a result of the race (the interim, if any).';
 
 -- Name: archives; Type: VIEW; Schema: ops; Owner: raceday_owner
 
@@ -4622,6 +4761,10 @@ CREATE INDEX money_flow_history_staging_idx ON ONLY raceday.money_flow_history U
 -- Name: money_flow_latest_created_idx; Type: INDEX; Schema: raceday; Owner: raceday_owner
 
 CREATE INDEX money_flow_latest_created_idx ON raceday.money_flow_latest USING btree (race_id, created_at);
+
+-- Name: money_flow_latest_id_idx; Type: INDEX; Schema: raceday; Owner: raceday_owner
+
+CREATE INDEX money_flow_latest_id_idx ON raceday.money_flow_latest USING btree (race_id, id);
 
 -- Name: odds_history_race_idx; Type: INDEX; Schema: raceday; Owner: raceday_owner
 
