@@ -28,18 +28,18 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote
 
 import psycopg
 
 from tabsim.model import RacingDay
 from tests.harness import ApiServer, LiveServer, empty_database, ingest_meeting
+
 from . import day as day_mod
 from . import live as live_mod
 from .api import Watcher, wrk
 from .polls import pick_races, quarantined, races_at_once
 from .progress import Progress
-from .report import Report, spread
+from .report import Report
 from .tabserver import TabServer
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -58,7 +58,9 @@ def layout(seed: int) -> tuple[float, float, float]:
     return start, start + first - 65 * 60, now
 
 
-def add_poll_spreads(report: Report, section: str, t, goals: dict | None = None, node: dict | None = None) -> None:
+def add_poll_spreads(
+    report: Report, section: str, t, goals: dict | None = None, node: dict | None = None
+) -> None:
     report.add_spread(section, "end to end", t.total, goals, node)
     for name in ("fetch", "ingest", "transform", "commit"):
         values = getattr(t, name)
@@ -66,7 +68,9 @@ def add_poll_spreads(report: Report, section: str, t, goals: dict | None = None,
             report.add_spread(section, name, values)
 
 
-def one_race(report: Report, admin: psycopg.Connection, server: TabServer, fetcher_url: str, polls: int) -> None:
+def one_race(
+    report: Report, admin: psycopg.Connection, server: TabServer, fetcher_url: str, polls: int
+) -> None:
     (race,) = pick_races(server, 1)
     t = asyncio.run(races_at_once(server, fetcher_url, [race], polls, "one race", warmup=5))
     kb = statistics.mean(t.bytes) / 1024
@@ -75,11 +79,16 @@ def one_race(report: Report, admin: psycopg.Connection, server: TabServer, fetch
     report.add(section, "failed polls", t.failures + quarantined(admin, t.staging_ids), "", "== 0")
 
 
-def ten_races(report: Report, admin: psycopg.Connection, server: TabServer, fetcher_url: str, rounds: int) -> None:
+def ten_races(
+    report: Report, admin: psycopg.Connection, server: TabServer, fetcher_url: str, rounds: int
+) -> None:
     races = pick_races(server, 10)
     t = asyncio.run(races_at_once(server, fetcher_url, races, rounds, "ten races at once", warmup=2))
-    moved = admin.execute("""SELECT count(DISTINCT staging_id) FROM raceday.odds_history
-                             WHERE staging_id = ANY(%s)""", (t.staging_ids,)).fetchone()[0]
+    moved = admin.execute(
+        """SELECT count(DISTINCT staging_id) FROM raceday.odds_history
+                             WHERE staging_id = ANY(%s)""",
+        (t.staging_ids,),
+    ).fetchone()[0]
     section = f"ten races at once, odds moving, {len(t.total)} polls"
     add_poll_spreads(report, section, t, {"p95": "<= 40"}, {"p50": "60 *", "p95": "99 *"})
     failed = t.failures + quarantined(admin, t.staging_ids)
@@ -93,14 +102,18 @@ def freshness(report: Report, admin_url: str, server: TabServer, fetcher_url: st
     watcher = Watcher(api.url, race.race_id)
     watcher.start()
     try:
-        t = asyncio.run(races_at_once(server, fetcher_url, [race], polls, "arrival to visible", pace_s=0.25,
-                                      warmup=2))
+        t = asyncio.run(
+            races_at_once(server, fetcher_url, [race], polls, "arrival to visible", pace_s=0.25, warmup=2)
+        )
         time.sleep(0.5)
     finally:
         watcher.stop()
         api.stop()
-    delays = [(watcher.seen[k] - arrived) * 1000 for received, arrived in t.arrivals.items()
-              if (k := _iso(received)) in watcher.seen]
+    delays = [
+        (watcher.seen[k] - arrived) * 1000
+        for received, arrived in t.arrivals.items()
+        if (k := _iso(received)) in watcher.seen
+    ]
     section = f"arrival to visible through the API ({api.kind}), {len(delays)} polls with rows"
     report.add_spread(section, "arrival to visible", delays, {"p95": "<= 50"})
     report.add(section, "watcher requests per poll", watcher.requests / max(len(t.total), 1), "")
@@ -111,8 +124,15 @@ def _iso(received: datetime) -> str:
     return received.isoformat()
 
 
-def full_day(report: Report, admin_url: str, fetcher_url: str, server: TabServer, first: float, until: float,
-             connections: int) -> None:
+def full_day(
+    report: Report,
+    admin_url: str,
+    fetcher_url: str,
+    server: TabServer,
+    first: float,
+    until: float,
+    connections: int,
+) -> None:
     r = day_mod.real_path(admin_url, fetcher_url, server, first, until, connections)
     section = f"the day at full speed, real path, {connections} connections, {r.polls:,} polls"
     report.add(section, "polls per second", r.polls / r.seconds, "/s", ">= 200")
@@ -125,8 +145,13 @@ def full_day(report: Report, admin_url: str, fetcher_url: str, server: TabServer
     report.add(storage, "staging.raw_responses on disk", r.staging_bytes / MB, "MB", "< 1024")
     report.add(storage, "received per poll", r.received_bytes / max(r.polls, 1) / 1024, "KB")
     report.add(storage, "stored per poll", r.staging_bytes / max(r.polls, 1) / 1024, "KB")
-    report.details["day"] = {"seconds": r.seconds, "polls": r.polls, "by_status": r.by_status,
-                             "history_rows": r.history_rows, "staging_bytes": r.staging_bytes}
+    report.details["day"] = {
+        "seconds": r.seconds,
+        "polls": r.polls,
+        "by_status": r.by_status,
+        "history_rows": r.history_rows,
+        "staging_bytes": r.staging_bytes,
+    }
 
 
 def api_load(report: Report, admin_url: str, admin: psycopg.Connection, seconds: int) -> None:
@@ -167,14 +192,23 @@ def alone(report: Report, admin_url: str, connections: int) -> None:
     add_poll_spreads(report, section, r.timings)
 
 
-def live_push(report: Report, admin_url: str, fetcher_url: str, admin: psycopg.Connection, server: TabServer,
-              polls: int, clients: list[int]) -> None:
+def live_push(
+    report: Report,
+    admin_url: str,
+    fetcher_url: str,
+    admin: psycopg.Connection,
+    server: TabServer,
+    polls: int,
+    clients: list[int],
+) -> None:
     (race,) = pick_races(server, 1)
     day = server.sim.day
     empty_database(admin)
     # The race's meeting, as a meetings poll would bring it.
-    ingest_meeting(admin, day, next(m for m in day.meetings if m.meeting_id == race.meeting_id), race.start - 3600)
-    api = ApiServer(admin_url)      # the board's first load
+    ingest_meeting(
+        admin, day, next(m for m in day.meetings if m.meeting_id == race.meeting_id), race.start - 3600
+    )
+    api = ApiServer(admin_url)  # the board's first load
     live = LiveServer(admin_url, LIVE_API_URL=api.url, LIVE_MAX_CONNECTIONS=str(max(clients) + 100))
     try:
         # The race's last 50 minutes, one poll every 30 s of its time: its buckets fill as a watcher sees them.
@@ -182,16 +216,32 @@ def live_push(report: Report, admin_url: str, fetcher_url: str, admin: psycopg.C
         for n in clients:
             w = asyncio.run(live_mod.watch(live, fetcher_url, admin_url, day, race, n, polls, t0))
             t0 += (polls + live_mod.WARMUP) * live_mod.STEP_S
-            section = f"live: commit to SSE event, {n} client{'s' if n > 1 else ''} on one race, {polls} polls"
+            section = (
+                f"live: commit to SSE event, {n} client{'s' if n > 1 else ''} on one race, {polls} polls"
+            )
             goals = {1: {"p95": "<= 25"}}.get(n, {})
             report.add_spread(section, "commit to event, every client", w.delays, goals)
-            report.add_spread(section, "commit to event, the last client", w.last,
-                              {"p95": "<= 150"} if n == max(clients) else {})
+            report.add_spread(
+                section,
+                "commit to event, the last client",
+                w.last,
+                {"p95": "<= 150"} if n == max(clients) else {},
+            )
             report.add(section, "events missed", w.missed, "", "== 0")
-            report.add(section, "feed queries per change", w.queries_per_change, "",
-                       "<= 2" if n == max(clients) else "")
-            report.add(section, "live memory per idle client", w.kb_per_idle_client, "KB",
-                       "<= 30" if n == max(clients) else "")
+            report.add(
+                section,
+                "feed queries per change",
+                w.queries_per_change,
+                "",
+                "<= 2" if n == max(clients) else "",
+            )
+            report.add(
+                section,
+                "live memory per idle client",
+                w.kb_per_idle_client,
+                "KB",
+                "<= 30" if n == max(clients) else "",
+            )
         board = live_mod.board(live, admin_url, fetcher_url, day, race, polls, t0)
         if board is not None:
             section = f"live: commit to the race board redrawn (headless Chromium), {len(board)} polls"
@@ -206,31 +256,52 @@ SCENARIOS = ("one", "ten", "fresh", "day", "api", "alone", "live")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n", 2)[2])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 2)[2],
+    )
     parser.add_argument("--url", required=True, help="superuser libpq URL of a database of the bench's own")
     parser.add_argument("--seed", type=int, default=1, help="seed of the simulated racing day (default 1)")
-    parser.add_argument("--form-size", type=int, default=70,
-                        help="past starts per runner (default 70: real size, about 400 KB for 14 runners)")
+    parser.add_argument(
+        "--form-size",
+        type=int,
+        default=70,
+        help="past starts per runner (default 70: real size, about 400 KB for 14 runners)",
+    )
     parser.add_argument("--one-race-polls", type=int, default=300, help="polls of the one race (default 300)")
-    parser.add_argument("--ten-race-rounds", type=int, default=30, help="rounds of the ten races (default 30)")
+    parser.add_argument(
+        "--ten-race-rounds", type=int, default=30, help="rounds of the ten races (default 30)"
+    )
     parser.add_argument("--fresh-polls", type=int, default=120, help="polls of the arrival-to-visible race")
     parser.add_argument("--api-seconds", type=int, default=10, help="seconds per wrk run (default 10)")
     parser.add_argument("--connections", type=int, default=2, help="database connections of the day replays")
-    parser.add_argument("--hours", type=float, default=0,
-                        help="replay only the day's first HOURS (default 0: the whole day)")
+    parser.add_argument(
+        "--hours", type=float, default=0, help="replay only the day's first HOURS (default 0: the whole day)"
+    )
     parser.add_argument("--live-polls", type=int, default=20, help="polls per live client count (default 20)")
-    parser.add_argument("--live-clients", default="1,100,1000",
-                        help="SSE clients on one race, comma-separated counts (default 1,100,1000)")
-    parser.add_argument("--only", default=",".join(SCENARIOS),
-                        help=f"scenarios to run, comma-separated, of {', '.join(SCENARIOS)} (default: all)")
+    parser.add_argument(
+        "--live-clients",
+        default="1,100,1000",
+        help="SSE clients on one race, comma-separated counts (default 1,100,1000)",
+    )
+    parser.add_argument(
+        "--only",
+        default=",".join(SCENARIOS),
+        help=f"scenarios to run, comma-separated, of {', '.join(SCENARIOS)} (default: all)",
+    )
     args = parser.parse_args(argv)
     if "@" not in args.url:
-        parser.error("--url must be a libpq URL with a user, e.g. postgresql://postgres@127.0.0.1:5432/raceday")
+        parser.error(
+            "--url must be a libpq URL with a user, e.g. postgresql://postgres@127.0.0.1:5432/raceday"
+        )
     fetcher_url = args.url.replace(args.url.split("://", 1)[1].split("@", 1)[0] + "@", "raceday_fetcher@", 1)
     only = set(args.only.split(","))
     if not only <= set(SCENARIOS):
-        parser.error(f"--only: unknown scenario {sorted(only - set(SCENARIOS))}; choose from {', '.join(SCENARIOS)}")
+        parser.error(
+            f"--only: unknown scenario {sorted(only - set(SCENARIOS))}; choose from {', '.join(SCENARIOS)}"
+        )
     if only & {"api", "alone"} and "day" not in only:
         parser.error("--only: api and alone need the day's data: add day")
     try:
@@ -253,8 +324,11 @@ def main(argv: list[str] | None = None) -> int:
         try:
             # Each of the race scenarios starts from an empty database and leaves nothing behind.
             empty_database(admin)
-            admin.execute("SELECT raceday.ensure_history_partitions(raceday.nz_racing_day(to_timestamp(%s)), "
-                          "raceday.nz_racing_day(to_timestamp(%s)) + 1)", (first, until))
+            admin.execute(
+                "SELECT raceday.ensure_history_partitions(raceday.nz_racing_day(to_timestamp(%s)), "
+                "raceday.nz_racing_day(to_timestamp(%s)) + 1)",
+                (first, until),
+            )
             if "one" in only:
                 one_race(report, admin, server, fetcher_url, args.one_race_polls)
                 empty_database(admin)
@@ -278,11 +352,16 @@ def main(argv: list[str] | None = None) -> int:
         admin.execute("SELECT pg_reload_conf()")
     report.details["seconds"] = time.perf_counter() - started
     print(report.table())
-    print("\n* the Node figures for ten races were measured with unchanged odds; with moving odds it failed 31 % "
-          "of its polls")
+    print(
+        "\n* the Node figures for ten races were measured with unchanged odds; with moving odds it failed 31 % "
+        "of its polls"
+    )
     path = report.write(RESULTS)
-    print(f"\nbench: {time.perf_counter() - started:.0f} s; figures written to {path.relative_to(Path.cwd())}"
-          if path.is_relative_to(Path.cwd()) else f"\nbench: written to {path}")
+    print(
+        f"\nbench: {time.perf_counter() - started:.0f} s; figures written to {path.relative_to(Path.cwd())}"
+        if path.is_relative_to(Path.cwd())
+        else f"\nbench: written to {path}"
+    )
     return 0
 
 

@@ -21,9 +21,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def wrk(url: str, clients: int, seconds: int) -> dict[str, float]:
     """requests, rps, p50/p95/p99/max in ms and errors (non-2xx included)."""
-    out = subprocess.run(["wrk", "-t1" if clients < 2 else "-t2", f"-c{clients}", f"-d{seconds}s",
-                          "-s", str(ROOT / "bench" / "wrk_report.lua"), url],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t1" if clients < 2 else "-t2",
+            f"-c{clients}",
+            f"-d{seconds}s",
+            "-s",
+            str(ROOT / "bench" / "wrk_report.lua"),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     found = re.search(r"^RESULT (.*)$", out, re.M)
     if not found:
         raise RuntimeError(f"wrk printed no RESULT line:\n{out}")
@@ -36,8 +47,10 @@ class Watcher(threading.Thread):
 
     def __init__(self, base: str, race_id: str):
         super().__init__(name="bench-watcher", daemon=True)
-        self.url = (f"{base}/money_flow_timeline?race_id=eq.{race_id}&select=polling_timestamp"
-                    f"&order=polling_timestamp.desc&limit=1")
+        self.url = (
+            f"{base}/money_flow_timeline?race_id=eq.{race_id}&select=polling_timestamp"
+            f"&order=polling_timestamp.desc&limit=1"
+        )
         self.seen: dict[str, float] = {}
         self.requests = 0
         self.errors = 0

@@ -26,9 +26,11 @@ from fetcher.tab import fetch
 from tabsim.clock import freeze_database_clock, real_database_clock
 from tabsim.replay import Replay, replay
 from tests.harness import empty_database
+
 from .polls import Timings, transform_counter
 from .progress import Progress
 from .tabserver import TabServer
+
 
 @dataclass
 class DayResult:
@@ -43,8 +45,10 @@ class DayResult:
 
 
 def history_rows(admin: psycopg.Connection) -> int:
-    return admin.execute("SELECT (SELECT count(*) FROM raceday.money_flow_history) "
-                         "+ (SELECT count(*) FROM raceday.odds_history)").fetchone()[0]
+    return admin.execute(
+        "SELECT (SELECT count(*) FROM raceday.money_flow_history) "
+        "+ (SELECT count(*) FROM raceday.odds_history)"
+    ).fetchone()[0]
 
 
 def staging_bytes(admin: psycopg.Connection) -> int:
@@ -52,8 +56,9 @@ def staging_bytes(admin: psycopg.Connection) -> int:
     return admin.execute("SELECT pg_total_relation_size('staging.raw_responses')").fetchone()[0]
 
 
-def real_path(admin_url: str, fetcher_url: str, server: TabServer, start: float, until: float,
-              connections: int) -> DayResult:
+def real_path(
+    admin_url: str, fetcher_url: str, server: TabServer, start: float, until: float, connections: int
+) -> DayResult:
     result = DayResult()
 
     async def run() -> Replay:
@@ -86,8 +91,17 @@ def real_path(admin_url: str, fetcher_url: str, server: TabServer, start: float,
 
             stats = Replay(first=start)
             bar = Progress("day, real path", until - start, " s of racing")
-            await replay(admin_url, fetcher_url, server.sim, start, until,
-                         lambda t: bar.update(t - start, f"{stats.polls:,} polls"), connections, stats, deliver)
+            await replay(
+                admin_url,
+                fetcher_url,
+                server.sim,
+                start,
+                until,
+                lambda t: bar.update(t - start, f"{stats.polls:,} polls"),
+                connections,
+                stats,
+                deliver,
+            )
             bar.done(f"{stats.polls:,} polls")
             return stats
 
@@ -96,8 +110,12 @@ def real_path(admin_url: str, fetcher_url: str, server: TabServer, start: float,
         stats = asyncio.run(run())
         result.history_rows = history_rows(admin) - rows0
         result.staging_bytes = staging_bytes(admin)
-    result.polls, result.failures, result.seconds, result.by_status = (stats.polls, stats.failures, stats.seconds,
-                                                                       stats.by_status)
+    result.polls, result.failures, result.seconds, result.by_status = (
+        stats.polls,
+        stats.failures,
+        stats.seconds,
+        stats.by_status,
+    )
     return result
 
 
@@ -129,7 +147,9 @@ def database_alone(admin_url: str, connections: int) -> DayResult:
                                 ORDER BY 1, min(received_at)""").fetchall()
         meetings = [ids for is_event, ids in work if not is_event]
         races = [ids for is_event, ids in work if is_event]
-        (end,) = admin.execute("SELECT extract(epoch FROM max(received_at)) FROM public.bench_held").fetchone()
+        (end,) = admin.execute(
+            "SELECT extract(epoch FROM max(received_at)) FROM public.bench_held"
+        ).fetchone()
         empty_database(admin)
         # The schedule's clock stands at the end of the day: ingest reschedules
         # each target, which the figures do not depend on.
@@ -138,8 +158,10 @@ def database_alone(admin_url: str, connections: int) -> DayResult:
         total = sum(len(ids) for _, ids in work)
 
         async def run() -> None:
-            conns = [await psycopg.AsyncConnection.connect(admin_url, application_name="raceday-bench")
-                     for _ in range(connections)]
+            conns = [
+                await psycopg.AsyncConnection.connect(admin_url, application_name="raceday-bench")
+                for _ in range(connections)
+            ]
             bar = Progress("day, database alone", total, " polls")
             try:
                 queue: asyncio.Queue = asyncio.Queue()
@@ -147,8 +169,12 @@ def database_alone(admin_url: str, connections: int) -> DayResult:
                     for ids in group:
                         queue.put_nowait(ids)
                     # The meetings pages on one connection, in order; then every race at once.
-                    await asyncio.gather(*(_drain(conn, queue, result, bar)
-                                           for conn in (conns[:1] if group is meetings else conns)))
+                    await asyncio.gather(
+                        *(
+                            _drain(conn, queue, result, bar)
+                            for conn in (conns[:1] if group is meetings else conns)
+                        )
+                    )
             finally:
                 for conn in conns:
                     await conn.close()
@@ -163,19 +189,26 @@ def database_alone(admin_url: str, connections: int) -> DayResult:
     return result
 
 
-async def _drain(conn: psycopg.AsyncConnection, queue: asyncio.Queue, result: DayResult, bar: Progress) -> None:
+async def _drain(
+    conn: psycopg.AsyncConnection, queue: asyncio.Queue, result: DayResult, bar: Progress
+) -> None:
     """Takes one target's polls after another off the queue and ingests each, in its order."""
     t = result.timings
     while not queue.empty():
         for staging_id in queue.get_nowait():
-            cur = await conn.execute("SELECT kind, body, received_at, meta FROM public.bench_held WHERE id = %s",
-                                     (staging_id,))
+            cur = await conn.execute(
+                "SELECT kind, body, received_at, meta FROM public.bench_held WHERE id = %s", (staging_id,)
+            )
             kind, body, received_at, meta = await cur.fetchone()
             await conn.commit()
-            call, args = (("SELECT raceday.ingest_event(%s, %s::text, %s, %s)", (meta["target"], body, received_at,
-                                                                                  Jsonb(meta)))
-                          if kind == "event" else
-                          ("SELECT raceday.ingest_meetings(%s::text, %s, %s)", (body, received_at, Jsonb(meta))))
+            call, args = (
+                (
+                    "SELECT raceday.ingest_event(%s, %s::text, %s, %s)",
+                    (meta["target"], body, received_at, Jsonb(meta)),
+                )
+                if kind == "event"
+                else ("SELECT raceday.ingest_meetings(%s::text, %s, %s)", (body, received_at, Jsonb(meta)))
+            )
             try:
                 before = await transform_counter(conn)
                 t0 = time.perf_counter()
@@ -183,7 +216,9 @@ async def _drain(conn: psycopg.AsyncConnection, queue: asyncio.Queue, result: Da
                 (new_id,) = await cur.fetchone()
                 t1 = time.perf_counter()
                 transform_ms = await transform_counter(conn) - before
-                cur = await conn.execute("SELECT transform_error FROM staging.raw_responses WHERE id = %s", (new_id,))
+                cur = await conn.execute(
+                    "SELECT transform_error FROM staging.raw_responses WHERE id = %s", (new_id,)
+                )
                 (error,) = await cur.fetchone()
                 t2 = time.perf_counter()
                 await conn.commit()

@@ -18,8 +18,10 @@ class Progress:
     def update(self, done: float, note: str = "") -> None:
         frac = min(max(done / self.total, 0.0), 1.0)
         elapsed = time.perf_counter() - self.started
-        line = (f"{self.label:<28} [{'#' * int(frac * 30):<30}] {frac:6.1%} "
-                f"{done:,.0f}/{self.total:,.0f}{self.unit} {elapsed:5.0f}s {note}")
+        line = (
+            f"{self.label:<28} [{'#' * int(frac * 30):<30}] {frac:6.1%} "
+            f"{done:,.0f}/{self.total:,.0f}{self.unit} {elapsed:5.0f}s {note}"
+        )
         if self.tty:
             print("\r" + line[:118].ljust(118), end="", file=sys.stderr, flush=True)
         elif int(frac * 10) > self._last_tenth:

@@ -24,8 +24,13 @@ def pct(values: list[float], p: float) -> float:
 
 
 def spread(values: list[float]) -> dict[str, float]:
-    return {"n": len(values), "p50": pct(values, .50), "p95": pct(values, .95), "p99": pct(values, .99),
-            "max": max(values) if values else float("nan")}
+    return {
+        "n": len(values),
+        "p50": pct(values, 0.50),
+        "p95": pct(values, 0.95),
+        "p99": pct(values, 0.99),
+        "max": max(values) if values else float("nan"),
+    }
 
 
 @dataclass
@@ -34,16 +39,20 @@ class Figure:
     name: str
     value: float
     unit: str
-    goal: str = ""              # e.g. "<= 6"; empty: reported, not held to a goal
-    node: str = ""              # the earlier Node implementation, where measured
+    goal: str = ""  # e.g. "<= 6"; empty: reported, not held to a goal
+    node: str = ""  # the earlier Node implementation, where measured
 
     @property
     def verdict(self) -> str:
         if not self.goal:
             return ""
         op, target = self.goal.split()
-        ok = {"<=": self.value <= float(target), ">=": self.value >= float(target),
-              "<": self.value < float(target), "==": self.value == float(target)}[op]
+        ok = {
+            "<=": self.value <= float(target),
+            ">=": self.value >= float(target),
+            "<": self.value < float(target),
+            "==": self.value == float(target),
+        }[op]
         return "met" if ok else "MISSED"
 
 
@@ -57,12 +66,20 @@ class Report:
     def add(self, section: str, name: str, value: float, unit: str, goal: str = "", node: str = "") -> None:
         self.figures.append(Figure(section, name, float(value), unit, goal, node))
 
-    def add_spread(self, section: str, name: str, values: list[float], goals: dict[str, str] | None = None,
-                   node: dict[str, str] | None = None) -> None:
+    def add_spread(
+        self,
+        section: str,
+        name: str,
+        values: list[float],
+        goals: dict[str, str] | None = None,
+        node: dict[str, str] | None = None,
+    ) -> None:
         """p50, p95, p99 and max of per-poll milliseconds."""
         s = spread(values)
         for key in ("p50", "p95", "p99", "max"):
-            self.add(section, f"{name} {key}", s[key], "ms", (goals or {}).get(key, ""), (node or {}).get(key, ""))
+            self.add(
+                section, f"{name} {key}", s[key], "ms", (goals or {}).get(key, ""), (node or {}).get(key, "")
+            )
 
     def table(self) -> str:
         lines, section = [], None
@@ -73,24 +90,46 @@ class Report:
                 lines.append(f"\n{section}")
                 lines.append(f"  {'figure':<{width}}  {'value':>12}  {'goal':<10} {'':<7} {'Node':>10}")
             value = f"{f.value:,.2f}" if f.value < 1000 else f"{f.value:,.0f}"
-            lines.append(f"  {f.name:<{width}}  {value:>9} {f.unit:<3}  {f.goal:<10} {f.verdict:<7} {f.node:>10}")
+            lines.append(
+                f"  {f.name:<{width}}  {value:>9} {f.unit:<3}  {f.goal:<10} {f.verdict:<7} {f.node:>10}"
+            )
         missed = [f for f in self.figures if f.verdict == "MISSED"]
         met = [f for f in self.figures if f.verdict == "met"]
-        lines.append(f"\ngoals: {len(met)} met, {len(missed)} missed"
-                     + ("".join(f"\n  missed: {f.section}: {f.name} = {f.value:,.2f} {f.unit} (goal {f.goal})"
-                                for f in missed)))
+        lines.append(
+            f"\ngoals: {len(met)} met, {len(missed)} missed"
+            + (
+                "".join(
+                    f"\n  missed: {f.section}: {f.name} = {f.value:,.2f} {f.unit} (goal {f.goal})"
+                    for f in missed
+                )
+            )
+        )
         return "\n".join(lines)
 
     def write(self, directory: Path) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / f"{self.started:%Y%m%dT%H%M%SZ}.json"
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                cwd=directory).stdout.strip()
-        path.write_text(json.dumps({
-            "started": self.started.isoformat(), "finished": datetime.now(UTC).isoformat(), "commit": commit,
-            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
-            "settings": self.settings,
-            "figures": [asdict(f) | {"verdict": f.verdict} for f in self.figures],
-            "details": self.details,
-        }, indent=2, default=str) + "\n")
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=directory
+        ).stdout.strip()
+        path.write_text(
+            json.dumps(
+                {
+                    "started": self.started.isoformat(),
+                    "finished": datetime.now(UTC).isoformat(),
+                    "commit": commit,
+                    "machine": {
+                        "cpus": os.cpu_count(),
+                        "python": platform.python_version(),
+                        "system": platform.platform(),
+                    },
+                    "settings": self.settings,
+                    "figures": [asdict(f) | {"verdict": f.verdict} for f in self.figures],
+                    "details": self.details,
+                },
+                indent=2,
+                default=str,
+            )
+            + "\n"
+        )
         return path

@@ -88,27 +88,32 @@ class SoakConfig:
     speed: float = 20
     fetchers: int = 2
     clients: int = 20
-    form_size: int = 70              # past starts per runner: 70 gives real-size events (~400 KB)
+    form_size: int = 70  # past starts per runner: 70 gives real-size events (~400 KB)
     seed: int = 5
     sample_s: float = 10
-    think_s: float = 1.0             # a client's pause between two requests
-    warmup: float = 0.2              # share of the run left out of the verdicts
-    lag_tolerance_s: float = 30      # simulated seconds the lag may grow by
-    lag_bound_s: float = 60          # simulated seconds the mean lag may reach
+    think_s: float = 1.0  # a client's pause between two requests
+    warmup: float = 0.2  # share of the run left out of the verdicts
+    lag_tolerance_s: float = 30  # simulated seconds the lag may grow by
+    lag_bound_s: float = 60  # simulated seconds the mean lag may reach
     memory_growth_mb: float = 25
 
 
 # -- memory of processes ---------------------------------------------------
+
 
 def own_memory_kb(pid: int) -> tuple[int, int] | None:
     """(PSS without shared memory, shared memory PSS) of a process in kB, or
     None when it is gone or not visible (another PID namespace)."""
     try:
         with open(f"/proc/{pid}/smaps_rollup") as f:
-            lines = f.read().splitlines()[1:]          # the first names the range rolled up
+            lines = f.read().splitlines()[1:]  # the first names the range rolled up
     except OSError:
         return None
-    kb = {k: int(v.split()[0]) for k, _, v in (line.partition(":") for line in lines) if v.strip().endswith("kB")}
+    kb = {
+        k: int(v.split()[0])
+        for k, _, v in (line.partition(":") for line in lines)
+        if v.strip().endswith("kB")
+    }
     return kb["Pss"] - kb.get("Pss_Shmem", 0), kb.get("Pss_Shmem", 0)
 
 
@@ -143,10 +148,17 @@ def postgres_classes(db: psycopg.Connection, postmaster: int | None) -> dict[str
     io workers, this soak's own connection)."""
     if postmaster is None:
         return {}
-    kinds = {pid: (btype, app) for pid, btype, app in
-             db.execute("SELECT pid, backend_type, application_name FROM pg_stat_activity")}
-    classes: dict[str, list[int]] = {"pg postmaster": [postmaster], "pg fetcher backends": [],
-                                     "pg api backends": [], "pg other": [], TRANSIENT: []}
+    kinds = {
+        pid: (btype, app)
+        for pid, btype, app in db.execute("SELECT pid, backend_type, application_name FROM pg_stat_activity")
+    }
+    classes: dict[str, list[int]] = {
+        "pg postmaster": [postmaster],
+        "pg fetcher backends": [],
+        "pg api backends": [],
+        "pg other": [],
+        TRANSIENT: [],
+    }
     for pid in children(postmaster):
         btype, app = kinds.get(pid, ("", ""))
         if btype == "client backend" and app == "raceday-fetcher":
@@ -154,8 +166,9 @@ def postgres_classes(db: psycopg.Connection, postmaster: int | None) -> dict[str
         elif btype == "client backend" and app != "raceday-soak":
             classes["pg api backends"].append(pid)
         elif btype in ("", "autovacuum worker", "parallel worker") or (
-                btype.startswith("pg_cron") and btype != "pg_cron launcher"):
-            classes[TRANSIENT].append(pid)      # not listed yet (just forked) counts here too
+            btype.startswith("pg_cron") and btype != "pg_cron launcher"
+        ):
+            classes[TRANSIENT].append(pid)  # not listed yet (just forked) counts here too
         else:
             classes["pg other"].append(pid)
     return classes
@@ -169,20 +182,24 @@ def memory_sample(processes: dict[str, list[int]]) -> dict[str, dict]:
         seen = [m for m in (own_memory_kb(p) for p in pids) if m is not None]
         if not seen:
             continue
-        out[name] = {"n": len(seen), "max_mb": round(max(m[0] for m in seen) / 1024, 1),
-                     "sum_mb": round(sum(m[0] for m in seen) / 1024, 1),
-                     "shm_mb": round(sum(m[1] for m in seen) / 1024, 1)}
+        out[name] = {
+            "n": len(seen),
+            "max_mb": round(max(m[0] for m in seen) / 1024, 1),
+            "sum_mb": round(sum(m[0] for m in seen) / 1024, 1),
+            "shm_mb": round(sum(m[1] for m in seen) / 1024, 1),
+        }
     return out
 
 
 # -- API clients -------------------------------------------------------------
 
+
 @dataclass
 class ApiStats:
     lock: threading.Lock = field(default_factory=threading.Lock)
-    latencies_ms: list[float] = field(default_factory=list)       # every request, in order
+    latencies_ms: list[float] = field(default_factory=list)  # every request, in order
     statuses: dict[str, int] = field(default_factory=dict)
-    failures: list[str] = field(default_factory=list)            # the first few, for the report
+    failures: list[str] = field(default_factory=list)  # the first few, for the report
 
     def record(self, path: str, status: str, ms: float) -> None:
         with self.lock:
@@ -196,7 +213,9 @@ class Client(threading.Thread):
     """One user of the client app: picks a race running now (by the
     simulated clock), opens its screen, then polls what is new."""
 
-    def __init__(self, n: int, base: str, clock: SimClock, stats: ApiStats, think_s: float, stop: threading.Event):
+    def __init__(
+        self, n: int, base: str, clock: SimClock, stats: ApiStats, think_s: float, stop: threading.Event
+    ):
         super().__init__(name=f"soak-client-{n}", daemon=True)
         self.base, self.clock, self.stats, self.think_s, self.stop_event = base, clock, stats, think_s, stop
         self.rng = random.Random(n)
@@ -224,28 +243,42 @@ class Client(threading.Thread):
             while not self.stop_event.is_set():
                 try:
                     self.session(http)
-                except Exception as err:    # a body that is not what the contract says: count it, go on
+                except Exception as err:  # a body that is not what the contract says: count it, go on
                     self.stats.record("(session)", f"client error ({type(err).__name__})", 0.0)
                     self.pause()
 
     def session(self, http: httpx.Client) -> None:
         self.get(http, "/rpc/upcoming_races")
         now = datetime.fromtimestamp(self.clock.now() - 300, UTC).isoformat()
-        live = self.get(http, "/races", start_time=f"gte.{now}", status="in.(open,closed,interim)",
-                        order="start_time", limit="6", select="race_id,name,race_number,start_time,status,meeting_name")
+        live = self.get(
+            http,
+            "/races",
+            start_time=f"gte.{now}",
+            status="in.(open,closed,interim)",
+            order="start_time",
+            limit="6",
+            select="race_id,name,race_number,start_time,status,meeting_name",
+        )
         if not live:
             live = self.get(http, "/races", order="start_time.desc", limit="6", select="race_id")
         if not live or not self.pause():
             return
         race = self.rng.choice(live)["race_id"]
         self.get(http, "/entrants", race_id=f"eq.{race}", order="runner_number")
-        rows = self.get(http, "/money_flow_timeline", race_id=f"eq.{race}", order="entrant_id,time_interval.desc")
+        rows = self.get(
+            http, "/money_flow_timeline", race_id=f"eq.{race}", order="entrant_id,time_interval.desc"
+        )
         newest = max((r["created_at"] for r in rows or []), default="-infinity")
         for k in range(self.rng.randint(10, 30)):
             if not self.pause():
                 return
-            new = self.get(http, "/money_flow_timeline", race_id=f"eq.{race}", created_at=f"gt.{newest}",
-                           order="created_at,id")
+            new = self.get(
+                http,
+                "/money_flow_timeline",
+                race_id=f"eq.{race}",
+                created_at=f"gt.{newest}",
+                order="created_at,id",
+            )
             if new:
                 newest = new[-1]["created_at"]
             if k % 3 == 2:
@@ -253,6 +286,7 @@ class Client(threading.Thread):
 
 
 # -- the fetchers --------------------------------------------------------------
+
 
 class Fetcher(FetcherProcess):
     """`python -m fetcher`, its log counted as it grows (and not kept: the
@@ -314,6 +348,7 @@ def pct(values: list[float], p: float) -> float | None:
 def run_soak(database_url: str, cfg: SoakConfig, out=sys.stdout) -> dict:
     """Runs the soak and returns what it measured (samples, totals,
     verdicts); starts and stops every process it needs."""
+
     def say(text: str) -> None:
         print(text, file=out, flush=True)
 
@@ -336,9 +371,11 @@ def run_soak(database_url: str, cfg: SoakConfig, out=sys.stdout) -> dict:
             c.start()
         backend = db.execute("SELECT pg_backend_pid()").fetchone()[0]
         postmaster = parent_pid(backend)
-        say(f"soak: {cfg.minutes:g} min at {cfg.speed:g}x ({cfg.minutes * cfg.speed / 60:.1f} simulated hours), "
+        say(
+            f"soak: {cfg.minutes:g} min at {cfg.speed:g}x ({cfg.minutes * cfg.speed / 60:.1f} simulated hours), "
             f"{cfg.fetchers} fetchers, {cfg.clients} clients of the {api_kind}, form size {cfg.form_size}, "
-            f"sample every {cfg.sample_s:g} s")
+            f"sample every {cfg.sample_s:g} s"
+        )
 
         t0 = time.monotonic()
         end = t0 + cfg.minutes * 60
@@ -355,22 +392,38 @@ def run_soak(database_url: str, cfg: SoakConfig, out=sys.stdout) -> dict:
                 latencies = stats.latencies_ms[requests_before:]
                 requests = len(stats.latencies_ms)
                 errors = sum(n for s, n in stats.statuses.items() if s != "200")
-            processes = {"soak (simulator, clients)": [os.getpid()], "api": [api.proc.pid],
-                         **{f.worker: [f.proc.pid] for f in fetchers}, **postgres_classes(db, postmaster)}
+            processes = {
+                "soak (simulator, clients)": [os.getpid()],
+                "api": [api.proc.pid],
+                **{f.worker: [f.proc.pid] for f in fetchers},
+                **postgres_classes(db, postmaster),
+            }
             exited = {f.worker: f.proc.returncode for f in fetchers if f.proc.poll() is not None}
-            sample = {"t_s": round(now - t0, 1), "simulated": sim.clock.now_dt().isoformat(timespec="seconds"),
-                      "lag_s": round(lag_s, 1), "overdue": overdue, "polled_races": polled, "stale_live": stale,
-                      "polls": polls, "polls_per_s": round((polls - polls_before) / cfg.sample_s, 1),
-                      "requests": requests, "requests_per_s": round(len(latencies) / cfg.sample_s, 1),
-                      "p95_ms": round(pct(latencies, 0.95) or 0, 1), "errors": errors,
-                      "memory": memory_sample(processes), "exited": exited}
+            sample = {
+                "t_s": round(now - t0, 1),
+                "simulated": sim.clock.now_dt().isoformat(timespec="seconds"),
+                "lag_s": round(lag_s, 1),
+                "overdue": overdue,
+                "polled_races": polled,
+                "stale_live": stale,
+                "polls": polls,
+                "polls_per_s": round((polls - polls_before) / cfg.sample_s, 1),
+                "requests": requests,
+                "requests_per_s": round(len(latencies) / cfg.sample_s, 1),
+                "p95_ms": round(pct(latencies, 0.95) or 0, 1),
+                "errors": errors,
+                "memory": memory_sample(processes),
+                "exited": exited,
+            }
             samples.append(sample)
             polls_before, requests_before = polls, requests
             mem = sample["memory"]
-            say(f"{sample['t_s']:6.0f}s sim {sample['simulated'][11:19]}  lag {lag_s:6.1f} s ({overdue} due)  "
+            say(
+                f"{sample['t_s']:6.0f}s sim {sample['simulated'][11:19]}  lag {lag_s:6.1f} s ({overdue} due)  "
                 f"stale {stale}  polls {sample['polls_per_s']:5.1f}/s  api {sample['requests_per_s']:5.1f}/s "
                 f"p95 {sample['p95_ms']:6.1f} ms err {errors}  MB: "
-                + " ".join(f"{short(k)} {v['max_mb']:.0f}" for k, v in mem.items()))
+                + " ".join(f"{short(k)} {v['max_mb']:.0f}" for k, v in mem.items())
+            )
             if exited:
                 say(f"soak: fetcher exited: {exited}")
                 break
@@ -394,32 +447,55 @@ def run_soak(database_url: str, cfg: SoakConfig, out=sys.stdout) -> dict:
     finally:
         db.close()
     result = {
-        "config": asdict(cfg), "api_kind": api_kind, "samples": samples,
-        "fetchers": {f.worker: {"exit": codes[f.worker], "polls": f.polls, "log_levels": f.levels,
-                                "stderr": f.stderr_tail() if codes[f.worker] != 0 else ""} for f in fetchers},
+        "config": asdict(cfg),
+        "api_kind": api_kind,
+        "samples": samples,
+        "fetchers": {
+            f.worker: {
+                "exit": codes[f.worker],
+                "polls": f.polls,
+                "log_levels": f.levels,
+                "stderr": f.stderr_tail() if codes[f.worker] != 0 else "",
+            }
+            for f in fetchers
+        },
         "polls": sum(f.polls for f in fetchers),
         "fetch_ms_p95": pct([x for f in fetchers for x in f.fetch_ms], 0.95),
         "ingest_ms_p95": pct([x for f in fetchers for x in f.ingest_ms], 0.95),
         "kb_per_poll": round(sum(f.bytes for f in fetchers) / max(1, sum(f.polls for f in fetchers)) / 1024),
-        "fetch_errors": stored[0], "transform_errors": stored[1], "database_mb": round(stored[2] / 2**20),
-        "api": {"requests": len(stats.latencies_ms), "statuses": stats.statuses, "failures": stats.failures,
-                "p50_ms": pct(stats.latencies_ms, 0.5), "p95_ms": pct(stats.latencies_ms, 0.95),
-                "max_ms": max(stats.latencies_ms, default=None)},
+        "fetch_errors": stored[0],
+        "transform_errors": stored[1],
+        "database_mb": round(stored[2] / 2**20),
+        "api": {
+            "requests": len(stats.latencies_ms),
+            "statuses": stats.statuses,
+            "failures": stats.failures,
+            "p50_ms": pct(stats.latencies_ms, 0.5),
+            "p95_ms": pct(stats.latencies_ms, 0.95),
+            "max_ms": max(stats.latencies_ms, default=None),
+        },
     }
     result["verdicts"] = verdicts(result, cfg)
     return result
 
 
 def short(name: str) -> str:
-    return {"soak (simulator, clients)": "soak", "pg postmaster": "pm", "pg fetcher backends": "pgf",
-            "pg api backends": "pga", "pg other": "pgo", TRANSIENT: "pgt"}.get(name, name.replace("soak-fetcher-", "f"))
+    return {
+        "soak (simulator, clients)": "soak",
+        "pg postmaster": "pm",
+        "pg fetcher backends": "pgf",
+        "pg api backends": "pga",
+        "pg other": "pgo",
+        TRANSIENT: "pgt",
+    }.get(name, name.replace("soak-fetcher-", "f"))
 
 
 # -- verdicts --------------------------------------------------------------------
 
+
 def thirds(samples: list[dict], warmup: float) -> tuple[list[dict], list[dict]]:
     """The first and last third of the samples after the warm-up."""
-    steady = samples[int(len(samples) * warmup):]
+    steady = samples[int(len(samples) * warmup) :]
     n = max(1, len(steady) // 3)
     return steady[:n], steady[-n:]
 
@@ -445,35 +521,54 @@ def verdicts(result: dict, cfg: SoakConfig) -> list[dict]:
     first, last = thirds(samples, cfg.warmup)
     lag_first = statistics.mean(s["lag_s"] for s in first)
     lag_last = statistics.mean(s["lag_s"] for s in last)
-    check("lag does not grow", lag_last <= lag_first + cfg.lag_tolerance_s,
-          f"mean lag {lag_first:.1f} s -> {lag_last:.1f} s simulated (tolerance +{cfg.lag_tolerance_s:g} s)")
-    steady = samples[int(len(samples) * cfg.warmup):]
+    check(
+        "lag does not grow",
+        lag_last <= lag_first + cfg.lag_tolerance_s,
+        f"mean lag {lag_first:.1f} s -> {lag_last:.1f} s simulated (tolerance +{cfg.lag_tolerance_s:g} s)",
+    )
+    steady = samples[int(len(samples) * cfg.warmup) :]
     lag_steady = statistics.mean(s["lag_s"] for s in steady)
-    check("lag stays low", lag_steady <= cfg.lag_bound_s,
-          f"mean lag after the warm-up {lag_steady:.1f} s simulated (bound {cfg.lag_bound_s:g} s)")
+    check(
+        "lag stays low",
+        lag_steady <= cfg.lag_bound_s,
+        f"mean lag after the warm-up {lag_steady:.1f} s simulated (bound {cfg.lag_bound_s:g} s)",
+    )
     for name in classes(samples):
         a = [s["memory"][name]["max_mb"] for s in first if name in s["memory"]]
         b = [s["memory"][name]["max_mb"] for s in last if name in s["memory"]]
         if not a or not b or name == TRANSIENT:
             continue
         growth = statistics.mean(b) - statistics.mean(a)
-        check(f"memory of {name}", growth <= cfg.memory_growth_mb,
-              f"{statistics.mean(a):.1f} -> {statistics.mean(b):.1f} MB (bound +{cfg.memory_growth_mb:g} MB)")
+        check(
+            f"memory of {name}",
+            growth <= cfg.memory_growth_mb,
+            f"{statistics.mean(a):.1f} -> {statistics.mean(b):.1f} MB (bound +{cfg.memory_growth_mb:g} MB)",
+        )
     api = result["api"]
     bad = {s: n for s, n in api["statuses"].items() if s != "200"}
-    check("api answers", not bad and api["requests"] > 0,
-          f"{api['requests']} requests, non-200: {bad or 'none'} {api['failures'][:3] or ''}".strip())
+    check(
+        "api answers",
+        not bad and api["requests"] > 0,
+        f"{api['requests']} requests, non-200: {bad or 'none'} {api['failures'][:3] or ''}".strip(),
+    )
     for worker, f in result["fetchers"].items():
-        check(f"{worker} runs", f["exit"] == 0 and not any(s.get("exited") for s in samples),
-              f"exit {f['exit']}, {f['polls']} polls, log levels {f['log_levels']}"
-              + (f", stderr: {f['stderr'][-300:]}" if f["stderr"] else ""))
+        check(
+            f"{worker} runs",
+            f["exit"] == 0 and not any(s.get("exited") for s in samples),
+            f"exit {f['exit']}, {f['polls']} polls, log levels {f['log_levels']}"
+            + (f", stderr: {f['stderr'][-300:]}" if f["stderr"] else ""),
+        )
     intervals = max(1, len(samples))
-    check("work done", result["polls"] >= intervals and api["requests"] >= intervals,
-          f"{result['polls']} polls, {api['requests']} requests")
+    check(
+        "work done",
+        result["polls"] >= intervals and api["requests"] >= intervals,
+        f"{result['polls']} polls, {api['requests']} requests",
+    )
     return checks
 
 
 # -- the report ------------------------------------------------------------------
+
 
 def report(result: dict, cfg: SoakConfig, out=sys.stdout) -> None:
     def say(text: str = "") -> None:
@@ -484,18 +579,26 @@ def report(result: dict, cfg: SoakConfig, out=sys.stdout) -> None:
         say("no samples")
     else:
         first, last = thirds(samples, cfg.warmup)
-        steady = samples[int(len(samples) * cfg.warmup):]
+        steady = samples[int(len(samples) * cfg.warmup) :]
         lags = [s["lag_s"] for s in samples]
         say()
-        say(f"{'pipeline lag (simulated s)':<34} {'start':>8} {'warm':>8} {'end':>8} {'max':>8} {'mean 1/3':>9} "
-            f"{'mean 3/3':>9}")
-        say(f"{'oldest overdue poll':<34} {lags[0]:8.1f} {steady[0]['lag_s']:8.1f} {lags[-1]:8.1f} {max(lags):8.1f} "
-            f"{statistics.mean(s['lag_s'] for s in first):9.1f} {statistics.mean(s['lag_s'] for s in last):9.1f}")
-        say(f"{'  max after warm-up':<34} {max(s['lag_s'] for s in steady):8.1f}   "
-            f"(real s = simulated / {cfg.speed:g}); stale live races at the end: {samples[-1]['stale_live']}")
+        say(
+            f"{'pipeline lag (simulated s)':<34} {'start':>8} {'warm':>8} {'end':>8} {'max':>8} {'mean 1/3':>9} "
+            f"{'mean 3/3':>9}"
+        )
+        say(
+            f"{'oldest overdue poll':<34} {lags[0]:8.1f} {steady[0]['lag_s']:8.1f} {lags[-1]:8.1f} {max(lags):8.1f} "
+            f"{statistics.mean(s['lag_s'] for s in first):9.1f} {statistics.mean(s['lag_s'] for s in last):9.1f}"
+        )
+        say(
+            f"{'  max after warm-up':<34} {max(s['lag_s'] for s in steady):8.1f}   "
+            f"(real s = simulated / {cfg.speed:g}); stale live races at the end: {samples[-1]['stale_live']}"
+        )
         say()
-        say(f"{'memory, own PSS (MB)':<34} {'start':>8} {'warm':>8} {'end':>8} {'max':>8} {'mean 1/3':>9} "
-            f"{'mean 3/3':>9} {'growth':>7}")
+        say(
+            f"{'memory, own PSS (MB)':<34} {'start':>8} {'warm':>8} {'end':>8} {'max':>8} {'mean 1/3':>9} "
+            f"{'mean 3/3':>9} {'growth':>7}"
+        )
         for name in classes(samples):
             series = [s["memory"][name]["max_mb"] for s in samples if name in s["memory"]]
             a = [s["memory"][name]["max_mb"] for s in first if name in s["memory"]]
@@ -506,21 +609,29 @@ def report(result: dict, cfg: SoakConfig, out=sys.stdout) -> None:
             n = samples[-1]["memory"].get(name, {}).get("n", 0)
             label = f"{name} (largest of {n})" if name.startswith("pg ") and name != "pg postmaster" else name
             label = "pg transient (not judged)" if name == TRANSIENT else label
-            say(f"{label:<34} {series[0]:8.1f} {warm:8.1f} {series[-1]:8.1f} {max(series):8.1f} "
-                f"{statistics.mean(a):9.1f} {statistics.mean(b):9.1f} {statistics.mean(b) - statistics.mean(a):+7.1f}")
+            say(
+                f"{label:<34} {series[0]:8.1f} {warm:8.1f} {series[-1]:8.1f} {max(series):8.1f} "
+                f"{statistics.mean(a):9.1f} {statistics.mean(b):9.1f} {statistics.mean(b) - statistics.mean(a):+7.1f}"
+            )
         shm = [sum(v["shm_mb"] for k, v in s["memory"].items() if k.startswith("pg ")) for s in samples]
-        say(f"{'pg shared memory (PSS, all)':<34} {shm[0]:8.1f} {'':>8} {shm[-1]:8.1f} {max(shm):8.1f}"
-            "   (bounded by shared_buffers)")
+        say(
+            f"{'pg shared memory (PSS, all)':<34} {shm[0]:8.1f} {'':>8} {shm[-1]:8.1f} {max(shm):8.1f}"
+            "   (bounded by shared_buffers)"
+        )
         seconds = samples[-1]["t_s"]
         api = result["api"]
         say()
-        say(f"polls: {result['polls']} ({result['polls'] / seconds:.1f}/s), {result['kb_per_poll']} KB each, "
+        say(
+            f"polls: {result['polls']} ({result['polls'] / seconds:.1f}/s), {result['kb_per_poll']} KB each, "
             f"fetch p95 {result['fetch_ms_p95'] or 0:.0f} ms, ingest p95 {result['ingest_ms_p95'] or 0:.0f} ms; "
             f"fetch errors {result['fetch_errors']}, quarantined {result['transform_errors']}; "
-            f"database {result['database_mb']} MB")
-        say(f"api ({result['api_kind']}): {api['requests']} requests ({api['requests'] / seconds:.1f}/s), "
+            f"database {result['database_mb']} MB"
+        )
+        say(
+            f"api ({result['api_kind']}): {api['requests']} requests ({api['requests'] / seconds:.1f}/s), "
             f"p50 {api['p50_ms'] or 0:.1f} ms, p95 {api['p95_ms'] or 0:.1f} ms, max {api['max_ms'] or 0:.0f} ms, "
-            f"statuses {api['statuses']}")
+            f"statuses {api['statuses']}"
+        )
     say()
     for v in result["verdicts"]:
         say(f"{'ok  ' if v['ok'] else 'FAIL'} {v['name']}: {v['detail']}")
@@ -546,14 +657,30 @@ def main() -> int:
     parser.add_argument("--form-size", type=int, default=defaults.form_size)
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--sample", type=float, default=defaults.sample_s, help="seconds between samples")
-    parser.add_argument("--think", type=float, default=defaults.think_s, help="a client's pause between requests")
-    parser.add_argument("--lag-tolerance", type=float, default=defaults.lag_tolerance_s, help="simulated seconds")
+    parser.add_argument(
+        "--think", type=float, default=defaults.think_s, help="a client's pause between requests"
+    )
+    parser.add_argument(
+        "--lag-tolerance", type=float, default=defaults.lag_tolerance_s, help="simulated seconds"
+    )
     parser.add_argument("--lag-bound", type=float, default=defaults.lag_bound_s, help="simulated seconds")
-    parser.add_argument("--memory-growth", type=float, default=defaults.memory_growth_mb, help="MB per process")
+    parser.add_argument(
+        "--memory-growth", type=float, default=defaults.memory_growth_mb, help="MB per process"
+    )
     args = parser.parse_args()
-    cfg = SoakConfig(minutes=args.minutes, speed=args.speed, fetchers=args.fetchers, clients=args.clients,
-                     form_size=args.form_size, seed=args.seed, sample_s=args.sample, think_s=args.think,
-                     lag_tolerance_s=args.lag_tolerance, lag_bound_s=args.lag_bound, memory_growth_mb=args.memory_growth)
+    cfg = SoakConfig(
+        minutes=args.minutes,
+        speed=args.speed,
+        fetchers=args.fetchers,
+        clients=args.clients,
+        form_size=args.form_size,
+        seed=args.seed,
+        sample_s=args.sample,
+        think_s=args.think,
+        lag_tolerance_s=args.lag_tolerance,
+        lag_bound_s=args.lag_bound,
+        memory_growth_mb=args.memory_growth,
+    )
     result = run_soak(args.database_url, cfg)
     report(result, cfg)
     print(f"\nwritten: {write_result(result).relative_to(ROOT)}")

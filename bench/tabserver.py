@@ -31,7 +31,7 @@ class SharedClock(SimClock):
 def _serve(value, conn, seed: int, layout_start: float, form_size: int) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     sim = Simulator(seed, SharedClock(value), layout_start=layout_start, form_size=form_size).start()
-    conn.send(sim.httpd.server_address[1])      # the parent learns the port, and that it serves
+    conn.send(sim.httpd.server_address[1])  # the parent learns the port, and that it serves
     conn.close()
     while True:
         signal.pause()
@@ -44,8 +44,12 @@ class TabServer:
         ctx = mp.get_context("fork")
         self._value = ctx.Value("d", layout_start, lock=False)
         parent, child = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_serve, args=(self._value, child, seed, layout_start, form_size),
-                                daemon=True, name="tabsim")
+        self.proc = ctx.Process(
+            target=_serve,
+            args=(self._value, child, seed, layout_start, form_size),
+            daemon=True,
+            name="tabsim",
+        )
         self.proc.start()
         child.close()
         if not parent.poll(60):
@@ -54,8 +58,12 @@ class TabServer:
         self.port = parent.recv()
         parent.close()
         # The same racing day, for the bench to pick races from (not served).
-        self.sim = Simulator(seed, SimClock(datetime.fromtimestamp(layout_start, UTC)), layout_start=layout_start,
-                             form_size=form_size)
+        self.sim = Simulator(
+            seed,
+            SimClock(datetime.fromtimestamp(layout_start, UTC)),
+            layout_start=layout_start,
+            form_size=form_size,
+        )
 
     @property
     def base_url(self) -> str:

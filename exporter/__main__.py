@@ -45,8 +45,11 @@ def main() -> int:
     collector = PipelineCollector(url, cache_s)
     registry.register(collector)
     ProcessCollector(registry=registry)
-    Gauge("raceday_memory_limit_bytes", "Memory the process may use: its cgroup's limit, else the machine's.",
-          registry=registry).set_function(memory_limit_bytes)
+    Gauge(
+        "raceday_memory_limit_bytes",
+        "Memory the process may use: its cgroup's limit, else the machine's.",
+        registry=registry,
+    ).set_function(memory_limit_bytes)
     try:
         server, thread = start_http_server(port, addr=host, registry=registry)
     except OSError as err:

@@ -39,7 +39,7 @@ class _Inflater:
         if encoding in ("gzip", "x-gzip"):
             self.zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
         elif encoding == "deflate":
-            self.zlib = zlib.decompressobj()        # zlib-wrapped; raw deflate is tried on the first error
+            self.zlib = zlib.decompressobj()  # zlib-wrapped; raw deflate is tried on the first error
         else:
             raise BodyUndecodable(f"unsupported Content-Encoding: {encoding[:50]}")
         self.started = False
@@ -71,7 +71,7 @@ class CappedBody:
 
     def __init__(self, cap: int, keep: int):
         self.cap = cap
-        self.keep = keep            # of a body found too large, the head kept for the record
+        self.keep = keep  # of a body found too large, the head kept for the record
         self.data = bytearray()
 
     async def read(self, response: httpx.Response) -> bytearray:
@@ -90,10 +90,13 @@ class CappedBody:
                     out, pending = inflater.inflate(pending, self.cap - len(self.data) + 1)
                 self.data += out
                 if len(self.data) > self.cap or (stop_at is not None and len(self.data) >= stop_at):
-                    raise BodyTooLarge(self.cap, bytes(self.data[:self.keep]),
-                                       declared if declared is not None else len(self.data))
+                    raise BodyTooLarge(
+                        self.cap,
+                        bytes(self.data[: self.keep]),
+                        declared if declared is not None else len(self.data),
+                    )
         if inflater is not None:
             self.data += inflater.zlib.flush(self.cap - len(self.data) + 1)
             if len(self.data) > self.cap:
-                raise BodyTooLarge(self.cap, bytes(self.data[:self.keep]), len(self.data))
-        return self.data            # not copied: a body near the cap would be in memory twice
+                raise BodyTooLarge(self.cap, bytes(self.data[: self.keep]), len(self.data))
+        return self.data  # not copied: a body near the cap would be in memory twice

@@ -22,7 +22,9 @@ class Config(BaseModel):
 
     database_url: Annotated[str, Field(alias="RACEDAY_DATABASE_URL", min_length=1)]
     api_url: Annotated[str, Field(alias="NZTAB_API_URL", pattern=r"^https?://\S+$")] = DEFAULT_API
-    contact_email: Annotated[str, Field(alias="NZTAB_FROM", pattern=r"^[^@\s]+@[^@\s]+$")] = "raceday@localhost"
+    contact_email: Annotated[str, Field(alias="NZTAB_FROM", pattern=r"^[^@\s]+@[^@\s]+$")] = (
+        "raceday@localhost"
+    )
     partner: Annotated[str, Field(alias="NZTAB_PARTNER", min_length=1)] = "raceday"
     partner_id: Annotated[str, Field(alias="NZTAB_PARTNER_ID", min_length=1)] = "raceday-dev"
     user_agent: Annotated[str, Field(alias="NZTAB_USER_AGENT", min_length=1)] = "raceday-fetcher/0.1"
@@ -37,17 +39,20 @@ class Config(BaseModel):
     # 307 MB, of 16 MiB at 453 MB, against the container's 512 MB. Attempts
     # x deadline (+ back-off) stays under the 30 s lease, or another fetcher
     # may claim a target still being fetched.
-    max_body_bytes: Annotated[int, Field(alias="FETCHER_MAX_BODY_BYTES", ge=64 << 10, le=64 << 20)] = \
+    max_body_bytes: Annotated[int, Field(alias="FETCHER_MAX_BODY_BYTES", ge=64 << 10, le=64 << 20)] = (
         tab.MAX_BODY_BYTES
+    )
     deadline_s: Annotated[float, Field(alias="FETCHER_DEADLINE_S", gt=0, le=120)] = tab.DEADLINE_S
     # A failed body (an error page, JSON that jsonb cannot hold, a body too
     # large) is stored truncated to this; staging keeps its true size.
-    failed_body_bytes: Annotated[int, Field(alias="FETCHER_FAILED_BODY_BYTES", ge=0, le=64 << 20)] = \
+    failed_body_bytes: Annotated[int, Field(alias="FETCHER_FAILED_BODY_BYTES", ge=0, le=64 << 20)] = (
         tab.FAILED_BODY_BYTES
+    )
     idle_s: Annotated[float, Field(alias="FETCHER_IDLE_S", gt=0, le=60)] = 0.25
     db_connections: Annotated[int, Field(alias="FETCHER_DB_CONNECTIONS", ge=1, le=32)] = 2
-    worker: Annotated[str, Field(alias="FETCHER_WORKER", pattern=r"^\S{1,100}$")] = \
+    worker: Annotated[str, Field(alias="FETCHER_WORKER", pattern=r"^\S{1,100}$")] = (
         f"{socket.gethostname()}-{os.getpid()}"
+    )
     # Touched about once a second while the loop runs: a container health
     # check reads its age to tell a live fetcher from a stuck one.
     heartbeat_file: Annotated[str | None, Field(alias="FETCHER_HEARTBEAT_FILE", min_length=1)] = None
@@ -69,10 +74,15 @@ class Config(BaseModel):
     @property
     def headers(self) -> dict[str, str]:
         """TAB identifies callers by these; without them it may throttle or block."""
-        return {"From": self.contact_email, "X-Partner": self.partner, "X-Partner-ID": self.partner_id,
-                "User-Agent": self.user_agent, "Accept": "application/json",
-                # Only what fetcher/body.py inflates under the cap.
-                "Accept-Encoding": ACCEPT_ENCODING}
+        return {
+            "From": self.contact_email,
+            "X-Partner": self.partner,
+            "X-Partner-ID": self.partner_id,
+            "User-Agent": self.user_agent,
+            "Accept": "application/json",
+            # Only what fetcher/body.py inflates under the cap.
+            "Accept-Encoding": ACCEPT_ENCODING,
+        }
 
 
 ENV_NAMES = {f.alias for f in Config.model_fields.values()}
@@ -93,6 +103,6 @@ def load(environ: dict[str, str] | None = None) -> Config:
         name = first["loc"][0] if first["loc"] else "configuration"
         shown = values.get(str(name))
         if name == "RACEDAY_DATABASE_URL":
-            shown = None       # may hold a password
-        message = first["msg"].removeprefix("Value error, ")     # pydantic's prefix for a validator's own text
+            shown = None  # may hold a password
+        message = first["msg"].removeprefix("Value error, ")  # pydantic's prefix for a validator's own text
         raise ConfigError(f"{name}: {message}" + (f" (got {shown!r})" if shown is not None else "")) from None

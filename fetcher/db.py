@@ -23,32 +23,38 @@ class Claim:
     kind: str
     path: str
     query: dict[str, str]
-    lease_until: datetime | None = None      # the lease's end, on the database's real clock
+    lease_until: datetime | None = None  # the lease's end, on the database's real clock
 
 
 class Database:
     def __init__(self, url: str, connections: int, failed_body_bytes: int = FAILED_BODY_BYTES):
         self.url = url
         self.size = connections
-        self.failed_body_bytes = failed_body_bytes      # of a body recorded as a failure, what is kept
+        self.failed_body_bytes = failed_body_bytes  # of a body recorded as a failure, what is kept
         self._idle: asyncio.Queue[psycopg.AsyncConnection | None] = asyncio.Queue()
-        self._open = 0                          # connections opened and not closed since, for the metrics
+        self._open = 0  # connections opened and not closed since, for the metrics
         for _ in range(connections):
-            self._idle.put_nowait(None)        # opened on first use
+            self._idle.put_nowait(None)  # opened on first use
 
     async def _acquire(self) -> psycopg.AsyncConnection:
         conn = await self._idle.get()
-        if conn is not None and conn.closed:    # closed under us (the server went)
+        if conn is not None and conn.closed:  # closed under us (the server went)
             conn = None
             self._open -= 1
         delay = 0.2
         while conn is None:
             try:
-                conn = await psycopg.AsyncConnection.connect(self.url, autocommit=True, connect_timeout=5,
-                                                             application_name="raceday-fetcher")
+                conn = await psycopg.AsyncConnection.connect(
+                    self.url, autocommit=True, connect_timeout=5, application_name="raceday-fetcher"
+                )
                 self._open += 1
             except psycopg.OperationalError as err:
-                log("warning", "db_unavailable", error=str(err).strip().splitlines()[0], retry_in_s=round(delay, 2))
+                log(
+                    "warning",
+                    "db_unavailable",
+                    error=str(err).strip().splitlines()[0],
+                    retry_in_s=round(delay, 2),
+                )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0) * random.uniform(0.8, 1.2)
         return conn
@@ -82,36 +88,59 @@ class Database:
                 raise
 
     async def claim(self, worker: str, max_polls: int) -> list[Claim]:
-        rows = await self.call("SELECT target, kind, path, query, lease_until FROM raceday.claim_due_polls(%s, %s)",
-                               (worker, max_polls), retry=False)
+        rows = await self.call(
+            "SELECT target, kind, path, query, lease_until FROM raceday.claim_due_polls(%s, %s)",
+            (worker, max_polls),
+            retry=False,
+        )
         return [Claim(*row) for row in rows]
 
-    async def ingest(self, claim: Claim, body: bytes, received_at: datetime, meta: dict) -> tuple[int, str | None]:
+    async def ingest(
+        self, claim: Claim, body: bytes, received_at: datetime, meta: dict
+    ) -> tuple[int, str | None]:
         """Hands a 2xx body over; returns (staging id, None), or records the
         body as a failure when it is not JSON and returns (id, why)."""
         text = body.decode("utf-8", errors="replace")
         try:
             if claim.kind == "event":
-                rows = await self.call("SELECT raceday.ingest_event(%s, %s::text, %s, %s)",
-                                       (claim.target, text, received_at, Jsonb(meta)))
+                rows = await self.call(
+                    "SELECT raceday.ingest_event(%s, %s::text, %s, %s)",
+                    (claim.target, text, received_at, Jsonb(meta)),
+                )
             else:
-                rows = await self.call("SELECT raceday.ingest_meetings(%s::text, %s, %s)",
-                                       (text, received_at, Jsonb({**meta, "target": claim.target})))
+                rows = await self.call(
+                    "SELECT raceday.ingest_meetings(%s::text, %s, %s)",
+                    (text, received_at, Jsonb({**meta, "target": claim.target})),
+                )
             return rows[0][0], None
         # Bodies jsonb cannot hold are kept as text too: not JSON at all, a
         # \u0000 escape, a number beyond numeric, or nesting deeper than the
         # server's JSON parser goes (stack depth, SQLSTATE 54001).
-        except (psycopg.errors.InvalidTextRepresentation, psycopg.errors.UntranslatableCharacter,
-                psycopg.DataError, psycopg.errors.StatementTooComplex) as err:
+        except (
+            psycopg.errors.InvalidTextRepresentation,
+            psycopg.errors.UntranslatableCharacter,
+            psycopg.DataError,
+            psycopg.errors.StatementTooComplex,
+        ) as err:
             why = f"invalid JSON: {str(err).strip().splitlines()[0]}"
-            del text            # a body near the cap: not in memory twice more
-            staging_id = await self.failure(claim, received_at, {"bytes": len(body), **meta, "error": why,
-                                                                "body": failed_body_text(body, self.failed_body_bytes)})
+            del text  # a body near the cap: not in memory twice more
+            staging_id = await self.failure(
+                claim,
+                received_at,
+                {
+                    "bytes": len(body),
+                    **meta,
+                    "error": why,
+                    "body": failed_body_text(body, self.failed_body_bytes),
+                },
+            )
             return staging_id, why
 
     async def failure(self, claim: Claim, received_at: datetime, meta: dict) -> int:
-        rows = await self.call("SELECT raceday.ingest_failure(%s, %s, %s, %s)",
-                               (claim.kind, claim.target, received_at, Jsonb(meta)))
+        rows = await self.call(
+            "SELECT raceday.ingest_failure(%s, %s, %s, %s)",
+            (claim.kind, claim.target, received_at, Jsonb(meta)),
+        )
         return rows[0][0]
 
     async def release(self, worker: str) -> int:
@@ -129,4 +158,3 @@ class Database:
             conn = self._idle.get_nowait()
             if conn is not None:
                 await conn.close()
-

@@ -32,10 +32,20 @@ class Fetcher:
         metrics.watch(lambda: len(self.in_flight), cfg.concurrency, self.db.pool_use)
 
     async def run(self) -> int:
-        limits = httpx.Limits(max_connections=self.cfg.concurrency, max_keepalive_connections=self.cfg.concurrency)
-        async with httpx.AsyncClient(headers=self.cfg.headers, timeout=self.cfg.timeout_s, limits=limits) as client:
+        limits = httpx.Limits(
+            max_connections=self.cfg.concurrency, max_keepalive_connections=self.cfg.concurrency
+        )
+        async with httpx.AsyncClient(
+            headers=self.cfg.headers, timeout=self.cfg.timeout_s, limits=limits
+        ) as client:
             self.client = client
-            log("info", "started", worker=self.cfg.worker, api=self.cfg.api_url, concurrency=self.cfg.concurrency)
+            log(
+                "info",
+                "started",
+                worker=self.cfg.worker,
+                api=self.cfg.api_url,
+                concurrency=self.cfg.concurrency,
+            )
             delay = 0.2
             while not self.stopping.is_set():
                 self._heartbeat()
@@ -47,15 +57,19 @@ class Fetcher:
                         metrics.CLAIMS.labels("ok").inc()
                         metrics.CLAIMED.inc(len(claims))
                         delay = 0.2
-                    except Exception as err:        # the database is away: wait, keep what is in flight
+                    except Exception as err:  # the database is away: wait, keep what is in flight
                         metrics.CLAIMS.labels("failed").inc()
-                        log("warning", "claim_failed", error=str(err).strip().splitlines()[0] if str(err) else
-                            type(err).__name__, retry_in_s=round(delay, 2))
+                        log(
+                            "warning",
+                            "claim_failed",
+                            error=str(err).strip().splitlines()[0] if str(err) else type(err).__name__,
+                            retry_in_s=round(delay, 2),
+                        )
                         await self._sleep(delay)
                         delay = min(delay * 2, 5.0)
                         continue
                 for claim in claims:
-                    if claim.target in self.in_flight:      # never two requests for one target
+                    if claim.target in self.in_flight:  # never two requests for one target
                         continue
                     task = asyncio.create_task(self._poll(claim))
                     self.in_flight[claim.target] = task
@@ -89,19 +103,27 @@ class Fetcher:
             pass
 
     async def _record_failure(self, claim: Claim, attempt: Attempt, final: bool) -> int:
-        if not final:               # a retried attempt; the last one is observed by _poll
+        if not final:  # a retried attempt; the last one is observed by _poll
             metrics.observe_attempt(claim.kind, attempt)
-        return await self.db.failure(claim, datetime.now(UTC),
-                                     attempt.failure_meta(self.cfg.worker, final, self.cfg.failed_body_bytes))
+        return await self.db.failure(
+            claim, datetime.now(UTC), attempt.failure_meta(self.cfg.worker, final, self.cfg.failed_body_bytes)
+        )
 
     async def _poll(self, claim: Claim) -> None:
         url = self.cfg.api_url + claim.path
         try:
-            attempt = await fetch(self.client, url, claim.query, self.cfg.attempts, self.cfg.backoff_s,
-                                  self.cfg.retry_after_cap_s,
-                                  lambda failed: self._record_failure(claim, failed, final=False),
-                                  max_body_bytes=self.cfg.max_body_bytes, deadline_s=self.cfg.deadline_s,
-                                  keep=self.cfg.failed_body_bytes)
+            attempt = await fetch(
+                self.client,
+                url,
+                claim.query,
+                self.cfg.attempts,
+                self.cfg.backoff_s,
+                self.cfg.retry_after_cap_s,
+                lambda failed: self._record_failure(claim, failed, final=False),
+                max_body_bytes=self.cfg.max_body_bytes,
+                deadline_s=self.cfg.deadline_s,
+                keep=self.cfg.failed_body_bytes,
+            )
             received = datetime.now(UTC)
             metrics.observe_attempt(claim.kind, attempt)
             started = time.perf_counter()
@@ -109,8 +131,9 @@ class Fetcher:
             if attempt.ok:
                 try:
                     with metrics.INGEST_SECONDS.labels(claim.kind).time():
-                        staging_id, error = await self.db.ingest(claim, attempt.body, received,
-                                                                 attempt.meta(self.cfg.worker, True))
+                        staging_id, error = await self.db.ingest(
+                            claim, attempt.body, received, attempt.meta(self.cfg.worker, True)
+                        )
                 except Exception as err:
                     # The database refused the ingest itself (a bug in it): the
                     # body is still kept, as a failure carrying the error.
@@ -123,11 +146,20 @@ class Fetcher:
             metrics.POLLS.labels(claim.kind, metrics.poll_outcome(attempt, error)).inc()
             if claim.lease_until is not None:
                 metrics.LEASE_LEFT.observe((claim.lease_until - datetime.now(UTC)).total_seconds())
-            log("info" if error is None else "warning", "poll", target=claim.target, kind=claim.kind,
-                status=attempt.status, bytes=attempt.true_size, fetch_ms=round(attempt.fetch_ms, 1),
-                ingest_ms=round((time.perf_counter() - started) * 1000, 1), attempt=attempt.number,
-                staging_id=staging_id, **({"error": error} if error else {}))
-        except Exception as err:   # a bug here must not kill the loop; the lease expires
+            log(
+                "info" if error is None else "warning",
+                "poll",
+                target=claim.target,
+                kind=claim.kind,
+                status=attempt.status,
+                bytes=attempt.true_size,
+                fetch_ms=round(attempt.fetch_ms, 1),
+                ingest_ms=round((time.perf_counter() - started) * 1000, 1),
+                attempt=attempt.number,
+                staging_id=staging_id,
+                **({"error": error} if error else {}),
+            )
+        except Exception as err:  # a bug here must not kill the loop; the lease expires
             log("error", "poll_crashed", target=claim.target, error=f"{type(err).__name__}: {err}")
 
 
@@ -144,8 +176,11 @@ def main() -> int:
             try:
                 metrics.serve(cfg.metrics_host, cfg.metrics_port)
             except OSError as err:
-                print(f"fetcher: error: FETCHER_METRICS_PORT: cannot listen on {cfg.metrics_host}:"
-                      f"{cfg.metrics_port}: {err.strerror}", file=sys.stderr)
+                print(
+                    f"fetcher: error: FETCHER_METRICS_PORT: cannot listen on {cfg.metrics_host}:"
+                    f"{cfg.metrics_port}: {err.strerror}",
+                    file=sys.stderr,
+                )
                 return 2
             log("info", "metrics", url=f"http://{cfg.metrics_host}:{cfg.metrics_port}/metrics")
         loop = asyncio.get_running_loop()

@@ -44,12 +44,12 @@ def failed_body_text(body: bytes, keep: int) -> str:
 class Attempt:
     number: int
     url: str
-    status: int | None          # None: no response (network error, timeout)
+    status: int | None  # None: no response (network error, timeout)
     body: bytes
-    error: str | None           # why the attempt failed, if it did
+    error: str | None  # why the attempt failed, if it did
     fetch_ms: float
     retry_after: float | None = None
-    size: int | None = None     # the body's true size when `body` holds only its head
+    size: int | None = None  # the body's true size when `body` holds only its head
     abandoned: str | None = None  # "too_large" or "deadline": the body was not read to its end
 
     @property
@@ -66,8 +66,14 @@ class Attempt:
 
     def meta(self, worker: str, final: bool) -> dict:
         """What staging keeps beside the body: where it came from, which attempt, by whom."""
-        return {"url": self.url, "http_status": self.status, "attempt": self.number,
-                "worker": worker, "bytes": min(self.true_size, _INT4_MAX), "final": final}
+        return {
+            "url": self.url,
+            "http_status": self.status,
+            "attempt": self.number,
+            "worker": worker,
+            "bytes": min(self.true_size, _INT4_MAX),
+            "final": final,
+        }
 
     def failure_meta(self, worker: str, final: bool, keep: int = FAILED_BODY_BYTES) -> dict:
         """meta() of a failed attempt: with its error and, if any, the first
@@ -88,12 +94,18 @@ def retry_after_seconds(value: str | None) -> float | None:
     try:
         return max(0.0, float(value))
     except ValueError:
-        return None            # an HTTP date: fall back to our own back-off
+        return None  # an HTTP date: fall back to our own back-off
 
 
-async def attempt_once(client: httpx.AsyncClient, url: str, params: dict[str, str], number: int,
-                       max_body_bytes: int = MAX_BODY_BYTES, deadline_s: float = DEADLINE_S,
-                       keep: int = FAILED_BODY_BYTES) -> Attempt:
+async def attempt_once(
+    client: httpx.AsyncClient,
+    url: str,
+    params: dict[str, str],
+    number: int,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    deadline_s: float = DEADLINE_S,
+    keep: int = FAILED_BODY_BYTES,
+) -> Attempt:
     """One GET, its body read under the cap, all of it within the deadline."""
     started = time.perf_counter()
     reader = CappedBody(max_body_bytes, keep)
@@ -123,15 +135,27 @@ async def attempt_once(client: httpx.AsyncClient, url: str, params: dict[str, st
         # (whatever status line came is not an answer), retried.
         status, final_url = None, url
         body, size = bytes(reader.data[:keep]), len(reader.data)
-        error = (f"timeout: {type(err).__name__}" if isinstance(err, httpx.TimeoutException)
-                 else f"network: {type(err).__name__}: {err}")
+        error = (
+            f"timeout: {type(err).__name__}"
+            if isinstance(err, httpx.TimeoutException)
+            else f"network: {type(err).__name__}: {err}"
+        )
     return Attempt(number, final_url, status, body, error, elapsed(), retry_after, size, abandoned)
 
 
-async def fetch(client: httpx.AsyncClient, url: str, params: dict[str, str], attempts: int, backoff_s: float,
-                retry_after_cap_s: float, on_failed_attempt: Callable[[Attempt], Awaitable[None]], *,
-                max_body_bytes: int = MAX_BODY_BYTES, deadline_s: float = DEADLINE_S,
-                keep: int = FAILED_BODY_BYTES) -> Attempt:
+async def fetch(
+    client: httpx.AsyncClient,
+    url: str,
+    params: dict[str, str],
+    attempts: int,
+    backoff_s: float,
+    retry_after_cap_s: float,
+    on_failed_attempt: Callable[[Attempt], Awaitable[None]],
+    *,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    deadline_s: float = DEADLINE_S,
+    keep: int = FAILED_BODY_BYTES,
+) -> Attempt:
     """Fetches with retries; failed attempts before the last go to on_failed_attempt."""
     for number in range(1, attempts + 1):
         attempt = await attempt_once(client, url, params, number, max_body_bytes, deadline_s, keep)

@@ -44,16 +44,30 @@ async def serve(config_path: Path | None) -> int:
         if config.admin_port is not None:
             sockets.append(_listen(config.host, config.admin_port))
     except OSError as exc:
-        print(f"gateway: error: cannot listen on {config.host}:{config.port}: {exc.strerror}", file=sys.stderr)
+        print(
+            f"gateway: error: cannot listen on {config.host}:{config.port}: {exc.strerror}", file=sys.stderr
+        )
         return 2
     port = sockets[0].getsockname()[1]
     admin = sockets[1].getsockname()[1] if len(sockets) > 1 else None
-    message = (f"gateway: serving http://{config.host}:{port}/ (schema {config.schema}, role {config.anon_role})"
-               + (f", health on http://{config.host}:{admin}/ready" if admin else ""))
-    gateway = Gateway(config if admin is None else replace(config, admin_port=admin),
-                      on_ready=lambda: print(message, file=sys.stderr, flush=True))
-    server = uvicorn.Server(uvicorn.Config(gateway, log_level="warning", access_log=False, lifespan="on",
-                                           http="httptools", server_header=False))
+    message = (
+        f"gateway: serving http://{config.host}:{port}/ (schema {config.schema}, role {config.anon_role})"
+        + (f", health on http://{config.host}:{admin}/ready" if admin else "")
+    )
+    gateway = Gateway(
+        config if admin is None else replace(config, admin_port=admin),
+        on_ready=lambda: print(message, file=sys.stderr, flush=True),
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(
+            gateway,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            http="httptools",
+            server_header=False,
+        )
+    )
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGUSR1, lambda: asyncio.ensure_future(gateway.reload()))
     await server.serve(sockets=sockets)

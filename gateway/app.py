@@ -42,12 +42,19 @@ class Gateway:
     def __init__(self, config: Config, on_ready: Any = None) -> None:
         self.config = config
         self.on_ready = on_ready
-        self.pool = AsyncConnectionPool(config.db_uri, min_size=config.pool, max_size=config.pool, open=False,
-                                        kwargs={"autocommit": True, "application_name": "raceday-gateway"},
-                                        reconnect_timeout=0)
+        self.pool = AsyncConnectionPool(
+            config.db_uri,
+            min_size=config.pool,
+            max_size=config.pool,
+            open=False,
+            kwargs={"autocommit": True, "application_name": "raceday-gateway"},
+            reconnect_timeout=0,
+        )
         self.catalog: catalog_module.Catalog | None = None
         self.openapi = b"{}"
-        self.auth = Authenticator(config.jwt_secret, config.jwt_aud, config.jwt_role_claim_key, config.anon_role)
+        self.auth = Authenticator(
+            config.jwt_secret, config.jwt_aud, config.jwt_role_claim_key, config.anon_role
+        )
         # Per role: the statement that switches to it and sets its settings and the claims.
         self._switch: dict[str, bytes] = {}
         self._openapi: dict[str, bytes] = {}
@@ -70,13 +77,21 @@ class Gateway:
             try:
                 async with self.pool.connection(timeout=10) as conn:
                     cat = await catalog_module.load(conn, self.config.schema, self.config.anon_role)
-                    cur = await conn.execute("SELECT obj_description(%s::regnamespace, 'pg_namespace')",
-                                             [self.config.schema])
+                    cur = await conn.execute(
+                        "SELECT obj_description(%s::regnamespace, 'pg_namespace')", [self.config.schema]
+                    )
                     row = await cur.fetchone()
                 break
             except (psycopg.OperationalError, PoolTimeout) as exc:
-                log.warning(json.dumps({"event": "database_unavailable", "error": str(exc).strip()[:200],
-                                        "retry_in_s": delay}))
+                log.warning(
+                    json.dumps(
+                        {
+                            "event": "database_unavailable",
+                            "error": str(exc).strip()[:200],
+                            "retry_in_s": delay,
+                        }
+                    )
+                )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 8)
         self._switch = {role: switch_statement(role, settings) for role, settings in cat.roles.items()}
@@ -85,8 +100,15 @@ class Gateway:
         self._description = row[0] if row else None
         self._openapi = {}
         self.openapi = self._document(self.config.anon_role)
-        log.info(json.dumps({"event": "schema_cache_loaded", "relations": len(cat.relations),
-                             "functions": len(cat.functions)}))
+        log.info(
+            json.dumps(
+                {
+                    "event": "schema_cache_loaded",
+                    "relations": len(cat.relations),
+                    "functions": len(cat.functions),
+                }
+            )
+        )
 
     # -- ASGI --------------------------------------------------------------
     def _document(self, role: str) -> bytes:
@@ -95,8 +117,11 @@ class Gateway:
         document = self._openapi.get(role)
         if document is None and self.catalog is not None:
             cat = self.catalog
-            mine = catalog_module.Catalog(cat.schema, {k: r for k, r in cat.relations.items() if role in r.roles},
-                                          {k: f for k, f in cat.functions.items() if role in f.roles})
+            mine = catalog_module.Catalog(
+                cat.schema,
+                {k: r for k, r in cat.relations.items() if role in r.roles},
+                {k: f for k, f in cat.functions.items() if role in f.roles},
+            )
             document = json.dumps(openapi.document(mine, self._description)).encode()
             if role in cat.roles:
                 self._openapi[role] = document
@@ -108,7 +133,10 @@ class Gateway:
             return
         if scope["type"] != "http":
             return
-        if self.config.admin_port is not None and scope.get("server", (None, None))[1] == self.config.admin_port:
+        if (
+            self.config.admin_port is not None
+            and scope.get("server", (None, None))[1] == self.config.admin_port
+        ):
             status, headers, body = await self._admin(scope["path"])
         else:
             try:
@@ -125,8 +153,13 @@ class Gateway:
             headers = [(b"content-type", JSON), *headers]
         # As PostgREST does by default: the web client may be served from elsewhere.
         headers = [(b"access-control-allow-origin", b"*"), *headers]
-        await send({"type": "http.response.start", "status": status,
-                    "headers": headers + [(b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": headers + [(b"content-length", str(len(body)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
 
     async def _lifespan(self, receive: Any, send: Any) -> None:
@@ -152,7 +185,9 @@ class Gateway:
                 return 503, [], b""
         return 404, [], b""
 
-    async def _handle(self, scope: dict[str, Any], receive: Any) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    async def _handle(
+        self, scope: dict[str, Any], receive: Any
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         method = scope["method"]
         path = scope["path"]
         url_length = len(scope.get("raw_path") or path.encode()) + len(scope["query_string"])
@@ -160,8 +195,14 @@ class Gateway:
             raise uri_too_long(url_length, MAX_URL)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         if method == "OPTIONS":
-            return 200, [(b"access-control-allow-methods", b"GET, HEAD, POST, OPTIONS"),
-                         (b"access-control-allow-headers", b"Accept, Authorization, Content-Type, Prefer, Range")], b""
+            return (
+                200,
+                [
+                    (b"access-control-allow-methods", b"GET, HEAD, POST, OPTIONS"),
+                    (b"access-control-allow-headers", b"Accept, Authorization, Content-Type, Prefer, Range"),
+                ],
+                b"",
+            )
         identity = self.auth.identify(headers.get("authorization"))
         if self.catalog is None:
             raise ApiError(503, "PGRST002", "Could not query the database for the schema cache. Retrying.")
@@ -169,7 +210,11 @@ class Gateway:
         if path == "/":
             if method not in ("GET", "HEAD"):
                 raise ApiError(405, "PGRST117", f"Unsupported HTTP method: {method}")
-            return 200, [(b"content-type", b"application/openapi+json; charset=utf-8")], self._document(identity.role)
+            return (
+                200,
+                [(b"content-type", b"application/openapi+json; charset=utf-8")],
+                self._document(identity.role),
+            )
         pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True, encoding="utf-8")
         count = _count_preference(headers.get("prefer", ""))
         media = _negotiate(headers.get("accept", ""))
@@ -194,56 +239,111 @@ class Gateway:
             read_only = method != "POST"
             if not function.columns:
                 key = ("scalar", function.name, tuple(names))
-                statement = self._sql(key, lambda: statements.scalar(
-                    statements.call(cat.schema, function, arguments, from_json)), values)
-                return await self._respond(statement, 0, None, "json", read_only, identity, bare=True, rpc=path)
+                statement = self._sql(
+                    key,
+                    lambda: statements.scalar(statements.call(cat.schema, function, arguments, from_json)),
+                    values,
+                )
+                return await self._respond(
+                    statement, 0, None, "json", read_only, identity, bare=True, rpc=path
+                )
             # A function returning one row answers an object, as PostgREST does.
             if not function.returns_set and media == "json":
                 media = "single"
             max_rows = self.config.max_rows if function.returns_set else None
             count = count if function.returns_set else None
             target = (function.relation, function.columns)
-            return await self._read(("rpc", function.name, tuple(names)), lambda: statements.call(
-                cat.schema, function, arguments, from_json), values, target, query, max_rows, count, media, page,
-                read_only, identity, rpc=path)
+            return await self._read(
+                ("rpc", function.name, tuple(names)),
+                lambda: statements.call(cat.schema, function, arguments, from_json),
+                values,
+                target,
+                query,
+                max_rows,
+                count,
+                media,
+                page,
+                read_only,
+                identity,
+                rpc=path,
+            )
         if len(parts) == 1 and parts[0] in cat.relations:
             if method not in ("GET", "HEAD"):
-                raise ApiError(405, "PGRST117", f"Unsupported HTTP method: {method}",
-                               None, "This server serves reads of relations; writes go through /rpc functions.")
+                raise ApiError(
+                    405,
+                    "PGRST117",
+                    f"Unsupported HTTP method: {method}",
+                    None,
+                    "This server serves reads of relations; writes go through /rpc functions.",
+                )
             rel = cat.relations[parts[0]]
             query = parse(pairs)
-            return await self._read(("relation", rel.name), lambda: statements.relation(cat.schema, rel.name), {},
-                                    (rel.name, rel.columns), query, self.config.max_rows, count, media, page, True,
-                                    identity)
+            return await self._read(
+                ("relation", rel.name),
+                lambda: statements.relation(cat.schema, rel.name),
+                {},
+                (rel.name, rel.columns),
+                query,
+                self.config.max_rows,
+                count,
+                media,
+                page,
+                True,
+                identity,
+            )
         raise unknown_relation(cat.schema, path[1:])
 
-    async def _read(self, key: tuple, source: Any, values: dict[str, Any], target: tuple, query: Any,
-                    max_rows: int | None, count: str | None, media: str, page: tuple[int, int | None] | None,
-                    read_only: bool, identity: Identity, rpc: str | None = None
-                    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    async def _read(
+        self,
+        key: tuple,
+        source: Any,
+        values: dict[str, Any],
+        target: tuple,
+        query: Any,
+        max_rows: int | None,
+        count: str | None,
+        media: str,
+        page: tuple[int, int | None] | None,
+        read_only: bool,
+        identity: Identity,
+        rpc: str | None = None,
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         """A read of a relation or of a function's rows: its page (limit and
         offset within the Range header's), its count as the Prefer header asks."""
         cat = self.catalog
         assert cat is not None
         relation, columns = target
         offset, limit = query.offset, query.limit
-        if page is not None:     # the Range header and limit/offset: the rows both take
+        if page is not None:  # the Range header and limit/offset: the rows both take
             low, high = page
             q_high = None if limit is None else offset + limit - 1
             offset = max(offset, low)
             ends = [h for h in (high, q_high) if h is not None]
             limit = max(min(ends) - offset + 1, 0) if ends else None
         body = statements.CSV if media == "csv" else "json"
-        mode = {"exact": "exact", "estimated": "bounded" if self.config.max_rows else "exact"}.get(count or "")
+        mode = {"exact": "exact", "estimated": "bounded" if self.config.max_rows else "exact"}.get(
+            count or ""
+        )
         shape = statements.shape(query)
-        statement = self._sql((*key, mode, body, shape), lambda: statements.read(
-            cat, source(), relation, columns, query, mode, body, key[1]),
-            statements.read_params(values, query, max_rows, limit, offset,
-                                   self.config.max_rows + 1 if mode == "bounded" and self.config.max_rows else None))
+        statement = self._sql(
+            (*key, mode, body, shape),
+            lambda: statements.read(cat, source(), relation, columns, query, mode, body, key[1]),
+            statements.read_params(
+                values,
+                query,
+                max_rows,
+                limit,
+                offset,
+                self.config.max_rows + 1 if mode == "bounded" and self.config.max_rows else None,
+            ),
+        )
         plan = None
         if count == "planned" or (count == "estimated" and self.config.max_rows):
-            plan = self._sql((*key, "explain", shape), lambda: statements.explain(
-                cat, source(), relation, columns, query), statement[1])
+            plan = self._sql(
+                (*key, "explain", shape),
+                lambda: statements.explain(cat, source(), relation, columns, query),
+                statement[1],
+            )
         return await self._respond(statement, offset, count, media, read_only, identity, plan=plan, rpc=rpc)
 
     def _sql(self, key: tuple, build: Any, params: list[Any]) -> tuple[bytes, list[Any]]:
@@ -272,7 +372,9 @@ class Gateway:
             return {}
         content_type = headers.get("content-type", "application/json").split(";")[0].strip()
         if content_type not in ("application/json", ""):
-            raise ApiError(415, "PGRST107", f"The content type {content_type} is not accepted; send application/json")
+            raise ApiError(
+                415, "PGRST107", f"The content type {content_type} is not accepted; send application/json"
+            )
         try:
             body = json.loads(raw)
         except ValueError as exc:
@@ -282,13 +384,23 @@ class Gateway:
         if _deeper_than(body, MAX_JSON_DEPTH):
             raise invalid_json(f"nested deeper than {MAX_JSON_DEPTH} levels")
         if not isinstance(body, dict):
-            raise ApiError(400, "PGRST102", "The body of a function call must be a JSON object of its arguments")
+            raise ApiError(
+                400, "PGRST102", "The body of a function call must be a JSON object of its arguments"
+            )
         return body
 
-    async def _respond(self, statement: tuple[bytes, dict[str, Any]], offset: int, count: str | None, media: str,
-                       read_only: bool, identity: Identity, bare: bool = False,
-                       plan: tuple[bytes, dict[str, Any]] | None = None, rpc: str | None = None
-                       ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    async def _respond(
+        self,
+        statement: tuple[bytes, dict[str, Any]],
+        offset: int,
+        count: str | None,
+        media: str,
+        read_only: bool,
+        identity: Identity,
+        bare: bool = False,
+        plan: tuple[bytes, dict[str, Any]] | None = None,
+        rpc: str | None = None,
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         """rpc: the path of a function call, whose response.status and
         response.headers settings shape the answer."""
         text, params = statement
@@ -319,8 +431,9 @@ class Gateway:
         except psycopg.OperationalError as exc:
             if exc.sqlstate:
                 raise from_database(exc, authenticated) from None
-            raise ApiError(503, "PGRST001", "Database client error. Retrying the connection.",
-                           str(exc).strip()[:200]) from None
+            raise ApiError(
+                503, "PGRST001", "Database client error. Retrying the connection.", str(exc).strip()[:200]
+            ) from None
         except psycopg.DataError as exc:
             if exc.sqlstate:
                 raise from_database(exc, authenticated) from None
@@ -334,20 +447,35 @@ class Gateway:
             return status_set or 200, extra, body.encode()
         if media == "single":
             if rows != 1:
-                raise ApiError(406, "PGRST116", "Cannot coerce the result to a single JSON object",
-                               f"The result contains {rows} rows")
-            return status_set or 200, [(b"content-type", b"application/vnd.pgrst.object+json; charset=utf-8"),
-                                       *extra], json.dumps(json.loads(body)[0]).encode()
-        if count == "planned" or (count == "estimated" and estimate is not None and total > self.config.max_rows):
-            total = estimate    # estimated: exact up to db-max-rows (counted up to one more), the planner's beyond
+                raise ApiError(
+                    406,
+                    "PGRST116",
+                    "Cannot coerce the result to a single JSON object",
+                    f"The result contains {rows} rows",
+                )
+            return (
+                status_set or 200,
+                [(b"content-type", b"application/vnd.pgrst.object+json; charset=utf-8"), *extra],
+                json.dumps(json.loads(body)[0]).encode(),
+            )
+        if count == "planned" or (
+            count == "estimated" and estimate is not None and total > self.config.max_rows
+        ):
+            total = (
+                estimate  # estimated: exact up to db-max-rows (counted up to one more), the planner's beyond
+            )
         content_range = f"{offset}-{offset + rows - 1}" if rows else "*"
         content_range += f"/{'*' if total is None else total}"
         status = 200
         if total is not None:
             if offset > total:
-                raise ApiError(416, "PGRST103", "Requested range not satisfiable",
-                               f"An offset of {offset} was requested, but there are only {total} rows.",
-                               headers=[(b"content-range", f"*/{total}".encode())])
+                raise ApiError(
+                    416,
+                    "PGRST103",
+                    "Requested range not satisfiable",
+                    f"An offset of {offset} was requested, but there are only {total} rows.",
+                    headers=[(b"content-range", f"*/{total}".encode())],
+                )
             if rows < total:
                 status = 206
         headers = [(b"content-range", content_range.encode()), *extra]
@@ -370,8 +498,15 @@ def _count_preference(prefer: str) -> str | None:
     return None
 
 
-_MEDIA = {"application/json": "json", "application/*": "json", "*/*": "json", "": "json",
-          SINGLE: "single", "text/csv": "csv", "text/*": "csv"}
+_MEDIA = {
+    "application/json": "json",
+    "application/*": "json",
+    "*/*": "json",
+    "": "json",
+    SINGLE: "single",
+    "text/csv": "csv",
+    "text/*": "csv",
+}
 
 
 def _negotiate(accept: str) -> str:
@@ -393,8 +528,12 @@ def _negotiate(accept: str) -> str:
             return _MEDIA[kind]
         if kind == "" and quality == -1.0:
             return "json"
-    raise ApiError(406, "PGRST107", "None of these media types are available: "
-                   + ", ".join(item.split(";")[0].strip() for item in accept.split(",")))
+    raise ApiError(
+        406,
+        "PGRST107",
+        "None of these media types are available: "
+        + ", ".join(item.split(";")[0].strip() for item in accept.split(",")),
+    )
 
 
 def _range(header: str | None, method: str) -> tuple[int, int | None] | None:
@@ -409,8 +548,12 @@ def _range(header: str | None, method: str) -> tuple[int, int | None] | None:
     if not dash or not low.isdigit() or (high and not high.isdigit()) or len(low) > 18 or len(high) > 18:
         return None
     if high and int(high) < int(low):
-        raise ApiError(416, "PGRST103", "Requested range not satisfiable",
-                       "The lower boundary must be lower than or equal to the upper boundary in the Range header.")
+        raise ApiError(
+            416,
+            "PGRST103",
+            "Requested range not satisfiable",
+            "The lower boundary must be lower than or equal to the upper boundary in the Range header.",
+        )
     return int(low), int(high) if high else None
 
 

@@ -30,7 +30,7 @@ class StatementCache:
     def put(self, key: tuple, text: bytes) -> None:
         cost = len(text) + _OVERHEAD
         if cost > self.max_bytes // 16:
-            return                  # one statement never takes much of the cache: composed again when asked
+            return  # one statement never takes much of the cache: composed again when asked
         old = self._entries.pop(key, None)
         if old is not None:
             self.bytes -= len(old) + _OVERHEAD

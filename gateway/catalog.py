@@ -48,7 +48,7 @@ class Function:
     columns: dict[str, Column]
     volatile: bool
     roles: frozenset[str] = frozenset()
-    relation: str | None = None   # the relation of the schema whose rows it returns (embeds start from it)
+    relation: str | None = None  # the relation of the schema whose rows it returns (embeds start from it)
 
 
 @dataclass
@@ -127,14 +127,42 @@ async def load(conn: psycopg.AsyncConnection, schema: str, role: str) -> Catalog
     params = {"schema": schema, "role": role, "roles": roles}
     cur = await conn.execute(_RELATIONS, params)
     by_oid: dict[int, tuple[str, str, dict[int, str]]] = {}
-    for oid, kind, attnums, name, description, readers, names, types, nullables, descriptions in await cur.fetchall():
-        catalog.relations[name] = Relation(name, description, {
-            n: Column(n, t, nl, d) for n, t, nl, d in zip(names, types, nullables, descriptions, strict=True)},
-            frozenset(readers))
+    for (
+        oid,
+        kind,
+        attnums,
+        name,
+        description,
+        readers,
+        names,
+        types,
+        nullables,
+        descriptions,
+    ) in await cur.fetchall():
+        catalog.relations[name] = Relation(
+            name,
+            description,
+            {
+                n: Column(n, t, nl, d)
+                for n, t, nl, d in zip(names, types, nullables, descriptions, strict=True)
+            },
+            frozenset(readers),
+        )
         by_oid[oid] = (name, kind, dict(zip(attnums, names, strict=True)))
     cur = await conn.execute(_FUNCTIONS, params)
-    for (name, description, retset, volatile, callers, relation, in_names, in_types, ndefaults, out_names,
-         out_types) in await cur.fetchall():
+    for (
+        name,
+        description,
+        retset,
+        volatile,
+        callers,
+        relation,
+        in_names,
+        in_types,
+        ndefaults,
+        out_names,
+        out_types,
+    ) in await cur.fetchall():
         if not all(in_names):
             # An unnamed argument cannot be given by name: a computed
             # relationship's row (embedded, never called), or a function the gateway cannot call.
@@ -143,10 +171,20 @@ async def load(conn: psycopg.AsyncConnection, schema: str, role: str) -> Catalog
             # Overloads: the gateway resolves calls by name alone, so it serves only the first.
             continue
         first_default = len(in_names) - ndefaults
-        arguments = [Argument(n, t, i >= first_default) for i, (n, t) in enumerate(zip(in_names, in_types, strict=True))]
-        catalog.functions[name] = Function(name, description, arguments, retset,
-                                           {n: Column(n, t, True, None) for n, t in zip(out_names, out_types, strict=True)},
-                                           volatile, frozenset(callers), relation)
+        arguments = [
+            Argument(n, t, i >= first_default)
+            for i, (n, t) in enumerate(zip(in_names, in_types, strict=True))
+        ]
+        catalog.functions[name] = Function(
+            name,
+            description,
+            arguments,
+            retset,
+            {n: Column(n, t, True, None) for n, t in zip(out_names, out_types, strict=True)},
+            volatile,
+            frozenset(callers),
+            relation,
+        )
     for each in roles:
         cur = await conn.execute(_ROLE_SETTINGS, {"role": each})
         catalog.roles[each] = [(k, v) for k, v in await cur.fetchall()]

@@ -54,7 +54,9 @@ def _int(values: dict[str, str], key: str, default: int | None, low: int, high: 
     if raw is None or raw == "":
         return default
     if not raw.isdigit() or not low <= int(raw) <= high:
-        raise ConfigError(f"{key} (PGRST_{key.upper().replace('-', '_')}) must be a number in {low}-{high}, not '{raw}'")
+        raise ConfigError(
+            f"{key} (PGRST_{key.upper().replace('-', '_')}) must be a number in {low}-{high}, not '{raw}'"
+        )
     return int(raw)
 
 
@@ -67,7 +69,9 @@ def load(path: Path | None, env: dict[str, str] | None = None) -> Config:
             values[name[6:].lower().replace("_", "-")] = value
     schemas = [s.strip() for s in values.get("db-schemas", "public").split(",") if s.strip()]
     if len(schemas) != 1:
-        raise ConfigError(f"db-schemas must name exactly one schema for the gateway, not '{values.get('db-schemas')}'")
+        raise ConfigError(
+            f"db-schemas must name exactly one schema for the gateway, not '{values.get('db-schemas')}'"
+        )
     if not values.get("db-uri"):
         raise ConfigError("db-uri (PGRST_DB_URI) must be set: the authenticator's libpq URI")
     if not values.get("db-anon-role"):
@@ -97,12 +101,16 @@ def _jwt_secret(values: dict[str, str]) -> bytes | None:
         try:
             raw = Path(raw[1:]).read_text().strip()
         except OSError as exc:
-            raise ConfigError(f"jwt-secret (PGRST_JWT_SECRET): cannot read {raw[1:]}: {exc.strerror}") from None
+            raise ConfigError(
+                f"jwt-secret (PGRST_JWT_SECRET): cannot read {raw[1:]}: {exc.strerror}"
+            ) from None
     if len(raw) < 32:
         raise ConfigError("jwt-secret (PGRST_JWT_SECRET) must be at least 32 characters")
     if values.get("jwt-secret-is-base64", "false").lower() in ("true", "1", "yes", "on"):
         try:
             return base64.b64decode(raw, validate=True)
         except ValueError:
-            raise ConfigError("jwt-secret (PGRST_JWT_SECRET) is not base64, but jwt-secret-is-base64 says it is") from None
+            raise ConfigError(
+                "jwt-secret (PGRST_JWT_SECRET) is not base64, but jwt-secret-is-base64 says it is"
+            ) from None
     return raw.encode()

@@ -13,9 +13,24 @@ from typing import Any
 
 from .errors import ApiError, parse_error
 
-OPERATORS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<=",
-             "like": "LIKE", "ilike": "ILIKE", "match": "~", "imatch": "~*", "in": "IN", "is": "IS",
-             "isdistinct": "IS DISTINCT FROM", "cs": "@>", "cd": "<@", "ov": "&&"}
+OPERATORS = {
+    "eq": "=",
+    "neq": "<>",
+    "gt": ">",
+    "gte": ">=",
+    "lt": "<",
+    "lte": "<=",
+    "like": "LIKE",
+    "ilike": "ILIKE",
+    "match": "~",
+    "imatch": "~*",
+    "in": "IN",
+    "is": "IS",
+    "isdistinct": "IS DISTINCT FROM",
+    "cs": "@>",
+    "cd": "<@",
+    "ov": "&&",
+}
 IS_VALUES = {"null": "NULL", "not_null": "NOT NULL", "true": "TRUE", "false": "FALSE", "unknown": "UNKNOWN"}
 # PostgREST operators the gateway does not implement: refused with PGRST127 (docs/client-grammar.md).
 NOT_IMPLEMENTED_OPERATORS = {"fts", "plfts", "phfts", "wfts", "sl", "sr", "nxl", "nxr", "adj"}
@@ -30,19 +45,25 @@ AGGREGATES = ("count", "sum", "avg", "max", "min")
 @dataclass(frozen=True)
 class Filter:
     column: str
-    operator: str          # a key of OPERATORS
+    operator: str  # a key of OPERATORS
     negated: bool
     value: str | list[str]  # a list for `in`; for `is`, a key of IS_VALUES
-    slot: int = -1         # the first value's number in Query.values (-1: none bound)
+    slot: int = -1  # the first value's number in Query.values (-1: none bound)
 
     def key(self) -> tuple:
-        return ("f", self.column, self.operator, self.negated, self.slot,
-                len(self.value) if self.operator == "in" else self.value if self.operator == "is" else None)
+        return (
+            "f",
+            self.column,
+            self.operator,
+            self.negated,
+            self.slot,
+            len(self.value) if self.operator == "in" else self.value if self.operator == "is" else None,
+        )
 
 
 @dataclass(frozen=True)
 class Logic:
-    operator: str          # "and" or "or"
+    operator: str  # "and" or "or"
     negated: bool
     children: tuple[Filter | Logic, ...]
 
@@ -72,22 +93,28 @@ class Star:
 class OrderItem:
     column: str
     descending: bool
-    nulls: str | None      # "first", "last" or None (PostgreSQL's default)
+    nulls: str | None  # "first", "last" or None (PostgreSQL's default)
 
 
 @dataclass
 class Node:
     """One level of a read: the relation's columns and embeds, its filters,
     order and page. The root is the requested relation; each Embed has one."""
+
     select: list[SelectItem | Star | Embed] | None = None  # None: every column
     filters: list[Condition] = field(default_factory=list)
     order: list[OrderItem] = field(default_factory=list)
-    limit_slot: int | None = None   # embedded levels: slots of their limit and offset
+    limit_slot: int | None = None  # embedded levels: slots of their limit and offset
     offset_slot: int | None = None
 
     def key(self) -> tuple:
-        return (None if self.select is None else tuple(i.key() for i in self.select),
-                tuple(f.key() for f in self.filters), tuple(self.order), self.limit_slot, self.offset_slot)
+        return (
+            None if self.select is None else tuple(i.key() for i in self.select),
+            tuple(f.key() for f in self.filters),
+            tuple(self.order),
+            self.limit_slot,
+            self.offset_slot,
+        )
 
     def embeds(self) -> list[Embed]:
         return [i for i in self.select or [] if isinstance(i, Embed)]
@@ -95,11 +122,11 @@ class Node:
 
 @dataclass
 class Embed:
-    name: str               # a relation (or a computed relationship's function) of the schema
+    name: str  # a relation (or a computed relationship's function) of the schema
     alias: str | None
-    hint: str | None        # a foreign key's name or one of its columns: name!hint(...)
-    inner: bool             # name!inner(...): only parent rows that have one
-    spread: bool            # ...name(...): its columns lifted into the parent
+    hint: str | None  # a foreign key's name or one of its columns: name!hint(...)
+    inner: bool  # name!inner(...): only parent rows that have one
+    spread: bool  # ...name(...): its columns lifted into the parent
     node: Node
 
     @property
@@ -115,7 +142,7 @@ class Query:
     root: Node = field(default_factory=Node)
     limit: int | None = None
     offset: int = 0
-    values: list[Any] = field(default_factory=list)     # bound values, by slot
+    values: list[Any] = field(default_factory=list)  # bound values, by slot
     other: dict[str, str] = field(default_factory=dict)  # function arguments of a GET /rpc call
 
     # The flat view of the root, as the rest of the gateway reads it.
@@ -143,9 +170,11 @@ def not_implemented(details: str) -> ApiError:
 
 def _check_identifier(name: str, what: str, parameter: str) -> None:
     if len(name.encode()) > MAX_IDENTIFIER:
-        raise parse_error(f'"failed to parse {parameter} parameter: {what} too long"',
-                          f"{what.capitalize()}s are at most {MAX_IDENTIFIER} bytes (PostgreSQL's limit on names); "
-                          f"this one is {len(name.encode())}")
+        raise parse_error(
+            f'"failed to parse {parameter} parameter: {what} too long"',
+            f"{what.capitalize()}s are at most {MAX_IDENTIFIER} bytes (PostgreSQL's limit on names); "
+            f"this one is {len(name.encode())}",
+        )
 
 
 def _integer(name: str, raw: str) -> int:
@@ -158,16 +187,21 @@ def _integer(name: str, raw: str) -> int:
 def _limit(raw: str) -> int:
     value = _integer("limit", raw)
     if value < 0:
-        raise ApiError(416, "PGRST103", "Requested range not satisfiable",
-                       "Limit should be greater than or equal to zero.")
+        raise ApiError(
+            416,
+            "PGRST103",
+            "Requested range not satisfiable",
+            "Limit should be greater than or equal to zero.",
+        )
     return value
 
 
 def _offset(raw: str) -> int:
-    return max(_integer("offset", raw), 0)   # a negative offset is a no-op, as in PostgREST
+    return max(_integer("offset", raw), 0)  # a negative offset is a no-op, as in PostgREST
 
 
 # -- select ------------------------------------------------------------------
+
 
 def _split_top(raw: str, whole: str, what: str) -> list[str]:
     """Split on commas outside parentheses and double quotes."""
@@ -186,13 +220,15 @@ def _split_top(raw: str, whole: str, what: str) -> list[str]:
         elif ch == ")":
             depth -= 1
             if depth < 0:
-                raise parse_error(f'"failed to parse {what} ({whole})"', "unexpected \")\"")
+                raise parse_error(f'"failed to parse {what} ({whole})"', 'unexpected ")"')
         elif ch == "," and depth == 0:
             parts.append(raw[start:i])
             start = i + 1
         i += 1
     if depth or quoted:
-        raise parse_error(f'"failed to parse {what} ({whole})"', "unexpected end of input: a \")\" or a '\"' is missing")
+        raise parse_error(
+            f'"failed to parse {what} ({whole})"', 'unexpected end of input: a ")" or a \'"\' is missing'
+        )
     parts.append(raw[start:])
     return parts
 
@@ -223,7 +259,7 @@ def _select_item(part: str, whole: str) -> SelectItem | Star | Embed:
         part = part[3:]
     head, paren, rest = part.partition("(")
     alias, sep, name = head.partition(":")
-    if not sep or name.startswith(":"):      # no alias, or a cast (col::type)
+    if not sep or name.startswith(":"):  # no alias, or a cast (col::type)
         alias, name = "", head
     if paren:
         if not rest.endswith(")"):
@@ -272,31 +308,39 @@ def parse_select(raw: str) -> list[SelectItem | Star | Embed] | None:
 
 # -- order -------------------------------------------------------------------
 
+
 def parse_order(raw: str) -> list[OrderItem]:
     items: list[OrderItem] = []
     for part in raw.split(","):
         column, *modifiers = part.strip().split(".")
         descending, nulls = False, None
         if "(" in column:
-            raise not_implemented(f"ordering by an embedded resource's column is not supported by this server ({part})")
+            raise not_implemented(
+                f"ordering by an embedded resource's column is not supported by this server ({part})"
+            )
         if "->" in column:
             raise not_implemented(f"JSON paths in order are not supported by this server ({part})")
         if not column or len(modifiers) > 2:
-            raise parse_error(f'"failed to parse order ({raw})"', "expected column[.asc|.desc][.nullsfirst|.nullslast]")
+            raise parse_error(
+                f'"failed to parse order ({raw})"', "expected column[.asc|.desc][.nullsfirst|.nullslast]"
+            )
         for modifier in modifiers:
             if modifier in ("asc", "desc"):
                 descending = modifier == "desc"
             elif modifier in ("nullsfirst", "nullslast"):
                 nulls = modifier[5:]
             else:
-                raise parse_error(f'"failed to parse order ({raw})"',
-                                  f'unexpected "{modifier}": expected asc, desc, nullsfirst or nullslast')
+                raise parse_error(
+                    f'"failed to parse order ({raw})"',
+                    f'unexpected "{modifier}": expected asc, desc, nullsfirst or nullslast',
+                )
         _check_identifier(column, "column name", "order")
         items.append(OrderItem(column, descending, nulls))
     return items
 
 
 # -- filters -----------------------------------------------------------------
+
 
 def _list_values(body: str, whole: str) -> list[str]:
     values, current, quoted, i, was_quoted = [], [], False, 0, False
@@ -352,8 +396,10 @@ def parse_filter(column: str, raw: str, query: Query | None = None, in_logic: bo
     if operator in NOT_IMPLEMENTED_OPERATORS:
         raise not_implemented(f"the operator {operator} is not supported by this server")
     if not dot or operator not in OPERATORS:
-        raise parse_error(f'"failed to parse filter ({raw})"',
-                          f"unknown operator; this server supports: {', '.join(OPERATORS)} (with optional not.)")
+        raise parse_error(
+            f'"failed to parse filter ({raw})"',
+            f"unknown operator; this server supports: {', '.join(OPERATORS)} (with optional not.)",
+        )
     if in_logic and operator != "in":
         value = _unquote_value(value)
     if operator == "in":
@@ -402,6 +448,7 @@ def parse_logic(operator: str, raw: str, query: Query, whole: str | None = None)
 
 # -- the whole query string --------------------------------------------------
 
+
 def _find_node(root: Node, path: list[str], parameter: str) -> Node:
     node = root
     for name in path:
@@ -409,11 +456,20 @@ def _find_node(root: Node, path: list[str], parameter: str) -> Node:
         if not match:
             aliased = [e for e in node.embeds() if e.alias and e.name == name]
             if aliased:
-                raise ApiError(400, "PGRST108", f"'{name}' is not an embedded resource in this request",
-                               "Target names are not allowed in filters if they have an alias",
-                               f"Change '{name}' to '{aliased[0].alias}' in filters, orders or limits.")
-            raise ApiError(400, "PGRST108", f"'{name}' is not an embedded resource in this request", None,
-                           f"Verify that '{name}' is included in the 'select' query parameter.")
+                raise ApiError(
+                    400,
+                    "PGRST108",
+                    f"'{name}' is not an embedded resource in this request",
+                    "Target names are not allowed in filters if they have an alias",
+                    f"Change '{name}' to '{aliased[0].alias}' in filters, orders or limits.",
+                )
+            raise ApiError(
+                400,
+                "PGRST108",
+                f"'{name}' is not an embedded resource in this request",
+                None,
+                f"Verify that '{name}' is included in the 'select' query parameter.",
+            )
         node = match[0].node
     return node
 
@@ -460,7 +516,9 @@ def parse(params: list[tuple[str, str]], argument_names: set[str] | None = None)
         elif key in LOGIC:
             node.filters.append(parse_logic(key, value, query))
         elif key == "select":
-            raise parse_error(f'"failed to parse {".".join(path)}.select"', "columns of an embed go in select=")
+            raise parse_error(
+                f'"failed to parse {".".join(path)}.select"', "columns of an embed go in select="
+            )
         else:
             _check_identifier(key, "column name", "filter")
             node.filters.append(parse_filter(key, value, query))

@@ -35,8 +35,9 @@ class _Server(uvicorn.Server):
 
 
 def _listen(host: str, port: int) -> socket.socket:
-    sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET,
-                                backlog=1024)
+    sock = socket.create_server(
+        (host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET, backlog=1024
+    )
     # Both inherited by accepted connections. No Nagle: a heartbeat or a
     # small event goes out at once, not after a delayed ACK. A fixed send
     # buffer: autotuned, the kernel would hold up to megabytes for a client
@@ -61,17 +62,33 @@ async def serve() -> int:
     host = f"[{config.host}]" if ":" in config.host else config.host
     url = f"http://{host}:{sock.getsockname()[1]}/"
     live = Live(config, on_ready=lambda: print(f"live: serving {url}", file=sys.stderr, flush=True))
-    server = _Server(uvicorn.Config(live, log_level="warning", access_log=False, lifespan="on", http="httptools",
-                                    server_header=False,
-                                    # a client that takes nothing, even the last chunk, does not hold the exit
-                                    timeout_graceful_shutdown=5), live)
+    server = _Server(
+        uvicorn.Config(
+            live,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            http="httptools",
+            server_header=False,
+            # a client that takes nothing, even the last chunk, does not hold the exit
+            timeout_graceful_shutdown=5,
+        ),
+        live,
+    )
     # uvicorn catches SIGTERM and SIGINT while it serves, then raises the
     # signal again for the handler it found: this one, as there is nothing
     # left to do then but exit 0.
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: None)
-    log("info", "started", url=url, web_dir=str(config.web_dir), max_connections=config.max_connections,
-        client_queue=config.client_queue, heartbeat_s=config.heartbeat_s)
+    log(
+        "info",
+        "started",
+        url=url,
+        web_dir=str(config.web_dir),
+        max_connections=config.max_connections,
+        client_queue=config.client_queue,
+        heartbeat_s=config.heartbeat_s,
+    )
     await server.serve(sockets=[sock])
     return 0
 

@@ -25,9 +25,13 @@ from .log import log
 from .metrics import CONTENT_TYPE, Metrics
 
 JSON = b"application/json; charset=utf-8"
-CORS = (b"access-control-allow-origin", b"*")     # as the API: the board may be served from elsewhere
-SSE_HEADERS = [(b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache"),
-               (b"x-accel-buffering", b"no"), CORS]  # no-buffering: nginx would hold events back
+CORS = (b"access-control-allow-origin", b"*")  # as the API: the board may be served from elsewhere
+SSE_HEADERS = [
+    (b"content-type", b"text/event-stream"),
+    (b"cache-control", b"no-cache"),
+    (b"x-accel-buffering", b"no"),
+    CORS,
+]  # no-buffering: nginx would hold events back
 Headers = list[tuple[bytes, bytes]]
 
 
@@ -50,9 +54,16 @@ class Live:
         method, path = scope["method"], scope["path"]
         try:
             if method == "OPTIONS":
-                await _respond(send, 200, b"", [(b"access-control-allow-methods", b"GET, HEAD, OPTIONS"),
-                                                (b"access-control-allow-headers", b"Accept, Cache-Control, Last-Event-ID"),
-                                                (b"access-control-max-age", b"86400")])
+                await _respond(
+                    send,
+                    200,
+                    b"",
+                    [
+                        (b"access-control-allow-methods", b"GET, HEAD, OPTIONS"),
+                        (b"access-control-allow-headers", b"Accept, Cache-Control, Last-Event-ID"),
+                        (b"access-control-max-age", b"86400"),
+                    ],
+                )
             elif path == "/upcoming" or path.startswith("/races/"):
                 if method != "GET":
                     raise errors.bad_method(method)
@@ -70,7 +81,7 @@ class Live:
             elif path == "/config.json":
                 await _respond(send, 200, self._config_json)
             elif (found := static.lookup(self.config.web_dir, path)) is not None:
-                content_type, body = found       # uvicorn leaves the body out of a HEAD answer
+                content_type, body = found  # uvicorn leaves the body out of a HEAD answer
                 await _respond(send, 200, body, [(b"content-type", content_type)])
             else:
                 raise errors.not_found()
@@ -111,14 +122,20 @@ class Live:
                 raise errors.database_error(exc.sqlstate, str(exc).strip()[:200]) from None
             started = time.monotonic()
             try:
-                if self.hub.closing:      # SIGTERM came while it subscribed: its stream would be cut
+                if self.hub.closing:  # SIGTERM came while it subscribed: its stream would be cut
                     raise errors.shutting_down()
                 reason = await self._run(sub, receive, send, resume)
             finally:
                 self.hub.unsubscribe(sub)
             if self.config.log_level == "debug":
-                log("debug", "client_closed", path=sub.path, reason=reason, events=sub.sent,
-                    seconds=round(time.monotonic() - started, 3))
+                log(
+                    "debug",
+                    "client_closed",
+                    path=sub.path,
+                    reason=reason,
+                    events=sub.sent,
+                    seconds=round(time.monotonic() - started, 3),
+                )
         finally:
             self.stats.connections -= 1
 
@@ -134,7 +151,7 @@ class Live:
         await asyncio.gather(writer, gone, return_exceptions=True)
         if gone in done:
             return "disconnected"
-        if writer.cancelled():        # cut by the hub: too slow, or not taking its last chunk at shutdown
+        if writer.cancelled():  # cut by the hub: too slow, or not taking its last chunk at shutdown
             _abort(send)
             return "dropped" if sub.dropped else "cut"
         if writer.exception() is not None:
@@ -157,7 +174,9 @@ class Live:
             # is another stream's): nothing to replay from, so the client is
             # told to reload, and follows the feed from where it stands.
             floor = (sub.feed.cursor, sse.LAST_PART)
-            await self._send(send, sub, [sse.RETRY, sse.reset_ahead(sub.feed.race_id, resume[0], sub.feed.cursor)], 1)
+            await self._send(
+                send, sub, [sse.RETRY, sse.reset_ahead(sub.feed.race_id, resume[0], sub.feed.cursor)], 1
+            )
         else:
             await self._send(send, sub, [sse.RETRY], 0)
             floor = await self._replay(sub, send, resume)
@@ -174,14 +193,14 @@ class Live:
                 if item is CLOSE:
                     end = True
                     break
-                if not item.events:                       # a heartbeat or a resync
+                if not item.events:  # a heartbeat or a resync
                     chunks.append(item.data)
                     events += item is not HEARTBEAT
-                elif item.events[0][0] > floor:           # the usual case: all of it is new
+                elif item.events[0][0] > floor:  # the usual case: all of it is new
                     chunks.append(item.data)
                     events += len(item.events)
                     floor = item.events[-1][0]
-                else:                                     # read by the replay, or before the hello's cursor
+                else:  # read by the replay, or before the hello's cursor
                     fresh = [(k, payload) for k, payload in item.events if k > floor]
                     if fresh:
                         chunks.extend(payload for _, payload in fresh)
@@ -210,11 +229,11 @@ class Live:
                     await self._send(send, sub, chunks, len(chunks))
             if not sub.overflowed:
                 return key
-            while not sub.queue.empty():       # older than what the next read returns
+            while not sub.queue.empty():  # older than what the next read returns
                 item = sub.queue.get_nowait()
                 if item is CLOSE:
                     return None
-                if not item.events and item is not HEARTBEAT:     # a resync: still owed
+                if not item.events and item is not HEARTBEAT:  # a resync: still owed
                     await self._send(send, sub, [item.data], 1)
 
     async def _send(self, send: Any, sub: Subscriber, chunks: list[bytes], events: int) -> None:
@@ -250,8 +269,13 @@ async def _respond(send: Any, status: int, body: bytes, headers: Headers | None 
     headers = headers or []
     if not any(name == b"content-type" for name, _ in headers):
         headers = [(b"content-type", JSON), *headers]
-    await send({"type": "http.response.start", "status": status,
-                "headers": [CORS, *headers, (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [CORS, *headers, (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 

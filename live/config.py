@@ -58,5 +58,7 @@ def load(environ: dict[str, str] | None = None) -> Config:
         name = first["loc"][0] if first["loc"] else "configuration"
         shown = values.get(str(name))
         if name == "RACEDAY_LIVE_DATABASE_URL":
-            shown = None       # may hold a password
-        raise ConfigError(f"{name}: {first['msg']}" + (f" (got {shown!r})" if shown is not None else "")) from None
+            shown = None  # may hold a password
+        raise ConfigError(
+            f"{name}: {first['msg']}" + (f" (got {shown!r})" if shown is not None else "")
+        ) from None

@@ -7,8 +7,9 @@ import json
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, details: str | None = None,
-                 hint: str | None = None) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, details: str | None = None, hint: str | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.body = json.dumps({"code": code, "details": details, "hint": hint, "message": message}).encode()
@@ -38,20 +39,34 @@ def bad_method(method: str) -> ApiError:
 
 def too_many_streams(limit: int) -> ApiError:
     # 53300 is PostgreSQL's too_many_connections, which PostgREST answers with 503.
-    return ApiError(503, "53300", "too many live streams open",
-                    f"{limit} streams is this server's limit (LIVE_MAX_CONNECTIONS)",
-                    "Retry later, or connect to another live server.")
+    return ApiError(
+        503,
+        "53300",
+        "too many live streams open",
+        f"{limit} streams is this server's limit (LIVE_MAX_CONNECTIONS)",
+        "Retry later, or connect to another live server.",
+    )
 
 
 def database_unavailable(details: str | None = None) -> ApiError:
-    return ApiError(503, "PGRST001", "the live feed is not connected to the database; retrying", details,
-                    "Retry in a few seconds.")
+    return ApiError(
+        503,
+        "PGRST001",
+        "the live feed is not connected to the database; retrying",
+        details,
+        "Retry in a few seconds.",
+    )
 
 
 def shutting_down() -> ApiError:
     # 57P01 is PostgreSQL's admin_shutdown.
-    return ApiError(503, "57P01", "live is shutting down", None,
-                    "Reconnect: another live server, or this one once restarted, resumes the stream.")
+    return ApiError(
+        503,
+        "57P01",
+        "live is shutting down",
+        None,
+        "Reconnect: another live server, or this one once restarted, resumes the stream.",
+    )
 
 
 def database_error(sqlstate: str | None, message: str) -> ApiError:

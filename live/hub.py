@@ -47,11 +47,12 @@ class Item(NamedTuple):
     subscribers; or, without events, a heartbeat, a resync or the end.
     A read is one item whatever its number of events, so the queue's bound
     counts deliveries a client has not taken, not the parts of a change."""
+
     data: bytes
     events: tuple[Event, ...] = ()
 
 
-CLOSE = Item(b"")                        # the stream ends (shutdown)
+CLOSE = Item(b"")  # the stream ends (shutdown)
 HEARTBEAT = Item(sse.HEARTBEAT)
 
 _RACE_FEED = "SELECT change_id, part, event, data::text FROM api.race_feed(%s, %s, %s)"
@@ -63,12 +64,13 @@ _DAY_CURSOR = "SELECT api.feed_cursor(NULL), true"
 @dataclass
 class Stats:
     """Counters of /stats, for benchmarks and tests."""
-    connections: int = 0          # streams open now
-    clients_dropped: int = 0      # streams ended for being too slow
-    events_sent: int = 0          # events written to clients (not heartbeats)
-    db_queries: int = 0           # feed queries: fan-out, replays, a new feed's cursor
-    notifications: int = 0        # received on the channel
-    changes_fanned_out: int = 0   # changes read by the fan-out and queued for a feed's subscribers
+
+    connections: int = 0  # streams open now
+    clients_dropped: int = 0  # streams ended for being too slow
+    events_sent: int = 0  # events written to clients (not heartbeats)
+    db_queries: int = 0  # feed queries: fan-out, replays, a new feed's cursor
+    notifications: int = 0  # received on the channel
+    changes_fanned_out: int = 0  # changes read by the fan-out and queued for a feed's subscribers
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -83,11 +85,11 @@ class Feed:
         # feed was made, then advanced by the fan-out. None until then.
         self.cursor: int | None = None
         self.subscribers: set[Subscriber] = set()
-        self.lock = asyncio.Lock()      # one read at a time, so events are queued in order
+        self.lock = asyncio.Lock()  # one read at a time, so events are queued in order
         self.ready: asyncio.Task | None = None
-        self.dirty = False              # notified since the fan-out last read
-        self.wanted = 0                 # the highest change id notified
-        self.notified_at: float | None = None   # the earliest notification not yet fanned out (monotonic)
+        self.dirty = False  # notified since the fan-out last read
+        self.wanted = 0  # the highest change id notified
+        self.notified_at: float | None = None  # the earliest notification not yet fanned out (monotonic)
         self.worker: asyncio.Task | None = None
 
 
@@ -105,7 +107,7 @@ class Subscriber:
         self.overflowed = False
         self.writer: asyncio.Task | None = None
         self.dropped = False
-        self.sent = 0                   # events written to this client
+        self.sent = 0  # events written to this client
 
 
 class Hub:
@@ -120,11 +122,17 @@ class Hub:
         self.on_fanout: Callable[[float], None] = lambda _seconds: None
         self._set_role = sql.SQL("SET ROLE {}").format(sql.Identifier(config.db_role))
         self.pool = AsyncConnectionPool(
-            config.database_url, min_size=config.db_pool, max_size=config.db_pool, open=False, name="live",
-            kwargs={"autocommit": True, "application_name": "raceday-live"}, configure=self._configure,
+            config.database_url,
+            min_size=config.db_pool,
+            max_size=config.db_pool,
+            open=False,
+            name="live",
+            kwargs={"autocommit": True, "application_name": "raceday-live"},
+            configure=self._configure,
             # A restart of the database breaks every pooled connection: each is
             # checked when taken, and a broken one replaced, not handed out.
-            check=AsyncConnectionPool.check_connection)
+            check=AsyncConnectionPool.check_connection,
+        )
         self._tasks: list[asyncio.Task] = []
 
     async def _configure(self, conn: psycopg.AsyncConnection) -> None:
@@ -186,7 +194,7 @@ class Hub:
         feed = sub.feed
         feed.subscribers.discard(sub)
         if not feed.subscribers and self.feeds.get(feed.race_id) is feed:
-            del self.feeds[feed.race_id]          # unwatched: its notifications cost nothing now
+            del self.feeds[feed.race_id]  # unwatched: its notifications cost nothing now
 
     async def _init(self, feed: Feed) -> None:
         """The feed's starting cursor, taken after the feed is registered: a
@@ -280,7 +288,7 @@ class Hub:
                 # the cursor did not move, so nothing is lost.
                 log("warning", "fanout_failed", race_id=feed.race_id, error=_first_line(exc))
                 if since is not None and (feed.notified_at is None or since < feed.notified_at):
-                    feed.notified_at = since        # still owed: measured when a read succeeds
+                    feed.notified_at = since  # still owed: measured when a read succeeds
                 return
             if since is not None:
                 self.on_fanout(time.monotonic() - since)
@@ -295,7 +303,7 @@ class Hub:
         """Reads the feed from its cursor and queues each event, encoded once,
         for every subscriber."""
         async with feed.lock:
-            if feed.cursor is None:              # its initialisation failed
+            if feed.cursor is None:  # its initialisation failed
                 return
             async for batch, changes in self.events(feed.race_id, feed.cursor):
                 item = Item(b"".join(payload for _, payload in batch), tuple(batch))
@@ -328,15 +336,21 @@ class Hub:
         """Listens for good: a lost connection is retried with back-off, and
         what was missed meanwhile is read from every feed's cursor."""
         delay = RETRY_FIRST_S
-        lost = False              # an outage is under way (logged once)
+        lost = False  # an outage is under way (logged once)
         first = True
         while True:
             try:
                 async with await psycopg.AsyncConnection.connect(
-                        self.config.database_url, autocommit=True, application_name="raceday-live-listener",
-                        connect_timeout=5,
-                        # A peer that vanished without closing is noticed in about 25 s.
-                        keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=3) as conn:
+                    self.config.database_url,
+                    autocommit=True,
+                    application_name="raceday-live-listener",
+                    connect_timeout=5,
+                    # A peer that vanished without closing is noticed in about 25 s.
+                    keepalives=1,
+                    keepalives_idle=10,
+                    keepalives_interval=5,
+                    keepalives_count=3,
+                ) as conn:
                     await conn.execute(self._set_role)
                     await conn.execute(f"LISTEN {CHANNEL}")
                     if lost:
@@ -370,6 +384,7 @@ class Hub:
     async def _catch_up(self) -> None:
         """Reads every feed from its cursor. A connection failure raises (the
         listener retries); another failure of one feed is logged and skipped."""
+
         async def one(feed: Feed) -> None:
             try:
                 await self._deliver(feed)
@@ -377,6 +392,7 @@ class Hub:
                 raise
             except psycopg.Error as exc:
                 log("warning", "fanout_failed", race_id=feed.race_id, error=_first_line(exc))
+
         results = await asyncio.gather(*(one(f) for f in list(self.feeds.values())), return_exceptions=True)
         for result in results:
             if isinstance(result, BaseException):

@@ -9,6 +9,11 @@ from datetime import UTC, datetime
 
 
 def log(level: str, event: str, **fields: object) -> None:
-    record = {"ts": datetime.now(UTC).isoformat(timespec="milliseconds"), "level": level, "event": event, **fields}
+    record = {
+        "ts": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "level": level,
+        "event": event,
+        **fields,
+    }
     sys.stdout.write(json.dumps(record, separators=(",", ":"), default=str) + "\n")
     sys.stdout.flush()

@@ -10,11 +10,11 @@ import re
 # of change N was seen, i.e. N:LAST_PART.
 LAST_PART = 2**31 - 1
 
-Key = tuple[int, int]          # (change_id, part): the order of the feed
+Key = tuple[int, int]  # (change_id, part): the order of the feed
 
 _CURSOR = re.compile(r"(\d{1,18})(?::(\d{1,9}))?", re.ASCII)
 
-RETRY = b"retry: 2000\n\n"     # EventSource waits 2 s before reconnecting
+RETRY = b"retry: 2000\n\n"  # EventSource waits 2 s before reconnecting
 HEARTBEAT = b": heartbeat\n\n"  # a comment: keeps proxies and idle timeouts from closing the stream
 
 

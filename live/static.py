@@ -30,5 +30,5 @@ def lookup(web_dir: Path, path: str) -> tuple[bytes, bytes] | None:
         if not target.is_relative_to(root) or target.suffix not in TYPES or not target.is_file():
             return None
         return TYPES[target.suffix], target.read_bytes()
-    except (OSError, ValueError):        # unreadable, or a NUL byte in the path
+    except (OSError, ValueError):  # unreadable, or a NUL byte in the path
         return None

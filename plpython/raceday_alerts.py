@@ -13,12 +13,12 @@ runner is the nearest larger time_interval it has a row in."""
 
 from __future__ import annotations
 
-MONEY_POINTS = 5.0     # share of a bucket's money up by this many points
-ODDS_PERCENT = 5.0     # fixed win odds shorter by this percentage
-PLUNGE_FROM = 5.0      # the plunge is looked for in the last 5 minutes' buckets
-PLUNGE_POINTS = 20.0   # its share of the bucket's money jumps this much...
-PLUNGE_RATIO = 3.0     # ...to this many times its share of the pool so far...
-PLUNGE_ODDS = 25.0     # ...while its fixed win odds shorten by this percentage.
+MONEY_POINTS = 5.0  # share of a bucket's money up by this many points
+ODDS_PERCENT = 5.0  # fixed win odds shorter by this percentage
+PLUNGE_FROM = 5.0  # the plunge is looked for in the last 5 minutes' buckets
+PLUNGE_POINTS = 20.0  # its share of the bucket's money jumps this much...
+PLUNGE_RATIO = 3.0  # ...to this many times its share of the pool so far...
+PLUNGE_ODDS = 25.0  # ...while its fixed win odds shorten by this percentage.
 # Measured on the simulator's racing day: ordinary noise reaches +40 points of
 # a bucket's money with odds up to 18 % shorter; its plunge takes 60-80 % of
 # the late money with odds 50-75 % shorter at the first poll of the surge.
@@ -88,20 +88,48 @@ def detect(rows: list[dict], bucket: float) -> list[dict]:
         share_now, share_prev = shares[bucket].get(entrant, 0.0), shares[prev_bucket].get(entrant, 0.0)
         gained = share_now - share_prev
         shortened = odds_shortening(prev.get("fixed_win_odds"), now.get("fixed_win_odds"))
-        evidence = {"buckets": [prev_bucket, bucket], "shares": [_r(share_prev), _r(share_now)],
-                    "odds": [_r(_num(prev.get("fixed_win_odds"))), _r(_num(now.get("fixed_win_odds")))],
-                    "pool_share_before": _r(_num(prev.get("hold_percentage")))}
+        evidence = {
+            "buckets": [prev_bucket, bucket],
+            "shares": [_r(share_prev), _r(share_now)],
+            "odds": [_r(_num(prev.get("fixed_win_odds"))), _r(_num(now.get("fixed_win_odds")))],
+            "pool_share_before": _r(_num(prev.get("hold_percentage"))),
+        }
         if _at_least(gained, MONEY_POINTS):
-            alerts.append({"entrant_id": entrant, "kind": "money", "value": _r(gained), "share": _r(share_now),
-                           "evidence": evidence})
+            alerts.append(
+                {
+                    "entrant_id": entrant,
+                    "kind": "money",
+                    "value": _r(gained),
+                    "share": _r(share_now),
+                    "evidence": evidence,
+                }
+            )
         if _at_least(shortened, ODDS_PERCENT):
-            alerts.append({"entrant_id": entrant, "kind": "odds", "value": _r(shortened), "share": _r(share_now),
-                           "evidence": evidence})
+            alerts.append(
+                {
+                    "entrant_id": entrant,
+                    "kind": "odds",
+                    "value": _r(shortened),
+                    "share": _r(share_now),
+                    "evidence": evidence,
+                }
+            )
         # The insider plunge: late money far beyond the runner's standing in
         # the pool, while its odds tumble.
         standing = max(_num(prev.get("hold_percentage")) or 0.0, 1.0)
-        if (bucket <= PLUNGE_FROM and _at_least(gained, PLUNGE_POINTS) and _at_least(share_now, PLUNGE_RATIO * standing)
-                and _at_least(shortened, PLUNGE_ODDS)):
-            alerts.append({"entrant_id": entrant, "kind": "plunge", "value": _r(gained), "share": _r(share_now),
-                           "evidence": evidence})
+        if (
+            bucket <= PLUNGE_FROM
+            and _at_least(gained, PLUNGE_POINTS)
+            and _at_least(share_now, PLUNGE_RATIO * standing)
+            and _at_least(shortened, PLUNGE_ODDS)
+        ):
+            alerts.append(
+                {
+                    "entrant_id": entrant,
+                    "kind": "plunge",
+                    "value": _r(gained),
+                    "share": _r(share_now),
+                    "evidence": evidence,
+                }
+            )
     return alerts

@@ -8,14 +8,20 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs a PL/Python session 40 ms to import
     from typing import Any
 
-TOLERANCE = 5.0        # hold and bet percentages over the field sum to 100 +- this
-STALE_AFTER_S = 60.0   # generated_time this much before receipt is stale
+TOLERANCE = 5.0  # hold and bet percentages over the field sum to 100 +- this
+STALE_AFTER_S = 60.0  # generated_time this much before receipt is stale
 # Checks of the money only mean something while betting is open.
 BETTING = ("open", "closed")
 
 PENALTIES = {
-    "hold_sum": 25, "bet_sum": 15, "stray_ids": 10, "win_pool": 20, "place_pool": 10,
-    "field_size": 10, "negative_increments": 10, "stale": 20,
+    "hold_sum": 25,
+    "bet_sum": 15,
+    "stray_ids": 10,
+    "win_pool": 20,
+    "place_pool": 10,
+    "field_size": 10,
+    "negative_increments": 10,
+    "stale": 20,
 }
 
 
@@ -44,7 +50,9 @@ def score(facts: dict[str, Any]) -> dict[str, Any]:
                 failed.append((f"{pool}_pool", f"no {pool.title()} pool total"))
     stray = facts.get("stray_ids") or 0
     if stray:
-        failed.append(("stray_ids", f"{stray} money-tracker id{'s' if stray != 1 else ''} not among the runners"))
+        failed.append(
+            ("stray_ids", f"{stray} money-tracker id{'s' if stray != 1 else ''} not among the runners")
+        )
     field, active = facts.get("field_size"), facts.get("active_runners")
     if field is not None and active is not None and field != active:
         failed.append(("field_size", f"field size {field} but {active} runners not scratched"))

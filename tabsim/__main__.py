@@ -20,8 +20,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speed", type=float, default=1.0, help="virtual seconds per real second")
     parser.add_argument("--faults", default="", help="fault rates, e.g. 500=0.02,429=0.01,truncated=0.01")
     parser.add_argument("--no-plunge", action="store_true", help="no insider plunge race")
-    parser.add_argument("--form-size", type=int, default=70,
-                        help="past starts per runner (70: real-size events, about 400 KB for 14 runners)")
+    parser.add_argument(
+        "--form-size",
+        type=int,
+        default=70,
+        help="past starts per runner (70: real-size events, about 400 KB for 14 runners)",
+    )
     args = parser.parse_args(argv)
     try:
         start = datetime.fromisoformat(args.start) if args.start else None
@@ -29,8 +33,9 @@ def main(argv: list[str] | None = None) -> int:
             raise ValueError("--start needs an explicit offset, e.g. 2026-07-17T00:00:00+00:00")
         clock = SimClock(start, args.speed)
         faults = FaultRates.parse(args.faults)
-        sim = Simulator(args.seed, clock, args.port, faults, plunge=not args.no_plunge,
-                        form_size=args.form_size).start()
+        sim = Simulator(
+            args.seed, clock, args.port, faults, plunge=not args.no_plunge, form_size=args.form_size
+        ).start()
     except (ValueError, OSError) as err:
         print(f"tabsim: error: {err}", file=sys.stderr)
         return 2
@@ -38,9 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     # The clock line first: whoever waits for "serving" can then read both
     # (scripts/run.sh gives the database this clock).
     print(f"tabsim: clock virtual={virtual0:.6f} real={real0:.6f} speed={speed:g}", flush=True)
-    print(f"tabsim: serving {sim.base_url} (seed {args.seed}, {len(sim.day.meetings)} meetings, "
-          f"{len(sim.day.races)} races, laid out from {datetime.fromtimestamp(sim.day.start, UTC).isoformat()}, "
-          f"speed {args.speed:g}x)", flush=True)
+    print(
+        f"tabsim: serving {sim.base_url} (seed {args.seed}, {len(sim.day.meetings)} meetings, "
+        f"{len(sim.day.races)} races, laid out from {datetime.fromtimestamp(sim.day.start, UTC).isoformat()}, "
+        f"speed {args.speed:g}x)",
+        flush=True,
+    )
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     signal.signal(signal.SIGINT, lambda *_: done.set())

@@ -44,12 +44,16 @@ class SimClock:
 # The database's schedule reads its clock from raceday.settings (raceday.clock()):
 # a virtual instant at a real instant, running `speed` times real time.
 
+
 def set_database_clock(conn, virtual: float, real: float | None = None, speed: float = 1.0) -> None:
     """Gives the database a clock that read `virtual` (epoch seconds) at the
     real instant `real` (default: the database's now) and runs `speed` times
     real time."""
-    conn.execute("UPDATE raceday.settings SET clock_virtual = to_timestamp(%s), "
-                 "clock_real = coalesce(to_timestamp(%s), now()), clock_speed = %s", (virtual, real, speed))
+    conn.execute(
+        "UPDATE raceday.settings SET clock_virtual = to_timestamp(%s), "
+        "clock_real = coalesce(to_timestamp(%s), now()), clock_speed = %s",
+        (virtual, real, speed),
+    )
 
 
 def share_database_clock(conn, clock: SimClock) -> None:

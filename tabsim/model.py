@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 NZ = ZoneInfo("Pacific/Auckland")
-REFRESH_S = 15          # TAB recomputes its data about every 15 s
-TAKEOUT = 0.85          # share of the pool returned to winners
+REFRESH_S = 15  # TAB recomputes its data about every 15 s
+TAKEOUT = 0.85  # share of the pool returned to winners
 
 # (country, category, state, count, venue names): NZ and AUS thoroughbred and
 # harness are raceday's scope; greyhounds and other countries must be filtered.
@@ -37,16 +37,76 @@ MEETING_PLAN = [
     ("FR", "H", "FR", 1, ["Vincennes", "Enghien"]),
 ]
 CATEGORY_NAMES = {"T": "Thoroughbred Horse Racing", "H": "Harness Horse Racing", "G": "Greyhound Racing"}
-NAME_A = ["Silver", "Midnight", "Golden", "Royal", "Lucky", "Storm", "Desert", "Ocean", "Rapid", "Quiet",
-          "Brave", "Flying", "Crimson", "Emerald", "Iron", "Velvet", "Wild", "Noble", "Cosmic", "Kiwi"]
-NAME_B = ["Arrow", "Dancer", "Legend", "Echo", "Monarch", "Spirit", "Comet", "Whisper", "Thunder", "Charm",
-          "Harbour", "Rocket", "Ranger", "Tide", "Blaze", "Jewel", "Falcon", "Magic", "Voyager", "Bay"]
-PEOPLE = ["K Hercock", "M Cameron", "J Parkes", "C Grylls", "S Weatherley", "D Johnson", "A Herrick",
-          "T Mitchell", "R Elliot", "L Allpress", "B Rawiller", "N Callow", "O Bosson", "G Lunn"]
+NAME_A = [
+    "Silver",
+    "Midnight",
+    "Golden",
+    "Royal",
+    "Lucky",
+    "Storm",
+    "Desert",
+    "Ocean",
+    "Rapid",
+    "Quiet",
+    "Brave",
+    "Flying",
+    "Crimson",
+    "Emerald",
+    "Iron",
+    "Velvet",
+    "Wild",
+    "Noble",
+    "Cosmic",
+    "Kiwi",
+]
+NAME_B = [
+    "Arrow",
+    "Dancer",
+    "Legend",
+    "Echo",
+    "Monarch",
+    "Spirit",
+    "Comet",
+    "Whisper",
+    "Thunder",
+    "Charm",
+    "Harbour",
+    "Rocket",
+    "Ranger",
+    "Tide",
+    "Blaze",
+    "Jewel",
+    "Falcon",
+    "Magic",
+    "Voyager",
+    "Bay",
+]
+PEOPLE = [
+    "K Hercock",
+    "M Cameron",
+    "J Parkes",
+    "C Grylls",
+    "S Weatherley",
+    "D Johnson",
+    "A Herrick",
+    "T Mitchell",
+    "R Elliot",
+    "L Allpress",
+    "B Rawiller",
+    "N Callow",
+    "O Bosson",
+    "G Lunn",
+]
 CONDITIONS = ["Good 3", "Good 4", "Soft 5", "Soft 6", "Heavy 8", "Synthetic", "Fast"]
 WEATHER = ["Fine", "Overcast", "Showers", "Cloudy"]
-RAILS = ["True", "True", "Out 2m", "Out 3m", "Out 4m from 1200m to the winning post",
-         "Out 5m from 1000m to 200m, then true"]
+RAILS = [
+    "True",
+    "True",
+    "Out 2m",
+    "Out 3m",
+    "Out 4m from 1200m to the winning post",
+    "Out 5m from 1000m to 200m, then true",
+]
 FORM_COMMENTS = [
     "Resumes fresh and has trialled well; can figure if ready.",
     "Ran on strongly late last start; the step up in distance suits.",
@@ -60,6 +120,7 @@ FORM_COMMENTS = [
 @dataclass(frozen=True)
 class Track:
     """What TAB tells of a meeting's track on each of its races."""
+
     direction: str
     surface: str
     rail_position: str
@@ -72,13 +133,30 @@ def track_of(seed: int, meeting_id: str, category: str, condition: str) -> Track
     rng = _rng("track", seed, meeting_id)
     if category == "H":
         return Track("Left", "All Weather", "")
-    return Track(rng.choice(["Left", "Right"]), "Synthetic" if condition == "Synthetic" else "Turf",
-                 rng.choice(RAILS))
-SILKS = ["Cerise & gold hoops", "Royal blue, white stars", "Black, red sash", "Green & white stripes",
-         "Orange, navy cap", "White, black chevrons", "Purple, gold sleeves", "Red, white spots"]
+    return Track(
+        rng.choice(["Left", "Right"]), "Synthetic" if condition == "Synthetic" else "Turf", rng.choice(RAILS)
+    )
+
+
+SILKS = [
+    "Cerise & gold hoops",
+    "Royal blue, white stars",
+    "Black, red sash",
+    "Green & white stripes",
+    "Orange, navy cap",
+    "White, black chevrons",
+    "Purple, gold sleeves",
+    "Red, white spots",
+]
 # product_type as TAB spells it, and the share of the Win pool each pool holds
-POOLS = [("Win", 1.0), ("Place", 0.45), ("Quinella", 0.5), ("Trifecta", 0.8), ("Exacta", 0.3),
-         ("FirstFour", 0.5)]
+POOLS = [
+    ("Win", 1.0),
+    ("Place", 0.45),
+    ("Quinella", 0.5),
+    ("Trifecta", 0.8),
+    ("Exacta", 0.3),
+    ("FirstFour", 0.5),
+]
 
 
 def _uuid(rng: random.Random, day_key: bytes) -> str:
@@ -106,7 +184,7 @@ class Runner:
     trainer_name: str
     silk_colours: str
     strength: float
-    scratched_at: float | None   # epoch s; None: runs
+    scratched_at: float | None  # epoch s; None: runs
     late_scratch: bool
     emergency: bool
 
@@ -124,17 +202,17 @@ class Race:
     category: str
     race_number: int
     name: str
-    start: int                   # advertised start, epoch s
-    delay: int                   # actual start = start + delay
+    start: int  # advertised start, epoch s
+    delay: int  # actual start = start + delay
     distance: int
     track_condition: str
     weather: str
     runners: tuple[Runner, ...]
-    final_win_pool: float        # dollars in the Win pool at the start
+    final_win_pool: float  # dollars in the Win pool at the start
     abandoned_at: float | None
-    plunge: int | None           # index of the runner that takes a late plunge
+    plunge: int | None  # index of the runner that takes a late plunge
     omit_pools_when_final: bool  # real TAB drops tote_pools on some Final races
-    flag: str                    # '', 'Photo', 'Protest' or 'Inquiry' while Interim
+    flag: str  # '', 'Photo', 'Protest' or 'Inquiry' while Interim
 
     @property
     def actual_start(self) -> int:
@@ -148,15 +226,15 @@ class Meeting:
     country: str
     state: str
     category: str
-    date: str                    # NZ racing day, YYYY-MM-DD
+    date: str  # NZ racing day, YYYY-MM-DD
     track_condition: str
     races: tuple[Race, ...] = field(default=())
 
 
 @dataclass
 class RaceState:
-    status: str                  # Open, Closed, Interim, Final, Abandoned
-    money: dict[str, float]      # entrant_id -> dollars in the Win pool (runners only)
+    status: str  # Open, Closed, Interim, Final, Abandoned
+    money: dict[str, float]  # entrant_id -> dollars in the Win pool (runners only)
     win_pool: float
     pools: list[tuple[str, float]]
     odds: dict[str, dict[str, float]]
@@ -193,8 +271,19 @@ class RacingDay:
                 condition = rng.choice(CONDITIONS)
                 races = []
                 for n in range(1, n_races + 1):
-                    races.append(self._race(rng, meeting_id, name, country, state, category, n,
-                                            first + (n - 1) * rng.choice([1500, 1800, 2100]), condition))
+                    races.append(
+                        self._race(
+                            rng,
+                            meeting_id,
+                            name,
+                            country,
+                            state,
+                            category,
+                            n,
+                            first + (n - 1) * rng.choice([1500, 1800, 2100]),
+                            condition,
+                        )
+                    )
                 meeting = Meeting(meeting_id, name, country, state, category, day, condition, tuple(races))
                 self.meetings.append(meeting)
                 for race in races:
@@ -209,12 +298,23 @@ class RacingDay:
             race = Race(**{**race.__dict__, "plunge": weakest, "abandoned_at": None})
             self.races[race.race_id] = race
             m = self.meetings[0]
-            self.meetings[0] = Meeting(**{**m.__dict__, "races": tuple(
-                race if r.race_id == race.race_id else r for r in m.races)})
+            self.meetings[0] = Meeting(
+                **{**m.__dict__, "races": tuple(race if r.race_id == race.race_id else r for r in m.races)}
+            )
             self.plunge_race = race.race_id
 
-    def _race(self, rng: random.Random, meeting_id: str, meeting_name: str, country: str, state: str,
-              category: str, number: int, start: int, condition: str) -> Race:
+    def _race(
+        self,
+        rng: random.Random,
+        meeting_id: str,
+        meeting_name: str,
+        country: str,
+        state: str,
+        category: str,
+        number: int,
+        start: int,
+        condition: str,
+    ) -> Race:
         n = rng.randint(5, 20) if category != "G" else 8
         runners = []
         used: set[str] = set()
@@ -227,27 +327,51 @@ class RacingDay:
             late = False
             roll = rng.random()
             if roll < 0.06:
-                scratched_at = float(start - 86400)          # scratched before the day
+                scratched_at = float(start - 86400)  # scratched before the day
             elif roll < 0.09:
-                scratched_at = float(start - rng.randint(300, 1800))   # late scratching
+                scratched_at = float(start - rng.randint(300, 1800))  # late scratching
                 late = True
             if category == "H":
                 barrier: int | str = f"Fr{k}" if k <= 8 else f"Sr{k - 8}"
             else:
                 barrier = rng.randint(1, n)
-            runners.append(Runner(_uuid(rng, self._id_key), k, name, barrier, rng.choice(PEOPLE), rng.choice(PEOPLE),
-                                  rng.choice(SILKS), rng.lognormvariate(0, 0.7), scratched_at, late,
-                                  rng.random() < 0.05))
+            runners.append(
+                Runner(
+                    _uuid(rng, self._id_key),
+                    k,
+                    name,
+                    barrier,
+                    rng.choice(PEOPLE),
+                    rng.choice(PEOPLE),
+                    rng.choice(SILKS),
+                    rng.lognormvariate(0, 0.7),
+                    scratched_at,
+                    late,
+                    rng.random() < 0.05,
+                )
+            )
         abandoned_at = float(start - 1800) if rng.random() < 0.03 else None
         return Race(
-            race_id=_uuid(rng, self._id_key), meeting_id=meeting_id, meeting_name=meeting_name, country=country,
-            state=state, category=category, race_number=number,
+            race_id=_uuid(rng, self._id_key),
+            meeting_id=meeting_id,
+            meeting_name=meeting_name,
+            country=country,
+            state=state,
+            category=category,
+            race_number=number,
             name=f"{rng.choice(['MAIDEN', 'RATING 65', 'OPEN', 'CLASS 1', 'BENCHMARK 72'])} {rng.choice([1200, 1400, 1600, 2000, 2200])}",
-            start=start, delay=rng.choice([0, 30, 60, 90, 166]), distance=rng.choice([1000, 1200, 1400, 1600, 2000, 2200, 2600]),
-            track_condition=condition, weather=rng.choice(WEATHER), runners=tuple(runners),
-            final_win_pool=round(rng.uniform(8_000, 150_000), 2), abandoned_at=abandoned_at, plunge=None,
+            start=start,
+            delay=rng.choice([0, 30, 60, 90, 166]),
+            distance=rng.choice([1000, 1200, 1400, 1600, 2000, 2200, 2600]),
+            track_condition=condition,
+            weather=rng.choice(WEATHER),
+            runners=tuple(runners),
+            final_win_pool=round(rng.uniform(8_000, 150_000), 2),
+            abandoned_at=abandoned_at,
+            plunge=None,
             omit_pools_when_final=rng.random() < 0.25,
-            flag=rng.choices(["", "Photo", "Protest", "Inquiry"], [85, 7, 4, 4])[0])
+            flag=rng.choices(["", "Photo", "Protest", "Inquiry"], [85, 7, 4, 4])[0],
+        )
 
     # -- state at an instant -------------------------------------------------
 
@@ -271,7 +395,7 @@ class RacingDay:
     def state(self, race: Race, t: float) -> RaceState:
         t = math.floor(t / REFRESH_S) * REFRESH_S
         status = self.status(race, t)
-        frozen = min(t, race.actual_start)            # betting closes at the start
+        frozen = min(t, race.actual_start)  # betting closes at the start
         minutes = (race.start - frozen) / 60.0
         win_pool = race.final_win_pool * self._pool_fraction(minutes)
         live = [r for r in race.runners if not r.scratched(frozen)]

@@ -28,21 +28,38 @@ def iso_z(t: float) -> str:
 
 
 def envelope(title: str, url: str, params: dict, data: dict, t: float) -> dict:
-    return {"header": {"title": title, "generated_time": generated_time(t), "url": url},
-            "params": params, "data": data}
+    return {
+        "header": {"title": title, "generated_time": generated_time(t), "url": url},
+        "params": params,
+        "data": data,
+    }
 
 
 def meeting_json(meeting: Meeting, day: RacingDay, t: float) -> dict:
     return {
-        "meeting": meeting.meeting_id, "name": meeting.name, "date": f"{meeting.date}T00:00:00Z",
-        "track_condition": meeting.track_condition, "category": meeting.category,
-        "category_name": CATEGORY_NAMES[meeting.category], "country": meeting.country,
+        "meeting": meeting.meeting_id,
+        "name": meeting.name,
+        "date": f"{meeting.date}T00:00:00Z",
+        "track_condition": meeting.track_condition,
+        "category": meeting.category,
+        "category_name": CATEGORY_NAMES[meeting.category],
+        "country": meeting.country,
         "state": meeting.state,
-        "races": [{
-            "id": r.race_id, "race_number": r.race_number, "name": r.name, "start_time": iso_z(r.start),
-            "track_condition": r.track_condition, "distance": r.distance, "weather": r.weather,
-            "country": r.country, "state": r.state, "status": day.status(r, t),
-        } for r in meeting.races],
+        "races": [
+            {
+                "id": r.race_id,
+                "race_number": r.race_number,
+                "name": r.name,
+                "start_time": iso_z(r.start),
+                "track_condition": r.track_condition,
+                "distance": r.distance,
+                "weather": r.weather,
+                "country": r.country,
+                "state": r.state,
+                "status": day.status(r, t),
+            }
+            for r in meeting.races
+        ],
     }
 
 
@@ -52,16 +69,23 @@ def runner_static(seed: int, race: Race, index: int, form_size: int) -> str:
     without its closing brace, so the changing fields can be appended."""
     r = race.runners[index]
     rng = _rng("form", seed, r.entrant_id)
-    starts = [{
-        "date": f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-        "track": rng.choice(["Ellerslie", "Te Rapa", "Otaki", "Wanganui", "Hastings", "Tauranga"]),
-        "distance": rng.choice([1200, 1400, 1600, 2000]), "position": rng.randint(1, 14),
-        "starters": rng.randint(6, 16), "margin": round(rng.uniform(0, 12), 1),
-        "weight": round(rng.uniform(53, 61), 1), "jockey": rng.choice(["K Hercock", "M Cameron", "J Parkes"]),
-        "sp": round(rng.uniform(1.5, 60), 1), "class": rng.choice(["Rating 65", "Maiden", "Open"]),
-        "comment": "Settled midfield, held ground to the turn and ran on evenly in the straight. " * 2,
-        "sectionals": [round(rng.uniform(11, 13), 2) for _ in range(8)],
-    } for _ in range(form_size)]
+    starts = [
+        {
+            "date": f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "track": rng.choice(["Ellerslie", "Te Rapa", "Otaki", "Wanganui", "Hastings", "Tauranga"]),
+            "distance": rng.choice([1200, 1400, 1600, 2000]),
+            "position": rng.randint(1, 14),
+            "starters": rng.randint(6, 16),
+            "margin": round(rng.uniform(0, 12), 1),
+            "weight": round(rng.uniform(53, 61), 1),
+            "jockey": rng.choice(["K Hercock", "M Cameron", "J Parkes"]),
+            "sp": round(rng.uniform(1.5, 60), 1),
+            "class": rng.choice(["Rating 65", "Maiden", "Open"]),
+            "comment": "Settled midfield, held ground to the turn and ran on evenly in the straight. " * 2,
+            "sectionals": [round(rng.uniform(11, 13), 2) for _ in range(8)],
+        }
+        for _ in range(form_size)
+    ]
     # As TAB sends them: up to twenty placings (0 for tenth or worse, x a
     # spell), a form comment or null, weights in kg as text ("" for harness).
     last_starts = "".join(rng.choice("1234567890x") for _ in range(rng.randint(1, 20)))
@@ -73,19 +97,35 @@ def runner_static(seed: int, race: Race, index: int, form_size: int) -> str:
         claim = rng.choice([0, 0, 0, 1.5, 2, 3])
         weight = {"allocated": f"{allocated:g}", "total": f"{allocated - claim:g}"}
     static = {
-        "entrant_id": r.entrant_id, "market_name": "Final Field", "primary_market": True, "name": r.name,
-        "is_emergency": r.emergency, "first_start_indicator": False, "emergency_position": "",
-        "barrier": r.barrier, "runner_number": r.runner_number, "age": rng.randint(2, 9),
-        "sex": rng.choice(["g", "m", "h"]), "colour": rng.choice(["b", "br", "ch", "gr"]),
+        "entrant_id": r.entrant_id,
+        "market_name": "Final Field",
+        "primary_market": True,
+        "name": r.name,
+        "is_emergency": r.emergency,
+        "first_start_indicator": False,
+        "emergency_position": "",
+        "barrier": r.barrier,
+        "runner_number": r.runner_number,
+        "age": rng.randint(2, 9),
+        "sex": rng.choice(["g", "m", "h"]),
+        "colour": rng.choice(["b", "br", "ch", "gr"]),
         "silk_colours": r.silk_colours,
         "silk_url_64x64": f"https://silks.example.invalid/{r.entrant_id}_64x64.png",
         "silk_url_128x128": f"https://silks.example.invalid/{r.entrant_id}_128x128.png",
-        "jockey": r.jockey, "trainer_name": r.trainer_name, "trainer_location": "Matamata",
-        "owners": "J & R Smith", "last_twenty_starts": last_starts, "form_comment": form_comment,
-        "gear": "Blinkers, Lugging Bit", "weight": weight,
+        "jockey": r.jockey,
+        "trainer_name": r.trainer_name,
+        "trainer_location": "Matamata",
+        "owners": "J & R Smith",
+        "last_twenty_starts": last_starts,
+        "form_comment": form_comment,
+        "gear": "Blinkers, Lugging Bit",
+        "weight": weight,
         "past_performances": {"starts": starts},
         "flucs": [round(rng.uniform(2, 30), 1) for _ in range(24)],
-        "speedmap": {"settling_lengths": rng.randint(0, 10), "label": rng.choice(["Leader", "Midfield", "Back"])},
+        "speedmap": {
+            "settling_lengths": rng.randint(0, 10),
+            "label": rng.choice(["Leader", "Midfield", "Back"]),
+        },
         "overall": {"starts": rng.randint(0, 40), "wins": rng.randint(0, 8), "seconds": rng.randint(0, 8)},
     }
     text = json.dumps(static, separators=(",", ":"))
@@ -99,36 +139,56 @@ def event_json(day: RacingDay, race: Race, t: float, query: dict[str, str]) -> s
     field_size = sum(1 for r in race.runners if not r.scratched(t))
     track = track_of(day.seed, race.meeting_id, race.category, race.track_condition)
     race_obj = {
-        "event_id": race.race_id, "meeting_name": race.meeting_name, "display_meeting_name": race.meeting_name,
-        "meeting_id": race.meeting_id, "status": st.status, "description": race.name,
+        "event_id": race.race_id,
+        "meeting_name": race.meeting_name,
+        "display_meeting_name": race.meeting_name,
+        "meeting_id": race.meeting_id,
+        "status": st.status,
+        "description": race.name,
         "advertised_start": race.start,
         "actual_start": race.actual_start if st.status in ("Closed", "Interim", "Final") else 0,
-        "advertised_start_string": datetime.fromtimestamp(race.start, UTC).strftime("%Y-%m-%d %H:%M:%S +0000 UTC"),
-        "race_date_nz": local.date().isoformat(), "start_time_nz": f"{local:%H:%M:%S} {local.tzname()}",
-        "race_number": race.race_number, "type": race.category,
-        "start_type": "Mobile" if race.category == "H" else "", "country": race.country, "state": race.state,
-        "distance": race.distance, "weather": race.weather, "track_condition": race.track_condition,
-        "track_direction": track.direction, "track_surface": track.surface, "rail_position": track.rail_position,
+        "advertised_start_string": datetime.fromtimestamp(race.start, UTC).strftime(
+            "%Y-%m-%d %H:%M:%S +0000 UTC"
+        ),
+        "race_date_nz": local.date().isoformat(),
+        "start_time_nz": f"{local:%H:%M:%S} {local.tzname()}",
+        "race_number": race.race_number,
+        "type": race.category,
+        "start_type": "Mobile" if race.category == "H" else "",
+        "country": race.country,
+        "state": race.state,
+        "distance": race.distance,
+        "weather": race.weather,
+        "track_condition": race.track_condition,
+        "track_direction": track.direction,
+        "track_surface": track.surface,
+        "rail_position": track.rail_position,
         "silk_url": f"https://silks.example.invalid/{race.race_id}_sprite.png",
-        "entrant_count": len(race.runners), "field_size": field_size, "positions_paid": 3 if field_size >= 8 else 2,
+        "entrant_count": len(race.runners),
+        "field_size": field_size,
+        "positions_paid": 3 if field_size >= 8 else 2,
         "prize_monies": {"1st": 9520, "2nd": 3060, "3rd": 1530, "total_value": 17000},
         "comment": "A fair field; the market leaders have the recent form. " * 4,
     }
     runners = []
-    for i, r in enumerate(race.runners):
+    for r in race.runners:
         dynamic = {
-            "is_scratched": r.scratched(t), "is_late_scratched": r.late_scratch and r.scratched(t),
+            "is_scratched": r.scratched(t),
+            "is_late_scratched": r.late_scratch and r.scratched(t),
             "scratch_time": int(r.scratched_at) if r.scratched(t) and r.scratched_at else 0,
             "odds": st.odds[r.entrant_id],
-            "favourite": False, "mover": False,
+            "favourite": False,
+            "mover": False,
         }
         runners.append((r, dynamic))
     live = [(r, d) for r, d in runners if r.entrant_id in st.money]
     if live:
         fav = max(live, key=lambda rd: st.money[rd[0].entrant_id])
         fav[1]["favourite"] = True
-    parts = [runner_static(day.seed, race, i, day.form_size) + "," + json.dumps(d, separators=(",", ":"))[1:]
-             for i, (_, d) in enumerate(runners)]
+    parts = [
+        runner_static(day.seed, race, i, day.form_size) + "," + json.dumps(d, separators=(",", ":"))[1:]
+        for i, (_, d) in enumerate(runners)
+    ]
     data: dict = {"race": race_obj}
     if query.get("with_money_tracker") == "true":
         data["money_tracker"] = {"entrants": money_tracker(day, race, st, t)}
@@ -137,18 +197,31 @@ def event_json(day: RacingDay, race: Race, t: float, query: dict[str, str]) -> s
         status = "OPEN" if st.status == "Open" else "CLOSED"
         tote_pools = []
         for name, total in st.pools:
-            pool = {"product_type": name, "total": total, "status": status, "guarantee": 0,
-                    "brought_forward": 0, "is_final": st.status == "Final"}
+            pool = {
+                "product_type": name,
+                "total": total,
+                "status": status,
+                "guarantee": 0,
+                "brought_forward": 0,
+                "is_final": st.status == "Final",
+            }
             if name == "Win" and query.get("with_tote_trends_data") == "true":
                 pool["tote_trends"] = {"pool_total": total, "tote_trends_data": tote_trends_xml(race, st)}
             tote_pools.append(pool)
         data["tote_pools"] = tote_pools
     if st.results:
-        data["results"] = [{
-            "position": pos, "name": r.name, "barrier": r.barrier, "runner_number": r.runner_number,
-            "margin_length": 0 if pos == 1 else round(0.3 * pos, 1), "entrant_id": r.entrant_id,
-            **({"winning_time": 96.31} if pos == 1 else {"positional_margin": f"{pos - 1}L"}),
-        } for pos, r in enumerate(st.results[:race_obj["positions_paid"]], start=1)]
+        data["results"] = [
+            {
+                "position": pos,
+                "name": r.name,
+                "barrier": r.barrier,
+                "runner_number": r.runner_number,
+                "margin_length": 0 if pos == 1 else round(0.3 * pos, 1),
+                "entrant_id": r.entrant_id,
+                **({"winning_time": 96.31} if pos == 1 else {"positional_margin": f"{pos - 1}L"}),
+            }
+            for pos, r in enumerate(st.results[: race_obj["positions_paid"]], start=1)
+        ]
         data["dividends"] = dividends(race, st)
     else:
         data["results"] = []
@@ -158,11 +231,21 @@ def event_json(day: RacingDay, race: Race, t: float, query: dict[str, str]) -> s
     data["mover"] = {}
     if query.get("with_will_pays") == "true":
         data["will_pays"] = []
-    params = {"enc": "json", "id": race.race_id, **{k: v == "true" for k, v in query.items()
-                                                     if k.startswith("with_")}}
-    head = json.dumps(envelope(f"Event Details: {race.race_id}", f"/affiliates/v1/racing/events/{race.race_id}"
-                               + (f"?{urlencode(query)}" if query else ""), params, {}, t),
-                      separators=(",", ":"))
+    params = {
+        "enc": "json",
+        "id": race.race_id,
+        **{k: v == "true" for k, v in query.items() if k.startswith("with_")},
+    }
+    head = json.dumps(
+        envelope(
+            f"Event Details: {race.race_id}",
+            f"/affiliates/v1/racing/events/{race.race_id}" + (f"?{urlencode(query)}" if query else ""),
+            params,
+            {},
+            t,
+        ),
+        separators=(",", ":"),
+    )
     body = json.dumps(data, separators=(",", ":"))
     # Splice the cached runner texts into the document.
     return head[:-3] + "{" + body[1:-1] + ',"runners":[' + ",".join(parts) + "]}}"
@@ -178,14 +261,22 @@ def money_tracker(day: RacingDay, race: Race, st, t: float) -> list[dict]:
         k = rng.randint(2, 4)
         cuts_h = sorted(rng.randint(0, hold) for _ in range(k - 1))
         cuts_b = sorted(rng.randint(0, bet) for _ in range(k - 1))
-        hs = [b - a for a, b in zip([0, *cuts_h], [*cuts_h, hold])]
-        bs = [b - a for a, b in zip([0, *cuts_b], [*cuts_b, bet])]
-        entries += [{"entrant_id": entrant_id, "hold_percentage": h, "bet_percentage": b} for h, b in zip(hs, bs)]
+        hs = [b - a for a, b in zip([0, *cuts_h], [*cuts_h, hold], strict=True)]
+        bs = [b - a for a, b in zip([0, *cuts_b], [*cuts_b, bet], strict=True)]
+        entries += [
+            {"entrant_id": entrant_id, "hold_percentage": h, "bet_percentage": b}
+            for h, b in zip(hs, bs, strict=True)
+        ]
         entries.append({"entrant_id": entrant_id, "hold_percentage": 0, "bet_percentage": 0})
     stray_rng = _rng("stray", day.seed, race.race_id)
     for _ in range(2):
-        entries.append({"entrant_id": str(uuid.UUID(int=stray_rng.getrandbits(128), version=4)),
-                        "hold_percentage": rng.randint(0, 1), "bet_percentage": rng.randint(0, 1)})
+        entries.append(
+            {
+                "entrant_id": str(uuid.UUID(int=stray_rng.getrandbits(128), version=4)),
+                "hold_percentage": rng.randint(0, 1),
+                "bet_percentage": rng.randint(0, 1),
+            }
+        )
     rng.shuffle(entries)
     return entries
 
@@ -193,15 +284,18 @@ def money_tracker(day: RacingDay, race: Race, st, t: float) -> list[dict]:
 def tote_trends_xml(race: Race, st) -> str:
     rows = "".join(
         f'\r\n            <runner runner_number="{r.runner_number}">\r\n'
-        f'              <runner_scratched>{r.entrant_id not in st.money}</runner_scratched>\r\n'
-        f'              <runner_name>{r.name}</runner_name>\r\n'
-        f'              <investment>{st.money.get(r.entrant_id, 0):.2f}</investment>\r\n'
-        f'            </runner>'
-        for r in race.runners)
-    return (f'<meetings>\r\n  <meeting>\r\n    <race race_number="{race.race_number}">\r\n'
-            f'      <bet_types>\r\n        <bet_type type="WIN">\r\n          <pool_total>{st.win_pool:.2f}</pool_total>'
-            f'\r\n          <runners>{rows}\r\n          </runners>\r\n        </bet_type>\r\n      </bet_types>'
-            f'\r\n    </race>\r\n  </meeting>\r\n</meetings>')
+        f"              <runner_scratched>{r.entrant_id not in st.money}</runner_scratched>\r\n"
+        f"              <runner_name>{r.name}</runner_name>\r\n"
+        f"              <investment>{st.money.get(r.entrant_id, 0):.2f}</investment>\r\n"
+        f"            </runner>"
+        for r in race.runners
+    )
+    return (
+        f'<meetings>\r\n  <meeting>\r\n    <race race_number="{race.race_number}">\r\n'
+        f'      <bet_types>\r\n        <bet_type type="WIN">\r\n          <pool_total>{st.win_pool:.2f}</pool_total>'
+        f"\r\n          <runners>{rows}\r\n          </runners>\r\n        </bet_type>\r\n      </bet_types>"
+        f"\r\n    </race>\r\n  </meeting>\r\n</meetings>"
+    )
 
 
 def dividends(race: Race, st) -> list[dict]:
@@ -220,12 +314,24 @@ def dividends(race: Race, st) -> list[dict]:
                 if len(leg) < n:
                     continue
                 share = st.money.get(leg[0].entrant_id, 1) / (st.win_pool or 1)
-                out.append({
-                    "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{race.race_id}/{name}/{status}/{leg[0].runner_number}")),
-                    "tote": "NZ", "product_name": f"Pool {name}", "status": shown,
-                    "dividend": round(max(1.1, 0.85 / max(share, 0.01) * n), 2), "pool_size": total,
-                    "jackpot_size": 0, "positions": [{"runner_number": r.runner_number, "position": p}
-                                                     for p, r in enumerate(leg, start=1)],
-                    "description": ":".join(str(r.runner_number) for r in leg),
-                })
+                out.append(
+                    {
+                        "id": str(
+                            uuid.uuid5(
+                                uuid.NAMESPACE_URL, f"{race.race_id}/{name}/{status}/{leg[0].runner_number}"
+                            )
+                        ),
+                        "tote": "NZ",
+                        "product_name": f"Pool {name}",
+                        "status": shown,
+                        "dividend": round(max(1.1, 0.85 / max(share, 0.01) * n), 2),
+                        "pool_size": total,
+                        "jackpot_size": 0,
+                        "positions": [
+                            {"runner_number": r.runner_number, "position": p}
+                            for p, r in enumerate(leg, start=1)
+                        ],
+                        "description": ":".join(str(r.runner_number) for r in leg),
+                    }
+                )
     return out

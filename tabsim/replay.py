@@ -24,6 +24,7 @@ import psycopg
 
 from fetcher.db import Claim, Database
 from fetcher.tab import Attempt
+
 from .clock import SimClock, freeze_database_clock, real_database_clock
 from .server import PREFIX, FaultRates, Simulator
 
@@ -33,6 +34,7 @@ WORKER = "replay"
 @dataclass
 class Replay:
     """What a replay did: polls by kind and outcome, and the virtual span."""
+
     polls: int = 0
     failures: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
@@ -57,8 +59,17 @@ async def _deliver(db: Database, sim: Simulator, claim: Claim, t: float, stats: 
     stats.failures += error is not None
 
 
-async def replay(admin_url: str, fetcher_url: str, sim: Simulator, start: float, until: float,
-                 progress=None, connections: int = 2, stats: Replay | None = None, deliver=None) -> Replay:
+async def replay(
+    admin_url: str,
+    fetcher_url: str,
+    sim: Simulator,
+    start: float,
+    until: float,
+    progress=None,
+    connections: int = 2,
+    stats: Replay | None = None,
+    deliver=None,
+) -> Replay:
     """Polls the simulator's day from virtual `start` to `until` (epoch
     seconds) as the database schedules it, delivering the polls due at one
     instant over `connections` connections at once. `progress(t)` is called
@@ -69,8 +80,11 @@ async def replay(admin_url: str, fetcher_url: str, sim: Simulator, start: float,
     began = time.perf_counter()
     with psycopg.connect(admin_url, autocommit=True) as admin:
         # History partitions exist from today on; a day laid out in the past needs its own.
-        admin.execute("SELECT raceday.ensure_history_partitions(raceday.nz_racing_day(to_timestamp(%s)), "
-                      "raceday.nz_racing_day(to_timestamp(%s)) + 1)", (start, until))
+        admin.execute(
+            "SELECT raceday.ensure_history_partitions(raceday.nz_racing_day(to_timestamp(%s)), "
+            "raceday.nz_racing_day(to_timestamp(%s)) + 1)",
+            (start, until),
+        )
         db = Database(fetcher_url, connections)
         t = start
         try:
@@ -81,8 +95,11 @@ async def replay(admin_url: str, fetcher_url: str, sim: Simulator, start: float,
                 await asyncio.gather(*(deliver(db, sim, claim, t, stats) for claim in claims))
                 if claims:
                     continue
-                (due,) = admin.execute("SELECT extract(epoch FROM min(next_poll_at)) FROM raceday.poll_targets "
-                                       "WHERE next_poll_at > to_timestamp(%s)", (t,)).fetchone()
+                (due,) = admin.execute(
+                    "SELECT extract(epoch FROM min(next_poll_at)) FROM raceday.poll_targets "
+                    "WHERE next_poll_at > to_timestamp(%s)",
+                    (t,),
+                ).fetchone()
                 t = float(due) if due is not None else t + 60
                 if progress:
                     progress(min(t, until))
@@ -94,18 +111,32 @@ async def replay(admin_url: str, fetcher_url: str, sim: Simulator, start: float,
     return stats
 
 
-def replay_until_now(admin_url: str, fetcher_url: str, hours: float = 4.0, seed: int = 1, form_size: int = 3,
-                     faults: str = "", progress=None) -> tuple[Simulator, Replay]:
+def replay_until_now(
+    admin_url: str,
+    fetcher_url: str,
+    hours: float = 4.0,
+    seed: int = 1,
+    form_size: int = 3,
+    faults: str = "",
+    progress=None,
+) -> tuple[Simulator, Replay]:
     """A day whose first race went off about `hours` ago, replayed up to now;
     then the database's clock is real time again."""
     now = time.time()
     start = now - hours * 3600
-    sim = Simulator(seed, SimClock(datetime.fromtimestamp(start, UTC)), faults=FaultRates.parse(faults),
-                    layout_start=start, form_size=form_size)
+    sim = Simulator(
+        seed,
+        SimClock(datetime.fromtimestamp(start, UTC)),
+        faults=FaultRates.parse(faults),
+        layout_start=start,
+        form_size=form_size,
+    )
     stats = Replay(first=start)
     # Real time moves on while the replay runs: catch up until the gap is small.
     while time.time() - (stats.last or start) > 5:
-        asyncio.run(replay(admin_url, fetcher_url, sim, stats.last or start, time.time(), progress, stats=stats))
+        asyncio.run(
+            replay(admin_url, fetcher_url, sim, stats.last or start, time.time(), progress, stats=stats)
+        )
     with psycopg.connect(admin_url, autocommit=True) as admin:
         real_database_clock(admin)
     return sim, stats
@@ -113,16 +144,23 @@ def replay_until_now(admin_url: str, fetcher_url: str, hours: float = 4.0, seed:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tabsim.replay", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", default=os.environ.get("RACEDAY_DATABASE_URL"),
-                        help="superuser libpq URL of the database (default: RACEDAY_DATABASE_URL)")
+    parser.add_argument(
+        "--url",
+        default=os.environ.get("RACEDAY_DATABASE_URL"),
+        help="superuser libpq URL of the database (default: RACEDAY_DATABASE_URL)",
+    )
     parser.add_argument("--hours", type=float, default=4.0, help="how long ago the day began (default 4)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the racing day")
-    parser.add_argument("--form-size", type=int, default=3, help="past starts per runner (70: real-size events)")
+    parser.add_argument(
+        "--form-size", type=int, default=3, help="past starts per runner (70: real-size events)"
+    )
     parser.add_argument("--faults", default="", help="fault rates, e.g. 500=0.01,malformed=0.005")
     args = parser.parse_args(argv)
     if not args.url or "@" not in args.url:
-        parser.error("--url (or RACEDAY_DATABASE_URL) must be a libpq URL with a user, e.g. "
-                     "postgresql://postgres@127.0.0.1:5432/raceday")
+        parser.error(
+            "--url (or RACEDAY_DATABASE_URL) must be a libpq URL with a user, e.g. "
+            "postgresql://postgres@127.0.0.1:5432/raceday"
+        )
     if not 0 < args.hours <= 20:
         parser.error("--hours must be within 0..20")
     fetcher_url = args.url.replace(args.url.split("://", 1)[1].split("@", 1)[0] + "@", "raceday_fetcher@", 1)
@@ -133,13 +171,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\rreplay: {done:6.1%} {datetime.fromtimestamp(t, UTC):%H:%M:%S}Z", end="", file=sys.stderr)
 
     try:
-        _, stats = replay_until_now(args.url, fetcher_url, args.hours, args.seed, args.form_size, args.faults,
-                                    progress if sys.stderr.isatty() else None)
+        _, stats = replay_until_now(
+            args.url,
+            fetcher_url,
+            args.hours,
+            args.seed,
+            args.form_size,
+            args.faults,
+            progress if sys.stderr.isatty() else None,
+        )
     except (psycopg.Error, ValueError) as err:
         print(f"\nreplay: error: {str(err).strip().splitlines()[0]}", file=sys.stderr)
         return 1
-    print(f"\nreplay: {stats.polls} polls ({stats.failures} failed) in {stats.seconds:.1f} s, "
-          f"{stats.polls / max(stats.seconds, 1e-9):.0f} polls/s; by status {stats.by_status}", file=sys.stderr)
+    print(
+        f"\nreplay: {stats.polls} polls ({stats.failures} failed) in {stats.seconds:.1f} s, "
+        f"{stats.polls / max(stats.seconds, 1e-9):.0f} polls/s; by status {stats.by_status}",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -40,8 +40,21 @@ from .model import NZ, RacingDay
 from .payloads import envelope, event_json, meeting_json
 
 PREFIX = "/affiliates/v1"
-FAULTS = ("latency", "hang", "500", "502", "503", "429", "malformed", "truncated", "empty", "badvalue",
-          "huge", "gzipbomb", "trickle")
+FAULTS = (
+    "latency",
+    "hang",
+    "500",
+    "502",
+    "503",
+    "429",
+    "malformed",
+    "truncated",
+    "empty",
+    "badvalue",
+    "huge",
+    "gzipbomb",
+    "trickle",
+)
 # Faults whose body a bounded client abandons: counted once their head is sent.
 ABANDONED = ("huge", "gzipbomb", "trickle")
 
@@ -49,13 +62,14 @@ ABANDONED = ("huge", "gzipbomb", "trickle")
 @dataclass
 class FaultRates:
     """Probability of each fault on any request (0 = never)."""
+
     rates: dict[str, float] = field(default_factory=dict)
     latency_ms: int = 200
     hang_s: float = 30.0
     retry_after_s: int = 1
-    huge_bytes: int = 32 << 20           # above the fetcher's default cap (FETCHER_MAX_BODY_BYTES)
-    bomb_bytes: int = 1 << 30            # inflated; about 1 MB on the wire
-    trickle_s: float = 120.0             # far beyond the fetcher's default deadline (FETCHER_DEADLINE_S)
+    huge_bytes: int = 32 << 20  # above the fetcher's default cap (FETCHER_MAX_BODY_BYTES)
+    bomb_bytes: int = 1 << 30  # inflated; about 1 MB on the wire
+    trickle_s: float = 120.0  # far beyond the fetcher's default deadline (FETCHER_DEADLINE_S)
     trickle_every_s: float = 0.2
 
     @classmethod
@@ -81,8 +95,9 @@ class FaultRates:
 @dataclass(frozen=True)
 class Served:
     """One response written in full to a client: a line of the ledger."""
-    at: float               # real time (time.time()) when it was written
-    client: str             # the X-Partner-ID header: which fetcher asked
+
+    at: float  # real time (time.time()) when it was written
+    client: str  # the X-Partner-ID header: which fetcher asked
     path: str
     query: dict[str, str]
     kind: str
@@ -101,13 +116,23 @@ class _Server(ThreadingHTTPServer):
 class Simulator:
     """A running simulator. Use as a context manager, or start()/stop()."""
 
-    def __init__(self, seed: int = 1, clock: SimClock | None = None, port: int = 0,
-                 faults: FaultRates | None = None, plunge: bool = True, layout_start: float | None = None,
-                 form_size: int = 70, ledger: bool = False):
+    def __init__(
+        self,
+        seed: int = 1,
+        clock: SimClock | None = None,
+        port: int = 0,
+        faults: FaultRates | None = None,
+        plunge: bool = True,
+        layout_start: float | None = None,
+        form_size: int = 70,
+        ledger: bool = False,
+    ):
         self.clock = clock or SimClock()
-        self.day = RacingDay(seed, layout_start if layout_start is not None else self.clock.now(), plunge, form_size)
+        self.day = RacingDay(
+            seed, layout_start if layout_start is not None else self.clock.now(), plunge, form_size
+        )
         self.faults = faults or FaultRates()
-        self.served: Counter[str] = Counter()      # "<kind> <status>" -> responses sent
+        self.served: Counter[str] = Counter()  # "<kind> <status>" -> responses sent
         self.hung = 0
         # Off by default: a long soak would otherwise keep every response in memory.
         self.ledger: list[Served] | None = [] if ledger else None
@@ -165,7 +190,9 @@ class Simulator:
 
     # -- the API ------------------------------------------------------------
 
-    def respond(self, path: str, query: dict[str, str], t: float, fault: str | None = None) -> tuple[str, int, str]:
+    def respond(
+        self, path: str, query: dict[str, str], t: float, fault: str | None = None
+    ) -> tuple[str, int, str]:
         """What the API answers for `path` at virtual time `t`, with a body
         fault applied: (kind, status, body). The HTTP handler serves it; an
         in-process replay (tabsim.replay) calls it directly."""
@@ -191,7 +218,10 @@ class Simulator:
         except BadRequest as err:
             status, body = 400, json.dumps({"error": {"code": 400, "message": str(err)}})
         if fault in ("500", "502", "503"):
-            status, body = int(fault), json.dumps({"error": {"code": int(fault), "message": "upstream error"}})
+            status, body = (
+                int(fault),
+                json.dumps({"error": {"code": int(fault), "message": "upstream error"}}),
+            )
         elif fault == "429":
             status, body = 429, json.dumps({"error": {"code": 429, "message": "too many requests"}})
         elif fault == "malformed":
@@ -210,7 +240,6 @@ class Simulator:
                 entrants[0]["hold_percentage"] = "a lot"
                 body = json.dumps(doc, separators=(",", ":"))
         return kind, status, body
-
 
     def meetings(self, query: dict[str, str], t: float) -> tuple[int, dict]:
         today = datetime.fromtimestamp(t, NZ).date()
@@ -233,23 +262,41 @@ class Simulator:
             raise BadRequest("limit must be 1..200 and offset >= 0")
         countries = {c for c in query.get("country", "").split(",") if c.strip()}
         categories = {c for c in query.get("category", "").split(",") if c.strip()}
-        found = [m for m in self.day.meetings
-                 if first <= date.fromisoformat(m.date) <= last
-                 and (not countries or m.country in countries)
-                 and (not categories or m.category in categories)]
-        page = found[offset:offset + limit]
-        params = {"enc": "json", "date_from": str(first), "date_to": str(last),
-                  "country": query.get("country", " "), "type": query.get("category", " "),
-                  "limit": limit, "offset": offset}
-        return 200, envelope("Race Meetings", f"{PREFIX}/racing/meetings", params,
-                             {"meetings": [meeting_json(m, self.day, t) for m in page]}, t)
+        found = [
+            m
+            for m in self.day.meetings
+            if first <= date.fromisoformat(m.date) <= last
+            and (not countries or m.country in countries)
+            and (not categories or m.category in categories)
+        ]
+        page = found[offset : offset + limit]
+        params = {
+            "enc": "json",
+            "date_from": str(first),
+            "date_to": str(last),
+            "country": query.get("country", " "),
+            "type": query.get("category", " "),
+            "limit": limit,
+            "offset": offset,
+        }
+        return 200, envelope(
+            "Race Meetings",
+            f"{PREFIX}/racing/meetings",
+            params,
+            {"meetings": [meeting_json(m, self.day, t) for m in page]},
+            t,
+        )
 
     def meeting(self, meeting_id: str, t: float) -> tuple[int, dict]:
         for m in self.day.meetings:
             if m.meeting_id == meeting_id:
-                return 200, envelope("Get meeting by id", f"{PREFIX}/racing/meetings/{meeting_id}",
-                                     {"enc": "json", "id": meeting_id},
-                                     {"meetings": [meeting_json(m, self.day, t)]}, t)
+                return 200, envelope(
+                    "Get meeting by id",
+                    f"{PREFIX}/racing/meetings/{meeting_id}",
+                    {"enc": "json", "id": meeting_id},
+                    {"meetings": [meeting_json(m, self.day, t)]},
+                    t,
+                )
         return 404, {"error": {"code": 404, "message": f"meeting {meeting_id} not found"}}
 
 
@@ -291,7 +338,9 @@ def gzip_bomb(body: bytes, size: int) -> bytes:
     c = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
     tail = c.compress(body) + c.flush(zlib.Z_FINISH)
     header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
-    return header + padding + tail + struct.pack("<II", zlib.crc32(body, crc), (size + len(body)) & 0xFFFFFFFF)
+    return (
+        header + padding + tail + struct.pack("<II", zlib.crc32(body, crc), (size + len(body)) & 0xFFFFFFFF)
+    )
 
 
 def _handler(sim: Simulator):
@@ -299,13 +348,13 @@ def _handler(sim: Simulator):
         protocol_version = "HTTP/1.1"
         server_version = "tabsim/1"
 
-        def log_message(self, *args) -> None:      # quiet: the fetcher logs every poll
+        def log_message(self, *args) -> None:  # quiet: the fetcher logs every poll
             pass
 
         def handle(self) -> None:
             try:
                 super().handle()
-            except ConnectionResetError:    # a client killed mid-connection (the fault matrix does that)
+            except ConnectionResetError:  # a client killed mid-connection (the fault matrix does that)
                 self.close_connection = True
 
         def do_GET(self) -> None:
@@ -314,8 +363,13 @@ def _handler(sim: Simulator):
             if url.path == "/_tabsim/day":
                 # Which day this is, never faulted: make run stops polling the
                 # races of other days, which this simulator answers with 404.
-                self._send(200, json.dumps({"seed": sim.day.seed, "start": sim.day.start,
-                                            "race_ids": sorted(sim.day.races)}), None)
+                self._send(
+                    200,
+                    json.dumps(
+                        {"seed": sim.day.seed, "start": sim.day.start, "race_ids": sorted(sim.day.races)}
+                    ),
+                    None,
+                )
                 return
             fault = query.pop("tabsim_fault", None) or sim.draw_fault()
             if fault == "latency":
@@ -328,13 +382,25 @@ def _handler(sim: Simulator):
                 self.close_connection = True
                 return
             if url.path == "/_tabsim/stats":
-                self._send(200, json.dumps({"served": dict(sim.served), "hung": sim.hung,
-                                            "total": sim.total_served()}), None)
+                self._send(
+                    200,
+                    json.dumps({"served": dict(sim.served), "hung": sim.hung, "total": sim.total_served()}),
+                    None,
+                )
                 return
             kind, status, body = sim.respond(url.path, query, sim.clock.now(), fault)
             if self._send(status, body, kind, fault):
-                sim.record(Served(time.time(), self.headers.get("X-Partner-ID", ""), url.path, query, kind, status,
-                                  fault))
+                sim.record(
+                    Served(
+                        time.time(),
+                        self.headers.get("X-Partner-ID", ""),
+                        url.path,
+                        query,
+                        kind,
+                        status,
+                        fault,
+                    )
+                )
 
         def _send(self, status: int, body: str, kind: str | None, fault: str | None = None) -> bool:
             """Writes the response; False if the client was gone before it was
@@ -362,7 +428,7 @@ def _handler(sim: Simulator):
                     self.wfile.write(data)
                     self.wfile.flush()
             except (BrokenPipeError, ConnectionResetError):
-                self.close_connection = True      # the client gave up: nothing was served
+                self.close_connection = True  # the client gave up: nothing was served
                 return abandoned
             if kind is not None and not abandoned:
                 sim.count(kind, status)
@@ -376,7 +442,7 @@ def _handler(sim: Simulator):
                 if sim._stopping.wait(every):
                     self.close_connection = True
                     return
-                self.wfile.write(data[at:at + size])
+                self.wfile.write(data[at : at + size])
                 self.wfile.flush()
 
     return Handler

@@ -46,6 +46,7 @@ def db(database_url: str) -> Iterator[psycopg.Connection]:
 
 # -- the pipeline: a clean database, the simulator, fetcher processes ------
 
+
 @pytest.fixture
 def clean_db(database_url: str) -> Iterator[psycopg.Connection]:
     """The test database emptied of data and with default settings, for
@@ -124,7 +125,13 @@ def simulated_day() -> Iterator[Day]:
     with own_cluster("day") as (env, url):
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("CREATE EXTENSION IF NOT EXISTS pgtap")
-        _, stats = replay_until_now(url, url.replace("postgres@", "raceday_fetcher@"), DAY_HOURS, seed=3,
-                                      form_size=3, faults=DAY_FAULTS)
+        _, stats = replay_until_now(
+            url,
+            url.replace("postgres@", "raceday_fetcher@"),
+            DAY_HOURS,
+            seed=3,
+            form_size=3,
+            faults=DAY_FAULTS,
+        )
         assert stats.polls > 1000, f"the replay made only {stats.polls} polls"
         yield Day(url, int(env["RACEDAY_PG_PORT"]))

@@ -21,12 +21,16 @@ def inject_transform_bug(conn: psycopg.Connection, race_id: str) -> str:
     would, and returns the function's definition to put back. Replacing the
     function (same OID) rather than renaming it means every session, the
     fetchers' included, runs the new body on its next call."""
-    original = conn.execute("SELECT pg_get_functiondef('raceday.transform_event(bigint, jsonb)'::regprocedure)").fetchone()[0]
+    original = conn.execute(
+        "SELECT pg_get_functiondef('raceday.transform_event(bigint, jsonb)'::regprocedure)"
+    ).fetchone()[0]
     marker = "\nBEGIN\n"
     assert original.count(marker) >= 1, "transform_event's body has no BEGIN line to put the bug after"
-    guard = (f"    IF (SELECT r.target FROM staging.raw_responses r WHERE r.id = staging_id) = '{race_id}' THEN\n"
-             f"        RAISE EXCEPTION '{BUG} for race %', '{race_id}';\n"
-             "    END IF;\n")
+    guard = (
+        f"    IF (SELECT r.target FROM staging.raw_responses r WHERE r.id = staging_id) = '{race_id}' THEN\n"
+        f"        RAISE EXCEPTION '{BUG} for race %', '{race_id}';\n"
+        "    END IF;\n"
+    )
     buggy = original.replace(marker, marker + guard, 1)
     conn.execute("SET ROLE raceday_owner")
     try:
@@ -55,7 +59,7 @@ def crash_and_restart(instance: str, env: dict[str, str], down_s: float = 1.0) -
 
 # -- accounting -------------------------------------------------------------
 
-Key = tuple[str, str, int]          # (kind, target, HTTP status)
+Key = tuple[str, str, int]  # (kind, target, HTTP status)
 
 
 def target_of(served: Served) -> tuple[str, str] | None:
@@ -80,9 +84,15 @@ def served_counts(ledger: Iterable[Served], clients: set[str] | None = None) -> 
 def stored_counts(conn: psycopg.Connection) -> Counter[Key]:
     """Responses staging holds that came with an HTTP status, bodies and
     failures alike; a repeat of identical data is counted on its row."""
-    return Counter({(kind, target, status): n for kind, target, status, n in conn.execute(
-        """SELECT kind, target, http_status, sum(seen_count)::integer FROM staging.raw_responses
-           WHERE http_status IS NOT NULL GROUP BY 1, 2, 3""")})
+    return Counter(
+        {
+            (kind, target, status): n
+            for kind, target, status, n in conn.execute(
+                """SELECT kind, target, http_status, sum(seen_count)::integer FROM staging.raw_responses
+           WHERE http_status IS NOT NULL GROUP BY 1, 2, 3"""
+            )
+        }
+    )
 
 
 def unaccounted(served: Counter[Key], stored: Counter[Key]) -> tuple[dict[Key, int], dict[Key, int]]:

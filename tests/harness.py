@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CLUSTER = ROOT / "scripts" / "cluster.sh"
 if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))          # tabsim and fetcher are imported from the checkout
+    sys.path.insert(0, str(ROOT))  # tabsim and fetcher are imported from the checkout
 
 
 def python() -> str:
@@ -34,12 +34,15 @@ def python() -> str:
 
 # -- clusters of this checkout ------------------------------------------------
 
-def cluster(*args: str, instance: str = "test", env: dict[str, str] | None = None,
-            check: bool = True) -> subprocess.CompletedProcess[str]:
+
+def cluster(
+    *args: str, instance: str = "test", env: dict[str, str] | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
     """Run scripts/cluster.sh for a cluster of this checkout."""
     full_env = {**os.environ, "RACEDAY_INSTANCE": instance, **(env or {})}
-    proc = subprocess.run(["bash", str(CLUSTER), *args], env=full_env, text=True,
-                          capture_output=True, timeout=300)
+    proc = subprocess.run(
+        ["bash", str(CLUSTER), *args], env=full_env, text=True, capture_output=True, timeout=300
+    )
     if check and proc.returncode != 0:
         raise RuntimeError(f"cluster.sh {' '.join(args)} failed:\n{proc.stderr}{proc.stdout}")
     return proc
@@ -70,8 +73,15 @@ def own_cluster(instance: str, deploy: bool = True) -> Iterator[tuple[dict[str, 
 
 def toolchain_root() -> Path:
     """The sid root holding PostgreSQL 18, as scripts/lib.sh names it."""
-    return Path(subprocess.run(["bash", "-c", 'source scripts/lib.sh && echo "$ROOT_DIR"'], cwd=ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip())
+    return Path(
+        subprocess.run(
+            ["bash", "-c", 'source scripts/lib.sh && echo "$ROOT_DIR"'],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
 
 
 def sqitch_target(url: str) -> str:
@@ -97,9 +107,11 @@ def wait_for(predicate, timeout: float, interval: float = 0.1) -> bool:
 # -- the database's data ---------------------------------------------------------
 
 # What TRUNCATE ... CASCADE empties; the history tables reference nothing, so they are named.
-DATA_TABLES = ("raceday.meetings, raceday.poll_targets, staging.raw_responses, "
-               "raceday.money_flow_history, raceday.odds_history, raceday.alert_configs, raceday.change_feed, "
-               "raceday.archives")
+DATA_TABLES = (
+    "raceday.meetings, raceday.poll_targets, staging.raw_responses, "
+    "raceday.money_flow_history, raceday.odds_history, raceday.alert_configs, raceday.change_feed, "
+    "raceday.archives"
+)
 
 
 def empty_database(conn) -> None:
@@ -120,7 +132,9 @@ def share_clock(conn, sim) -> None:
 
 def pause_sweep(conn) -> None:
     """Pauses pg_cron's sweep: it would retry or rebuild races while a test compares them."""
-    conn.execute("SELECT cron.alter_job(jobid, active := false) FROM cron.job WHERE jobname = 'raceday-sweep'")
+    conn.execute(
+        "SELECT cron.alter_job(jobid, active := false) FROM cron.job WHERE jobname = 'raceday-sweep'"
+    )
 
 
 def resume_sweep(conn) -> None:
@@ -177,8 +191,9 @@ def reprocess_every_race(conn) -> tuple[int, int]:
     replayed, event polls stored with a body); equal when none was left out."""
     races = [r for (r,) in conn.execute("SELECT race_id FROM raceday.races ORDER BY race_id")]
     replayed = sum(conn.execute("SELECT raceday.reprocess(%s)", (r,)).fetchone()[0] for r in races)
-    (stored,) = conn.execute("SELECT count(*) FROM staging.raw_responses WHERE kind = 'event' AND body IS NOT NULL"
-                             ).fetchone()
+    (stored,) = conn.execute(
+        "SELECT count(*) FROM staging.raw_responses WHERE kind = 'event' AND body IS NOT NULL"
+    ).fetchone()
     return replayed, stored
 
 
@@ -187,13 +202,23 @@ def ingest_meeting(conn, day, meeting, at: float) -> None:
     as it stood at `at`, so that its races exist for events ingested by hand."""
     from tabsim.payloads import meeting_json
 
-    conn.execute("SELECT raceday.ingest_meetings(%s, now(), %s)", (json.dumps({
-        "header": {"generated_time": "2026-07-16T20:00:00Z"}, "params": {"limit": 100},
-        "data": {"meetings": [meeting_json(meeting, day, at)]}}),
-        json.dumps({"target": f"meetings:{meeting.date}:0"})))
+    conn.execute(
+        "SELECT raceday.ingest_meetings(%s, now(), %s)",
+        (
+            json.dumps(
+                {
+                    "header": {"generated_time": "2026-07-16T20:00:00Z"},
+                    "params": {"limit": 100},
+                    "data": {"meetings": [meeting_json(meeting, day, at)]},
+                }
+            ),
+            json.dumps({"target": f"meetings:{meeting.date}:0"}),
+        ),
+    )
 
 
 # -- the project's processes ---------------------------------------------------
+
 
 def _read(file, offset: int = 0) -> bytes:
     """What a running child wrote to a file it shares with us, from `offset`.
@@ -235,7 +260,7 @@ class Process:
         """The JSON log lines written since the last call; a line half
         written is left for the next."""
         text = _read(self.out, self._read_to)
-        whole = text[:text.rfind(b"\n") + 1]
+        whole = text[: text.rfind(b"\n") + 1]
         self._read_to += len(whole)
         return _json_lines(whole.decode(errors="replace"))
 
@@ -276,9 +301,16 @@ class FetcherProcess(Process):
 
     def __init__(self, database_url: str, api_url: str, worker: str, **env: str):
         self.worker = worker
-        super().__init__([python(), "-m", "fetcher"], {
-            "RACEDAY_DATABASE_URL": database_url.replace("postgres@", "raceday_fetcher@"),
-            "NZTAB_API_URL": api_url, "FETCHER_WORKER": worker, "FETCHER_IDLE_S": "0.05", **env})
+        super().__init__(
+            [python(), "-m", "fetcher"],
+            {
+                "RACEDAY_DATABASE_URL": database_url.replace("postgres@", "raceday_fetcher@"),
+                "NZTAB_API_URL": api_url,
+                "FETCHER_WORKER": worker,
+                "FETCHER_IDLE_S": "0.05",
+                **env,
+            },
+        )
 
     @property
     def lines(self) -> list[dict]:
@@ -304,8 +336,11 @@ def user_token(sub: str, **claims) -> str:
     """A signed-in user's token, as `make token` or an identity provider issues one."""
     import jwt
 
-    return jwt.encode({"sub": sub, "role": "web_user", "exp": int(time.time()) + 3600, **claims}, JWT_SECRET,
-                      algorithm="HS256")
+    return jwt.encode(
+        {"sub": sub, "role": "web_user", "exp": int(time.time()) + 3600, **claims},
+        JWT_SECRET,
+        algorithm="HS256",
+    )
 
 
 class ApiServer(Process):
@@ -319,10 +354,16 @@ class ApiServer(Process):
         binary = None if gateway else os.environ.get("POSTGREST_BIN") or shutil.which("postgrest")
         self.kind = "postgrest" if binary else "gateway"
         conf = str(ROOT / "docker" / "postgrest.conf")
-        super().__init__([binary, conf] if binary else [python(), "-m", "gateway", "--config", conf], {
-            "PGRST_DB_URI": database_url.replace("postgres@", "authenticator@"),
-            "PGRST_SERVER_PORT": str(self.port), "PGRST_ADMIN_SERVER_PORT": str(admin),
-            "PGRST_JWT_SECRET": JWT_SECRET, **env})
+        super().__init__(
+            [binary, conf] if binary else [python(), "-m", "gateway", "--config", conf],
+            {
+                "PGRST_DB_URI": database_url.replace("postgres@", "authenticator@"),
+                "PGRST_SERVER_PORT": str(self.port),
+                "PGRST_ADMIN_SERVER_PORT": str(admin),
+                "PGRST_JWT_SECRET": JWT_SECRET,
+                **env,
+            },
+        )
         self.url = f"http://127.0.0.1:{self.port}"
         self.ready_url = f"http://127.0.0.1:{admin}/ready"
         self.wait_ready(f"the {self.kind}")
@@ -340,9 +381,14 @@ class LiveServer(Process):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ready_url = f"{self.url}/ready"
-        super().__init__([python(), "-m", "live"], {
-            "RACEDAY_LIVE_DATABASE_URL": database_url.replace("postgres@", "authenticator@"),
-            "LIVE_PORT": str(self.port), **env})
+        super().__init__(
+            [python(), "-m", "live"],
+            {
+                "RACEDAY_LIVE_DATABASE_URL": database_url.replace("postgres@", "authenticator@"),
+                "LIVE_PORT": str(self.port),
+                **env,
+            },
+        )
         self.wait_ready("live")
 
     def stats(self) -> dict:
@@ -352,9 +398,17 @@ class LiveServer(Process):
 
 # As root, headless, with nothing that reaches out to the network (the
 # machine has none, and Chromium would keep trying).
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--window-size=1400,900"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1400,900",
+]
 
 
 @contextlib.contextmanager
@@ -371,8 +425,10 @@ def chromium() -> Iterator:
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
     try:
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                               {"width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+        )
         yield driver
     finally:
         driver.quit()

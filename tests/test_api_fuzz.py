@@ -44,8 +44,9 @@ def api(database_url: str) -> Iterator[ApiServer]:
 
     with psycopg.connect(database_url, autocommit=True) as conn:
         empty_database(conn)
-    _, stats = replay_until_now(database_url, database_url.replace("postgres@", "raceday_fetcher@"),
-                                REPLAY_HOURS, seed=5, form_size=2)
+    _, stats = replay_until_now(
+        database_url, database_url.replace("postgres@", "raceday_fetcher@"), REPLAY_HOURS, seed=5, form_size=2
+    )
     assert stats.polls > 50, f"the replay made only {stats.polls} polls"
     server = ApiServer(database_url)
     try:
@@ -53,7 +54,7 @@ def api(database_url: str) -> Iterator[ApiServer]:
     finally:
         server.stop()
         with psycopg.connect(database_url, autocommit=True) as conn:
-            empty_database(conn)        # pgTAP files that may run later expect empty tables
+            empty_database(conn)  # pgTAP files that may run later expect empty tables
 
 
 @pytest.fixture(scope="module")
@@ -79,17 +80,25 @@ def test_no_request_gets_a_server_error(api, api_schema, subtests):
 
 
 def check_operation(api: ApiServer, operation, statuses: Counter[int]) -> None:
-    cases = st.one_of(operation.as_strategy(GenerationMode.POSITIVE),
-                      operation.as_strategy(GenerationMode.NEGATIVE))
+    cases = st.one_of(
+        operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)
+    )
 
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=not FULL, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=not FULL,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=cases)
     def one(case) -> None:
         response = case.call(base_url=api.url, timeout=30)
         statuses[response.status_code] += 1
-        where = f"{case.method} {case.formatted_path} {case.query} {case.body!r:.300} -> " \
-                f"{response.status_code}: {response.text[:500]}"
+        where = (
+            f"{case.method} {case.formatted_path} {case.query} {case.body!r:.300} -> "
+            f"{response.status_code}: {response.text[:500]}"
+        )
         if case.path == "/rpc/health" and response.status_code == 503:
             # No poll lands here: past half an hour, down (503) is health's true answer.
             assert case.method == "HEAD" or json.loads(response.text)["status"] == "down", where
@@ -106,5 +115,12 @@ def test_the_document_lists_the_client_contract(api_schema):
     """The fuzzing above covers what the client reads; a document that lost
     its paths would make it pass on nothing."""
     paths = set(api_schema.raw_schema["paths"])
-    assert {"/meetings", "/races", "/entrants", "/money_flow_timeline", "/rpc/upcoming_races",
-            "/rpc/race_alerts_for", "/rpc/health"} <= paths, paths
+    assert {
+        "/meetings",
+        "/races",
+        "/entrants",
+        "/money_flow_timeline",
+        "/rpc/upcoming_races",
+        "/rpc/race_alerts_for",
+        "/rpc/health",
+    } <= paths, paths

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import psycopg
 import pytest
+
 from harness import ApiServer, FetcherProcess, empty_database, free_port, share_clock, wait_for
 
 CHECKS = [

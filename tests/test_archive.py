@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
-from harness import ROOT, checksums, own_cluster, python
 
+from harness import ROOT, checksums, own_cluster, python
 from tabsim.clock import SimClock, real_database_clock
 from tabsim.replay import replay
 from tabsim.server import Simulator

@@ -22,7 +22,6 @@ import httpx
 import jwt
 import psycopg
 import pytest
-from harness import JWT_SECRET, ApiServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +29,7 @@ from gateway import config
 from gateway.auth import Authenticator, bearer_token, claim_path
 from gateway.errors import ApiError
 from gateway.response import response_settings
+from harness import JWT_SECRET, ApiServer
 
 SECRET = JWT_SECRET
 AUDIENCE = "raceday-test"

@@ -40,19 +40,23 @@ def drain(conn: psycopg.Connection, timeout: float = 0.5) -> list[dict]:
 
 
 def ingest(conn: psycopg.Connection, day, race, t: float) -> None:
-    conn.execute("SELECT raceday.ingest_event(%s, %s, to_timestamp(%s), '{}')",
-                 (race.race_id, event_json(day, race, t, QUERY), t))
+    conn.execute(
+        "SELECT raceday.ingest_event(%s, %s, to_timestamp(%s), '{}')",
+        (race.race_id, event_json(day, race, t, QUERY), t),
+    )
 
 
 def test_one_notification_per_poll_at_commit(database_url, day, listener, clean_db):
-    drain(listener)                                  # the meetings list's
+    drain(listener)  # the meetings list's
     race = day.meetings[0].races[1]
-    with psycopg.connect(database_url) as writer:    # a transaction of its own
+    with psycopg.connect(database_url) as writer:  # a transaction of its own
         ingest(writer, day, race, race.start - 1500)
         assert drain(listener, 0.3) == [], "announced before the commit"
         writer.commit()
     (note,) = drain(listener)
-    row = clean_db.execute("SELECT id, race_id::text, kinds FROM raceday.change_feed ORDER BY id DESC LIMIT 1").fetchone()
+    row = clean_db.execute(
+        "SELECT id, race_id::text, kinds FROM raceday.change_feed ORDER BY id DESC LIMIT 1"
+    ).fetchone()
     assert (note["id"], note["race_id"], note["kinds"]) == row
     assert {"runners", "pools", "money_flow", "odds"} <= set(note["kinds"])
 
@@ -60,10 +64,16 @@ def test_one_notification_per_poll_at_commit(database_url, day, listener, clean_
     ingest(clean_db, day, race, race.start - 1500)
     bad = json.loads(event_json(day, race, race.start - 1400, QUERY))
     bad["data"]["runners"][0]["runner_number"] = "x"
-    clean_db.execute("SELECT raceday.ingest_event(%s, %s, to_timestamp(%s), '{}')",
-                     (race.race_id, json.dumps(bad), race.start - 1400))
-    assert clean_db.execute("SELECT count(*) FROM staging.raw_responses WHERE transform_error IS NOT NULL"
-                            ).fetchone()[0] == 1
+    clean_db.execute(
+        "SELECT raceday.ingest_event(%s, %s, to_timestamp(%s), '{}')",
+        (race.race_id, json.dumps(bad), race.start - 1400),
+    )
+    assert (
+        clean_db.execute(
+            "SELECT count(*) FROM staging.raw_responses WHERE transform_error IS NOT NULL"
+        ).fetchone()[0]
+        == 1
+    )
     # A new poll that is rolled back.
     with psycopg.connect(database_url) as writer:
         ingest(writer, day, race, race.start - 1200)
@@ -89,7 +99,7 @@ def test_day_feed_ids_follow_commit_order(database_url, day, clean_db):
     after the later id has seen both."""
     first, second = day.meetings[0].races[2], day.meetings[0].races[3]
     with psycopg.connect(database_url) as a, psycopg.connect(database_url) as b:
-        ingest(a, day, first, first.start - 1500)     # a race's first poll: a day change; not committed
+        ingest(a, day, first, first.start - 1500)  # a race's first poll: a day change; not committed
         done = threading.Event()
 
         def other() -> None:
@@ -103,6 +113,8 @@ def test_day_feed_ids_follow_commit_order(database_url, day, clean_db):
         assert done.wait(10)
         worker.join()
         b.commit()
-    ids = dict(clean_db.execute("""SELECT race_id::text, id FROM raceday.change_feed
-                                   WHERE staging_id IS NOT NULL""").fetchall())
+    ids = dict(
+        clean_db.execute("""SELECT race_id::text, id FROM raceday.change_feed
+                                   WHERE staging_id IS NOT NULL""").fetchall()
+    )
     assert ids[first.race_id] < ids[second.race_id]

@@ -33,12 +33,17 @@ def test_postgresql_18_with_extensions(db: psycopg.Connection):
     assert "plpython3u" in installed
     assert tuple(map(int, installed["pg_cron"].split("."))) >= (1, 6)
     assert tuple(map(int, installed["pgtap"].split("."))) >= (1, 3)
-    settings = dict(db.execute("""
+    settings = dict(
+        db.execute("""
         SELECT name, setting FROM pg_settings
         WHERE name IN ('shared_preload_libraries', 'listen_addresses', 'cron.database_name')
-    """).fetchall())
-    assert settings == {"shared_preload_libraries": "pg_cron", "listen_addresses": "127.0.0.1",
-                        "cron.database_name": "raceday"}
+    """).fetchall()
+    )
+    assert settings == {
+        "shared_preload_libraries": "pg_cron",
+        "listen_addresses": "127.0.0.1",
+        "cron.database_name": "raceday",
+    }
 
 
 def test_plpython_runs_python_3(db: psycopg.Connection):
@@ -77,8 +82,9 @@ def test_port_in_use():
         squatter.bind(("127.0.0.1", 0))
         squatter.listen()
         port = squatter.getsockname()[1]
-        line = one_error_line(cluster("start", instance="probe", env={"RACEDAY_PG_PORT": str(port)},
-                                      check=False))
+        line = one_error_line(
+            cluster("start", instance="probe", env={"RACEDAY_PG_PORT": str(port)}, check=False)
+        )
     assert f"port {port}" in line and "in use" in line and "RACEDAY_PG_PORT" in line
 
 
@@ -86,7 +92,9 @@ def test_unusable_data_directory():
     env = {"RACEDAY_PG_PORT": str(free_port())}
     try:
         cluster("init", instance="probe", env=env)
-        data = cluster("status", instance="probe", env=env, check=False).stdout.split("data ")[-1].rstrip(")\n")
+        data = (
+            cluster("status", instance="probe", env=env, check=False).stdout.split("data ")[-1].rstrip(")\n")
+        )
         subprocess.run(["chown", "-R", "root:root", data], check=True)
         subprocess.run(["chmod", "700", data], check=True)
         line = one_error_line(cluster("start", instance="probe", env=env, check=False))
@@ -96,15 +104,21 @@ def test_unusable_data_directory():
 
 
 def test_missing_toolchain(tmp_path):
-    line = one_error_line(cluster("start", instance="probe",
-                                  env={"RACEDAY_CACHE_DIR": str(tmp_path), "RACEDAY_PG_PORT": str(free_port())},
-                                  check=False))
+    line = one_error_line(
+        cluster(
+            "start",
+            instance="probe",
+            env={"RACEDAY_CACHE_DIR": str(tmp_path), "RACEDAY_PG_PORT": str(free_port())},
+            check=False,
+        )
+    )
     assert "make toolchain" in line
 
 
 def test_unknown_command():
-    proc = subprocess.run(["bash", str(ROOT / "scripts" / "cluster.sh"), "explode"],
-                          text=True, capture_output=True)
+    proc = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "cluster.sh"), "explode"], text=True, capture_output=True
+    )
     assert "usage:" in one_error_line(proc)
 
 
@@ -117,8 +131,10 @@ def test_status_of_a_stopped_cluster_is_a_line_and_success():
         for state in ("not created yet", "stopped"):
             proc = subprocess.run(make, env=full_env, text=True, capture_output=True, timeout=60)
             assert proc.returncode == 0, proc.stderr
-            assert proc.stdout.splitlines() == [f"probe cluster: {state} (port {env['RACEDAY_PG_PORT']}, data "
-                                                 f"{proc.stdout.split('data ')[-1].rstrip()}"]
+            assert proc.stdout.splitlines() == [
+                f"probe cluster: {state} (port {env['RACEDAY_PG_PORT']}, data "
+                f"{proc.stdout.split('data ')[-1].rstrip()}"
+            ]
             assert proc.stdout.rstrip().endswith("-probe/data)") and proc.stderr == ""
             cluster("init", instance="probe", env=env)
     finally:

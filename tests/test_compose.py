@@ -96,27 +96,38 @@ def test_image_versions_match_the_local_toolchain(database_url):
     assert postgres == local["postgresql-18"]
     assert image["PG_CRON_VERSION"] == local["postgresql-18-cron"]
     assert image["PGTAP_VERSION"] == local["postgresql-18-pgtap"]
-    assert local["postgresql-plpython3-18"] == postgres        # built with the server
-    assert dockerfile_args("migrate.Dockerfile")["FROM"] == image["FROM"]   # same psql as the server
+    assert local["postgresql-plpython3-18"] == postgres  # built with the server
+    assert dockerfile_args("migrate.Dockerfile")["FROM"] == image["FROM"]  # same psql as the server
     with psycopg.connect(database_url) as conn:
         assert conn.execute("SHOW server_version").fetchone()[0].split()[0] == postgres
-        assert conn.execute("SELECT default_version FROM pg_available_extensions WHERE name = 'pgtap'"
-                            ).fetchone()[0] == image["PGTAP_VERSION"]
+        assert (
+            conn.execute(
+                "SELECT default_version FROM pg_available_extensions WHERE name = 'pgtap'"
+            ).fetchone()[0]
+            == image["PGTAP_VERSION"]
+        )
 
 
 def test_the_image_and_the_local_cluster_share_one_settings_file(db):
     assert "COPY docker/postgresql.conf" in (ROOT / "docker" / "db.Dockerfile").read_text()
-    settings = dict(re.findall(r"^(\w[\w.]*) = '?([^'\n]*?)'?$", (ROOT / "docker" / "postgresql.conf").read_text(),
-                               re.M))
+    settings = dict(
+        re.findall(r"^(\w[\w.]*) = '?([^'\n]*?)'?$", (ROOT / "docker" / "postgresql.conf").read_text(), re.M)
+    )
     assert len(settings) >= 8
     # What the local server read from its copy, and whether it took effect.
-    seen = {name: (setting, applied) for name, setting, applied in db.execute(
-        "SELECT name, setting, applied FROM pg_file_settings WHERE sourcefile LIKE '%/conf.d/raceday.conf' "
-        "ORDER BY seqno")}
+    seen = {
+        name: (setting, applied)
+        for name, setting, applied in db.execute(
+            "SELECT name, setting, applied FROM pg_file_settings WHERE sourcefile LIKE '%/conf.d/raceday.conf' "
+            "ORDER BY seqno"
+        )
+    }
     for name, value in settings.items():
         if name == "cron.database_name":
-            continue        # the local cluster names its own database
-        assert seen.get(name) == (value, True), f"{name}: the local cluster has {seen.get(name)}, the file {value}"
+            continue  # the local cluster names its own database
+        assert seen.get(name) == (value, True), (
+            f"{name}: the local cluster has {seen.get(name)}, the file {value}"
+        )
 
 
 def test_long_running_services_restart_are_limited_and_checked():
@@ -125,7 +136,7 @@ def test_long_running_services_restart_are_limited_and_checked():
         assert service["deploy"]["resources"]["limits"]["cpus"], name
         assert "logging" in service, name
         if name == "migrate":
-            assert service["restart"] == "no"        # runs once, then exits
+            assert service["restart"] == "no"  # runs once, then exits
             continue
         assert service["restart"] == "unless-stopped", name
         assert service["healthcheck"]["test"][0] == "CMD", name
@@ -164,8 +175,11 @@ def test_migrate_sets_a_password_for_every_login_role(db):
     script = (ROOT / "docker" / "migrate.sh").read_text()
     passwords = dict(re.findall(r"ALTER ROLE (\w+) PASSWORD (\S+);", script))
     assert set(roles) == set(passwords)
-    assert {r for r, limit in roles.items() if limit == 0} == {r for r, p in passwords.items() if p == "NULL"} \
+    assert (
+        {r for r, limit in roles.items() if limit == 0}
+        == {r for r, p in passwords.items() if p == "NULL"}
         == {"raceday_owner"}
+    )
 
 
 def test_postgrest_runs_the_committed_configuration():
@@ -212,7 +226,9 @@ def test_every_root_file_system_is_read_only_and_writes_go_to_tmpfs_or_the_volum
     assert "pgdata:/var/lib/postgresql" in services["db"]["volumes"]
     assert "/var/run/postgresql" in tmpfs_paths(services["db"])
     # The fetcher's health check reads a heartbeat file it must be able to write.
-    heartbeat = re.search(r"FETCHER_HEARTBEAT_FILE=(\S+)", (ROOT / "docker" / "fetcher.Dockerfile").read_text())
+    heartbeat = re.search(
+        r"FETCHER_HEARTBEAT_FILE=(\S+)", (ROOT / "docker" / "fetcher.Dockerfile").read_text()
+    )
     assert str(Path(heartbeat.group(1)).parent) in tmpfs_paths(services["fetcher"])
 
 
@@ -234,7 +250,10 @@ def scram_matches(verifier: str, password: str) -> bool:
     stored_key = keys.split(":")[0]
     salted = hashlib.pbkdf2_hmac("sha256", password.encode(), base64.b64decode(salt), int(iterations))
     client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
-    return method == "SCRAM-SHA-256" and base64.b64encode(hashlib.sha256(client_key).digest()).decode() == stored_key
+    return (
+        method == "SCRAM-SHA-256"
+        and base64.b64encode(hashlib.sha256(client_key).digest()).decode() == stored_key
+    )
 
 
 def test_migrate_passes_no_password_on_a_command_line(db, database_url, tmp_path):
@@ -247,22 +266,42 @@ def test_migrate_passes_no_password_on_a_command_line(db, database_url, tmp_path
     stubs = tmp_path / "bin"
     stubs.mkdir()
     (stubs / "sqitch").write_text(f'#!/bin/sh\necho "sqitch $*" >> {argv}\n')
-    (stubs / "psql").write_text(f'#!/bin/sh\necho "psql $*" >> {argv}\n'
-                                f'PGHOST=127.0.0.1 PGPORT={port} exec {shutil.which("psql")} "$@"\n')
+    (stubs / "psql").write_text(
+        f'#!/bin/sh\necho "psql $*" >> {argv}\n'
+        f'PGHOST=127.0.0.1 PGPORT={port} exec {shutil.which("psql")} "$@"\n'
+    )
     for stub in stubs.iterdir():
         stub.chmod(0o755)
-    secrets = {"PGPASSWORD": "pg0secret0", "AUTHENTICATOR_PASSWORD": "au1secret1", "FETCHER_PASSWORD": "fe2secret2",
-               "MONITOR_PASSWORD": "mo3secret3"}
+    secrets = {
+        "PGPASSWORD": "pg0secret0",
+        "AUTHENTICATOR_PASSWORD": "au1secret1",
+        "FETCHER_PASSWORD": "fe2secret2",
+        "MONITOR_PASSWORD": "mo3secret3",
+    }
     try:
-        proc = subprocess.run(["sh", str(ROOT / "docker" / "migrate.sh")], capture_output=True, text=True, timeout=60,
-                              env={**os.environ, "PATH": f"{stubs}:{os.environ['PATH']}", "PGHOST": "db",
-                                   "PGDATABASE": "raceday", **secrets})
+        proc = subprocess.run(
+            ["sh", str(ROOT / "docker" / "migrate.sh")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={
+                **os.environ,
+                "PATH": f"{stubs}:{os.environ['PATH']}",
+                "PGHOST": "db",
+                "PGDATABASE": "raceday",
+                **secrets,
+            },
+        )
         assert proc.returncode == 0, proc.stderr
         command_lines = argv.read_text()
         assert "sqitch deploy --verify" in command_lines and "psql " in command_lines
         assert [s for s in secrets.values() if s in command_lines] == []
-        set_to = dict(db.execute("SELECT rolname, rolpassword FROM pg_authid "
-                                 "WHERE rolname IN ('authenticator', 'raceday_fetcher', 'raceday_monitor')").fetchall())
+        set_to = dict(
+            db.execute(
+                "SELECT rolname, rolpassword FROM pg_authid "
+                "WHERE rolname IN ('authenticator', 'raceday_fetcher', 'raceday_monitor')"
+            ).fetchall()
+        )
         assert scram_matches(set_to["authenticator"], secrets["AUTHENTICATOR_PASSWORD"])
         assert scram_matches(set_to["raceday_fetcher"], secrets["FETCHER_PASSWORD"])
         assert scram_matches(set_to["raceday_monitor"], secrets["MONITOR_PASSWORD"])
@@ -280,9 +319,13 @@ def test_the_runbook_keeps_env_to_its_owner():
 
 # -- monitoring: Prometheus scrapes every service where it serves metrics ----
 
+
 def test_the_monitoring_profile_scrapes_every_service_on_its_metrics_port():
     services = compose()["services"]
-    assert {n for n, s in services.items() if "monitoring" in s.get("profiles", [])} == {"exporter", "prometheus"}
+    assert {n for n, s in services.items() if "monitoring" in s.get("profiles", [])} == {
+        "exporter",
+        "prometheus",
+    }
     scrape = YAML(typ="safe").load((ROOT / "docker" / "prometheus" / "prometheus.yml").read_text())
     targets = {job["job_name"]: job["static_configs"][0]["targets"] for job in scrape["scrape_configs"]}
     env = {name: service.get("environment", {}) for name, service in services.items()}
@@ -298,4 +341,7 @@ def test_the_monitoring_profile_scrapes_every_service_on_its_metrics_port():
         source = mount.split(":")[0]
         if source.startswith("./"):
             assert (ROOT / source).is_file(), mount
-    assert {Path(m.split(":")[1]).name for m in mounts if m.startswith("./")} == {"prometheus.yml", *scrape["rule_files"]}
+    assert {Path(m.split(":")[1]).name for m in mounts if m.startswith("./")} == {
+        "prometheus.yml",
+        *scrape["rule_files"],
+    }

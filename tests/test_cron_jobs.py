@@ -16,26 +16,53 @@ import pytest
 
 from harness import wait_for
 
-JOBS = ("raceday-change-feed-retention", "raceday-cron-history", "raceday-derived-retention",
-        "raceday-partitions", "raceday-staging-retention", "raceday-sweep")
+JOBS = (
+    "raceday-change-feed-retention",
+    "raceday-cron-history",
+    "raceday-derived-retention",
+    "raceday-partitions",
+    "raceday-staging-retention",
+    "raceday-sweep",
+)
 DONE = "status IN ('succeeded', 'failed')"
 
 
 def run_by_pg_cron(db: psycopg.Connection, jobname: str) -> tuple[str, str, str]:
     """pg_cron runs a copy of the job once: its user, status and message."""
-    username, command = db.execute("SELECT username, command FROM cron.job WHERE jobname = %s", (jobname,)).fetchone()
-    jobid = db.execute("SELECT cron.schedule_in_database(%s, '1 seconds', %s, current_database(), %s)",
-                       (f"test-copy-of-{jobname}", command, username)).fetchone()[0]
+    username, command = db.execute(
+        "SELECT username, command FROM cron.job WHERE jobname = %s", (jobname,)
+    ).fetchone()
+    jobid = db.execute(
+        "SELECT cron.schedule_in_database(%s, '1 seconds', %s, current_database(), %s)",
+        (f"test-copy-of-{jobname}", command, username),
+    ).fetchone()[0]
     try:
-        ran = wait_for(lambda: db.execute(f"SELECT count(*) FROM cron.job_run_details WHERE jobid = %s AND {DONE}",
-                                          (jobid,)).fetchone()[0] > 0, 30)
+        ran = wait_for(
+            lambda: (
+                db.execute(
+                    f"SELECT count(*) FROM cron.job_run_details WHERE jobid = %s AND {DONE}", (jobid,)
+                ).fetchone()[0]
+                > 0
+            ),
+            30,
+        )
         assert ran, f"pg_cron did not run a copy of {jobname} within 30 s"
-        return db.execute(f"SELECT username, status, return_message FROM cron.job_run_details "
-                          f"WHERE jobid = %s AND {DONE} ORDER BY runid LIMIT 1", (jobid,)).fetchone()
+        return db.execute(
+            f"SELECT username, status, return_message FROM cron.job_run_details "
+            f"WHERE jobid = %s AND {DONE} ORDER BY runid LIMIT 1",
+            (jobid,),
+        ).fetchone()
     finally:
         db.execute("SELECT cron.unschedule(%s::bigint)", (jobid,))
-        wait_for(lambda: db.execute(f"SELECT count(*) FROM cron.job_run_details WHERE jobid = %s AND NOT {DONE}",
-                                    (jobid,)).fetchone()[0] == 0, 30)
+        wait_for(
+            lambda: (
+                db.execute(
+                    f"SELECT count(*) FROM cron.job_run_details WHERE jobid = %s AND NOT {DONE}", (jobid,)
+                ).fetchone()[0]
+                == 0
+            ),
+            30,
+        )
         db.execute("DELETE FROM cron.job_run_details WHERE jobid = %s", (jobid,))
 
 
@@ -63,7 +90,10 @@ def test_the_cron_history_job_prunes_raceday_jobs_old_runs(db):
                   WHERE jobname = 'raceday-sweep'""")
     try:
         assert run_by_pg_cron(db, "raceday-cron-history")[1] == "succeeded"
-        left = [-r for (r,) in db.execute("SELECT runid FROM cron.job_run_details WHERE runid < 0 ORDER BY 1 DESC")]
+        left = [
+            -r
+            for (r,) in db.execute("SELECT runid FROM cron.job_run_details WHERE runid < 0 ORDER BY 1 DESC")
+        ]
         assert left == [2], "the cron-history job did not remove the old run (or removed the recent one)"
     finally:
         db.execute("DELETE FROM cron.job_run_details WHERE runid < 0")

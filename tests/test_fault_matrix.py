@@ -65,19 +65,45 @@ from dataclasses import dataclass
 import psycopg
 import pytest
 
-from harness import FetcherProcess, checksums, empty_database, own_cluster, pause_sweep, reprocess_every_race, \
-    resume_sweep, share_clock, wait_for
-from faults import BUG, crash_and_restart, few, inject_transform_bug, remove_transform_bug, served_counts, \
-    stored_counts, target_of, unaccounted
+from faults import (
+    BUG,
+    crash_and_restart,
+    few,
+    inject_transform_bug,
+    remove_transform_bug,
+    served_counts,
+    stored_counts,
+    target_of,
+    unaccounted,
+)
+from harness import (
+    FetcherProcess,
+    checksums,
+    empty_database,
+    own_cluster,
+    pause_sweep,
+    reprocess_every_race,
+    resume_sweep,
+    share_clock,
+    wait_for,
+)
 
 SPEED = 40
-RUN_S = 36                          # real seconds of fetching: 24 minutes of racing
-SIM_FAULTS = ("500=0.03,503=0.02,429=0.02,malformed=0.01,truncated=0.01,empty=0.005,badvalue=0.02,"
-              "hang=0.005,latency=0.05,huge=0.01,gzipbomb=0.01,trickle=0.005")
-MAX_BODY = 1 << 20                  # huge (2 MiB) and gzipbomb (64 MiB inflated) pass it: failures, not retried
-LEASE_S = 15                        # longer than any poll with its retries (3 x 2 s timeout or deadline + back-off)
-FETCHER_ENV = {"FETCHER_IDLE_S": "0.02", "FETCHER_BACKOFF_S": "0.05", "FETCHER_TIMEOUT_S": "2",
-               "FETCHER_RETRY_AFTER_CAP_S": "1", "FETCHER_MAX_BODY_BYTES": str(MAX_BODY), "FETCHER_DEADLINE_S": "2"}
+RUN_S = 36  # real seconds of fetching: 24 minutes of racing
+SIM_FAULTS = (
+    "500=0.03,503=0.02,429=0.02,malformed=0.01,truncated=0.01,empty=0.005,badvalue=0.02,"
+    "hang=0.005,latency=0.05,huge=0.01,gzipbomb=0.01,trickle=0.005"
+)
+MAX_BODY = 1 << 20  # huge (2 MiB) and gzipbomb (64 MiB inflated) pass it: failures, not retried
+LEASE_S = 15  # longer than any poll with its retries (3 x 2 s timeout or deadline + back-off)
+FETCHER_ENV = {
+    "FETCHER_IDLE_S": "0.02",
+    "FETCHER_BACKOFF_S": "0.05",
+    "FETCHER_TIMEOUT_S": "2",
+    "FETCHER_RETRY_AFTER_CAP_S": "1",
+    "FETCHER_MAX_BODY_BYTES": str(MAX_BODY),
+    "FETCHER_DEADLINE_S": "2",
+}
 INSTANCE = "faults"
 
 
@@ -108,8 +134,9 @@ def faults_cluster():
         with psycopg.connect(url, autocommit=True) as conn:
             # The transform as deployed: each run starts from it, whatever an
             # earlier, failed run left behind.
-            pristine = conn.execute("SELECT pg_get_functiondef('raceday.transform_event(bigint, jsonb)'::regprocedure)"
-                                    ).fetchone()[0]
+            pristine = conn.execute(
+                "SELECT pg_get_functiondef('raceday.transform_event(bigint, jsonb)'::regprocedure)"
+            ).fetchone()[0]
         yield env, url, pristine
 
 
@@ -129,8 +156,12 @@ def one_value(url: str, sql: str, params: tuple = ()):
 
 def leased(url: str, worker: str) -> set[str]:
     with psycopg.connect(url, autocommit=True) as conn:
-        return {t for (t,) in conn.execute("SELECT target FROM raceday.poll_targets WHERE lease_owner = %s",
-                                           (worker,))}
+        return {
+            t
+            for (t,) in conn.execute(
+                "SELECT target FROM raceday.poll_targets WHERE lease_owner = %s", (worker,)
+            )
+        }
 
 
 def in_delivery(sim, url: str, worker: str) -> bool:
@@ -139,8 +170,10 @@ def in_delivery(sim, url: str, worker: str) -> bool:
     it will retry."""
     held = leased(url, worker)
     recent = time.time() - 0.2
-    return any(s.client == worker and s.at > recent and (target_of(s) or ("", ""))[1] in held
-               for s in sim.ledger[-40:])
+    return any(
+        s.client == worker and s.at > recent and (target_of(s) or ("", ""))[1] in held
+        for s in sim.ledger[-40:]
+    )
 
 
 def stop(fp: FetcherProcess) -> int:
@@ -150,16 +183,27 @@ def stop(fp: FetcherProcess) -> int:
     except subprocess.TimeoutExpired:
         fp.kill()
         fp.stop(signal_it=False)
-        pytest.fail(f"{fp.env['FETCHER_WORKER']} did not stop on SIGTERM; its log ends with "
-                    f"{fp.lines[-15:]} {fp.stderr[-2000:]}")
+        pytest.fail(
+            f"{fp.env['FETCHER_WORKER']} did not stop on SIGTERM; its log ends with "
+            f"{fp.lines[-15:]} {fp.stderr[-2000:]}"
+        )
 
 
 def buggy_race(sim) -> str:
     """A race in raceday's scope that starts 6 to 20 minutes into the run, so
     it is polled often (every 15 to 30 s of racing) while the bug is in."""
     t0 = sim.clock.now()
-    races = sorted((r for r in sim.day.races.values() if r.country in ("NZ", "AUS") and r.category in "TH"
-                    and t0 + 360 <= r.start <= t0 + 1200 and r.abandoned_at is None), key=lambda r: r.start)
+    races = sorted(
+        (
+            r
+            for r in sim.day.races.values()
+            if r.country in ("NZ", "AUS")
+            and r.category in "TH"
+            and t0 + 360 <= r.start <= t0 + 1200
+            and r.abandoned_at is None
+        ),
+        key=lambda r: r.start,
+    )
     assert races, "no race in scope starts early in the run"
     return races[0].race_id
 
@@ -168,11 +212,13 @@ def buggy_race(sim) -> str:
 @pytest.mark.parametrize("faults", MATRIX, ids=str)
 def test_nothing_is_lost_under_faults(faults_cluster, tabsim_factory, processes, faults: Faults):
     env, url, pristine = faults_cluster
-    sim = tabsim_factory(seed=11, speed=SPEED, faults=SIM_FAULTS if faults.sim else "", form_size=2, ledger=True)
-    sim.faults.hang_s = 4              # longer than the fetcher's timeout: a hang is a timeout
+    sim = tabsim_factory(
+        seed=11, speed=SPEED, faults=SIM_FAULTS if faults.sim else "", form_size=2, ledger=True
+    )
+    sim.faults.hang_s = 4  # longer than the fetcher's timeout: a hang is a timeout
     sim.faults.retry_after_s = 1
     sim.faults.huge_bytes, sim.faults.bomb_bytes = 2 * MAX_BODY, 64 * MAX_BODY
-    sim.faults.trickle_s = 20          # longer than the fetcher's deadline: a trickle is a timeout too
+    sim.faults.trickle_s = 20  # longer than the fetcher's deadline: a trickle is a timeout too
     with psycopg.connect(url, autocommit=True) as conn:
         remove_transform_bug(conn, pristine)
         empty_database(conn)
@@ -197,7 +243,9 @@ def test_nothing_is_lost_under_faults(faults_cluster, tabsim_factory, processes,
         # Mid-cycle: the fetcher holds claims, and has most likely just
         # been sent a response it has not handed to the database yet (its
         # ingest takes tens of milliseconds). Killed anyway after 20 s.
-        wait_for(lambda: sim.total_served() > 20 and in_delivery(sim, url, "fetcher-a"), timeout=20, interval=0.005)
+        wait_for(
+            lambda: sim.total_served() > 20 and in_delivery(sim, url, "fetcher-a"), timeout=20, interval=0.005
+        )
         a.proc.kill()
         killed_at = time.time()
         a.proc.wait()
@@ -219,7 +267,8 @@ def test_nothing_is_lost_under_faults(faults_cluster, tabsim_factory, processes,
                 """SELECT count(*) FILTER (WHERE target = %s AND transform_error LIKE %s),
                           count(*) FILTER (WHERE target <> %s AND processed_at IS NOT NULL AND transform_error IS NULL)
                    FROM staging.raw_responses WHERE kind = 'event' AND body IS NOT NULL""",
-                (race, f"%{BUG}%", race)).fetchone()
+                (race, f"%{BUG}%", race),
+            ).fetchone()
             remove_transform_bug(conn, pristine)
 
     time.sleep(max(0.0, began + RUN_S - time.monotonic()))
@@ -243,27 +292,46 @@ def test_nothing_is_lost_under_faults(faults_cluster, tabsim_factory, processes,
         assert extra == {}, f"stored more often than served (a response stored twice?): {few(extra)}"
         if faults.kill:
             lost_targets = {target for (_, target, _) in missing}
-            assert lost_targets <= dead, f"lost responses of targets the killed fetcher did not hold: {few(missing)}"
+            assert lost_targets <= dead, (
+                f"lost responses of targets the killed fetcher did not hold: {few(missing)}"
+            )
             assert all(n == 1 for n in missing.values()) and len(missing) == len(lost_targets), few(missing)
             to_killed = served_counts(ledger, {"fetcher-a"})
-            assert all(to_killed[k] >= n for k, n in missing.items()), "a lost response was not the killed one's"
+            assert all(to_killed[k] >= n for k, n in missing.items()), (
+                "a lost response was not the killed one's"
+            )
             # Its claims were taken over once their leases ran out.
             assert dead, "the killed fetcher held no claim"
-            again = {target_of(s)[1] for s in ledger if s.at > killed_at and s.client != "fetcher-a" and target_of(s)}
+            again = {
+                target_of(s)[1]
+                for s in ledger
+                if s.at > killed_at and s.client != "fetcher-a" and target_of(s)
+            }
             assert dead <= again, f"dead claims never polled again: {few(dead - again)}"
             assert leased(url, "fetcher-a") == set(), "the killed fetcher's leases were never reclaimed"
         else:
             assert missing == {}, f"served but in staging neither as a body nor as a failure: {few(missing)}"
-        timeouts = db.execute("SELECT count(*) FROM staging.raw_responses WHERE fetch_error LIKE 'timeout%'"
-                              ).fetchone()[0]
+        timeouts = db.execute(
+            "SELECT count(*) FROM staging.raw_responses WHERE fetch_error LIKE 'timeout%'"
+        ).fetchone()[0]
         trickled = sum(1 for s in ledger if s.fault == "trickle")
         assert sim.hung - len(dead) <= timeouts <= sim.hung + trickled
 
         if faults.sim:
-            kinds = {k for (k,) in db.execute("SELECT DISTINCT split_part(fetch_error, ':', 1) "
-                                              "FROM staging.raw_responses WHERE fetch_error IS NOT NULL")}
-            assert {"HTTP 500", "HTTP 503", "HTTP 429", "invalid JSON", f"body larger than {MAX_BODY} bytes"} <= kinds, \
-                kinds
+            kinds = {
+                k
+                for (k,) in db.execute(
+                    "SELECT DISTINCT split_part(fetch_error, ':', 1) "
+                    "FROM staging.raw_responses WHERE fetch_error IS NOT NULL"
+                )
+            }
+            assert {
+                "HTTP 500",
+                "HTTP 503",
+                "HTTP 429",
+                "invalid JSON",
+                f"body larger than {MAX_BODY} bytes",
+            } <= kinds, kinds
 
         if faults.restart:
             warned = {line["event"] for fp in live for line in fp.lines if line["level"] == "warning"}
@@ -292,11 +360,21 @@ def test_nothing_is_lost_under_faults(faults_cluster, tabsim_factory, processes,
             FROM staging.raw_responses WHERE body IS NOT NULL""").fetchone()
         assert unprocessed == 0
         assert broken == bad_bodies, "quarantined polls other than the bad bodies remain after the repair"
-        assert db.execute(f"SELECT count(*) FROM staging.raw_responses WHERE transform_error IS NOT NULL "
-                          f"AND NOT {bad}").fetchone()[0] == 0
+        assert (
+            db.execute(
+                f"SELECT count(*) FROM staging.raw_responses WHERE transform_error IS NOT NULL AND NOT {bad}"
+            ).fetchone()[0]
+            == 0
+        )
         if faults.bug:
-            assert db.execute(f"SELECT count(*) FROM staging.raw_responses WHERE target = %s AND body IS NOT NULL "
-                              f"AND transform_error IS NULL", (race,)).fetchone()[0] >= quarantined
+            assert (
+                db.execute(
+                    "SELECT count(*) FROM staging.raw_responses WHERE target = %s AND body IS NOT NULL "
+                    "AND transform_error IS NULL",
+                    (race,),
+                ).fetchone()[0]
+                >= quarantined
+            )
 
         # 2. No duplicate history rows.
         dupes = db.execute("""
@@ -317,10 +395,12 @@ def test_nothing_is_lost_under_faults(faults_cluster, tabsim_factory, processes,
         assert replayed == stored_events
         assert checksums(db) == after_run
         # What the run did, shown with -s (or -rP): the figures of the report.
-        print(f"\n{faults}: {len(ledger)} responses served, {sum(stored.values())} in staging, "
-              f"{sum(missing.values())} lost in the killed fetcher ({len(dead)} claims held at the kill), "
-              f"{timeouts} timeouts, {broken} bad bodies quarantined, {replayed} event polls replayed, "
-              f"{after_run['money_flow_history'][1]} money-flow rows, {time.monotonic() - began:.0f} s")
+        print(
+            f"\n{faults}: {len(ledger)} responses served, {sum(stored.values())} in staging, "
+            f"{sum(missing.values())} lost in the killed fetcher ({len(dead)} claims held at the kill), "
+            f"{timeouts} timeouts, {broken} bad bodies quarantined, {replayed} event polls replayed, "
+            f"{after_run['money_flow_history'][1]} money-flow rows, {time.monotonic() - began:.0f} s"
+        )
     finally:
         resume_sweep(db)
         remove_transform_bug(db, pristine)

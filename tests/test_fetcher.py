@@ -16,8 +16,9 @@ FAST = {"FETCHER_BACKOFF_S": "0.05", "FETCHER_TIMEOUT_S": "1"}
 def stored_responses(conn: psycopg.Connection) -> int:
     """Responses the database holds that came with an HTTP status (repeats of
     the same data are counted on their row)."""
-    return conn.execute("SELECT coalesce(sum(seen_count), 0) FROM staging.raw_responses "
-                        "WHERE http_status IS NOT NULL").fetchone()[0]
+    return conn.execute(
+        "SELECT coalesce(sum(seen_count), 0) FROM staging.raw_responses WHERE http_status IS NOT NULL"
+    ).fetchone()[0]
 
 
 def attempts_of_first_meetings_poll(conn: psycopg.Connection) -> list[tuple]:
@@ -25,10 +26,19 @@ def attempts_of_first_meetings_poll(conn: psycopg.Connection) -> list[tuple]:
                            FROM staging.raw_responses WHERE kind = 'meetings' ORDER BY id""").fetchall()
 
 
-@pytest.mark.parametrize("fault, attempts, status", [
-    ("500", 3, 500), ("502", 3, 502), ("503", 3, 503), ("429", 3, 429), ("hang", 3, None),
-])
-def test_retryable_fault_is_retried_then_recorded(clean_db, tabsim_factory, fetchers, fault, attempts, status):
+@pytest.mark.parametrize(
+    "fault, attempts, status",
+    [
+        ("500", 3, 500),
+        ("502", 3, 502),
+        ("503", 3, 503),
+        ("429", 3, 429),
+        ("hang", 3, None),
+    ],
+)
+def test_retryable_fault_is_retried_then_recorded(
+    clean_db, tabsim_factory, fetchers, fault, attempts, status
+):
     sim = tabsim_factory(faults=f"{fault}=1.0", form_size=2)
     sim.faults.hang_s = 3
     fp = fetchers(sim.base_url, **FAST)
@@ -61,7 +71,7 @@ def test_non_retryable_outcome_is_recorded_once(clean_db, tabsim_factory, fetche
     api = sim.base_url + ("/nowhere" if fault == "404" else "")
     fp = fetchers(api, **FAST)
     assert wait_for(lambda: len(attempts_of_first_meetings_poll(clean_db)) >= 1, timeout=20)
-    time.sleep(0.5)                       # a wrong retry would arrive now
+    time.sleep(0.5)  # a wrong retry would arrive now
     assert fp.stop() == 0
     rows = attempts_of_first_meetings_poll(clean_db)
     assert len(rows) == 1 and rows[0][0] == 1
@@ -78,32 +88,52 @@ def test_non_retryable_outcome_is_recorded_once(clean_db, tabsim_factory, fetche
 def test_latency_is_only_slow(clean_db, tabsim_factory, fetchers):
     sim = tabsim_factory(faults="latency=1.0", form_size=2)
     fp = fetchers(sim.base_url, **FAST)
-    assert wait_for(lambda: clean_db.execute(
-        "SELECT count(*) FROM staging.raw_responses WHERE kind = 'event'").fetchone()[0] >= 5, timeout=30)
+    assert wait_for(
+        lambda: (
+            clean_db.execute("SELECT count(*) FROM staging.raw_responses WHERE kind = 'event'").fetchone()[0]
+            >= 5
+        ),
+        timeout=30,
+    )
     assert fp.stop() == 0
-    assert clean_db.execute("SELECT count(*) FROM staging.raw_responses WHERE fetch_error IS NOT NULL").fetchone()[0] == 0
+    assert (
+        clean_db.execute(
+            "SELECT count(*) FROM staging.raw_responses WHERE fetch_error IS NOT NULL"
+        ).fetchone()[0]
+        == 0
+    )
     assert min(p["fetch_ms"] for p in fp.events("poll")) >= 190
 
 
 def test_mixed_faults_lose_nothing(clean_db, tabsim_factory, fetchers):
-    sim = tabsim_factory(faults="500=0.1,429=0.05,malformed=0.05,truncated=0.05,empty=0.05,hang=0.03,latency=0.1",
-                         form_size=4)
+    sim = tabsim_factory(
+        faults="500=0.1,429=0.05,malformed=0.05,truncated=0.05,empty=0.05,hang=0.03,latency=0.1", form_size=4
+    )
     sim.faults.hang_s = 2
     sim.faults.retry_after_s = 0
     fp = fetchers(sim.base_url, **FAST)
     # Until every kind of outcome checked below has been stored (not a fixed
     # wait: the checks after the stop decide).
     kinds_sql = "SELECT DISTINCT coalesce(split_part(fetch_error, ':', 1), 'ok') FROM staging.raw_responses"
-    wait_for(lambda: clean_db.execute("SELECT count(*) FROM staging.raw_responses").fetchone()[0] > 60
-             and {"ok", "HTTP 500", "invalid JSON", "timeout"} <= {k for (k,) in clean_db.execute(kinds_sql)}, 30)
+    wait_for(
+        lambda: (
+            clean_db.execute("SELECT count(*) FROM staging.raw_responses").fetchone()[0] > 60
+            and {"ok", "HTTP 500", "invalid JSON", "timeout"} <= {k for (k,) in clean_db.execute(kinds_sql)}
+        ),
+        30,
+    )
     assert fp.stop() == 0
     assert len(fp.events("poll")) > 50
     assert fp.events("poll_crashed") == []
     assert stored_responses(clean_db) == sim.total_served()
-    kinds = dict(clean_db.execute("""SELECT coalesce(split_part(fetch_error, ':', 1), 'ok'), count(*)
-                                     FROM staging.raw_responses GROUP BY 1""").fetchall())
+    kinds = dict(
+        clean_db.execute("""SELECT coalesce(split_part(fetch_error, ':', 1), 'ok'), count(*)
+                                     FROM staging.raw_responses GROUP BY 1""").fetchall()
+    )
     assert {"ok", "HTTP 500", "invalid JSON", "timeout"} <= set(kinds), kinds
-    leased = clean_db.execute("SELECT count(*) FROM raceday.poll_targets WHERE lease_owner IS NOT NULL").fetchone()[0]
+    leased = clean_db.execute(
+        "SELECT count(*) FROM raceday.poll_targets WHERE lease_owner IS NOT NULL"
+    ).fetchone()[0]
     assert leased == 0, "a stopped fetcher kept leases"
 
 
@@ -111,22 +141,39 @@ def test_sigterm_finishes_in_flight_and_releases(clean_db, tabsim_factory, fetch
     sim = tabsim_factory(faults="latency=1.0", form_size=2)
     sim.faults.latency_ms = 1500
     fp = fetchers(sim.base_url, FETCHER_TIMEOUT_S="5")
-    assert wait_for(lambda: clean_db.execute(
-        "SELECT count(*) FROM raceday.poll_targets WHERE kind = 'event' AND lease_owner IS NOT NULL").fetchone()[0] > 0,
-        timeout=30)
+    assert wait_for(
+        lambda: (
+            clean_db.execute(
+                "SELECT count(*) FROM raceday.poll_targets WHERE kind = 'event' AND lease_owner IS NOT NULL"
+            ).fetchone()[0]
+            > 0
+        ),
+        timeout=30,
+    )
     assert fp.stop() == 0
     stopped = fp.events("stopped")[0]
     assert fp.events("stopping")[0]["in_flight"] > 0
-    assert clean_db.execute("SELECT count(*) FROM raceday.poll_targets WHERE lease_owner IS NOT NULL").fetchone()[0] == 0
+    assert (
+        clean_db.execute(
+            "SELECT count(*) FROM raceday.poll_targets WHERE lease_owner IS NOT NULL"
+        ).fetchone()[0]
+        == 0
+    )
     assert stored_responses(clean_db) == sim.total_served()
     assert stopped["polls"] == len(fp.events("poll"))
 
 
 def test_bad_configuration_stops_with_one_line(fetchers):
-    for name, value in [("FETCHER_CONCURRENCY", "0"), ("FETCHER_TIMEOUT_S", "soon"), ("NZTAB_API_URL", "ftp://x"),
-                        ("NZTAB_API_URL", "http://api.tab.co.nz/affiliates/v1"), ("NZTAB_FROM", "not-an-email"),
-                        ("FETCHER_MAX_BODY_BYTES", "0"), ("FETCHER_DEADLINE_S", "-1"),
-                        ("FETCHER_FAILED_BODY_BYTES", "lots")]:
+    for name, value in [
+        ("FETCHER_CONCURRENCY", "0"),
+        ("FETCHER_TIMEOUT_S", "soon"),
+        ("NZTAB_API_URL", "ftp://x"),
+        ("NZTAB_API_URL", "http://api.tab.co.nz/affiliates/v1"),
+        ("NZTAB_FROM", "not-an-email"),
+        ("FETCHER_MAX_BODY_BYTES", "0"),
+        ("FETCHER_DEADLINE_S", "-1"),
+        ("FETCHER_FAILED_BODY_BYTES", "lots"),
+    ]:
         fp = fetchers("http://127.0.0.1:9/affiliates/v1", **{name: value})
         assert fp.stop(signal_it=False) == 2
         lines = fp.stderr.strip().splitlines()
@@ -136,17 +183,32 @@ def test_bad_configuration_stops_with_one_line(fetchers):
 def test_only_nz_and_aus_horses_are_polled(clean_db, tabsim_factory, fetchers):
     sim = tabsim_factory(form_size=2)
     fp = fetchers(sim.base_url, **FAST)
-    in_scope = {r.race_id for r in sim.day.races.values() if r.country in ("NZ", "AUS") and r.category in "TH"}
-    assert wait_for(lambda: clean_db.execute(
-        "SELECT count(DISTINCT target) FROM staging.raw_responses WHERE kind = 'event'").fetchone()[0] >= len(in_scope),
-        timeout=60)
+    in_scope = {
+        r.race_id for r in sim.day.races.values() if r.country in ("NZ", "AUS") and r.category in "TH"
+    }
+    assert wait_for(
+        lambda: (
+            clean_db.execute(
+                "SELECT count(DISTINCT target) FROM staging.raw_responses WHERE kind = 'event'"
+            ).fetchone()[0]
+            >= len(in_scope)
+        ),
+        timeout=60,
+    )
     assert fp.stop() == 0
-    polled = {t for (t,) in clean_db.execute("SELECT DISTINCT target FROM staging.raw_responses WHERE kind = 'event'")}
+    polled = {
+        t
+        for (t,) in clean_db.execute("SELECT DISTINCT target FROM staging.raw_responses WHERE kind = 'event'")
+    }
     assert polled == in_scope
     others = {r.race_id for r in sim.day.races.values()} - in_scope
     assert others and not polled & others
-    assert clean_db.execute("SELECT count(*) FROM raceday.meetings WHERE category = 'G' OR country NOT IN ('NZ', 'AUS')"
-                            ).fetchone()[0] == 0
+    assert (
+        clean_db.execute(
+            "SELECT count(*) FROM raceday.meetings WHERE category = 'G' OR country NOT IN ('NZ', 'AUS')"
+        ).fetchone()[0]
+        == 0
+    )
 
 
 # -- bounds of an attempt: body size, deadline, what a failure keeps ----------
@@ -230,12 +292,13 @@ def test_gzip_bomb_is_inflated_no_further_than_the_cap(tabsim_factory):
     cap = 4 * CAP
     sim = tabsim_factory(faults="gzipbomb=1.0", form_size=2)
     sim.faults.bomb_bytes = 1 << 30
-    gzip_bomb(b"{}", sim.faults.bomb_bytes)       # the simulator's own work, in this process, done before
+    gzip_bomb(b"{}", sim.faults.bomb_bytes)  # the simulator's own work, in this process, done before
 
     async def one():
         async with httpx.AsyncClient(timeout=10) as client:
-            return await attempt_once(client, sim.base_url + "/racing/meetings", {}, 1, max_body_bytes=cap,
-                                      deadline_s=30, keep=4096)
+            return await attempt_once(
+                client, sim.base_url + "/racing/meetings", {}, 1, max_body_bytes=cap, deadline_s=30, keep=4096
+            )
 
     tracemalloc.start()
     try:
@@ -266,9 +329,12 @@ def test_database_restart_loses_nothing(scratch_cluster, tabsim_factory):
     sim = tabsim_factory(form_size=2)
     fp = FetcherProcess(url, sim.base_url, "restarter", **FAST)
     try:
+
         def events() -> int:
             with psycopg.connect(url) as conn:
-                return conn.execute("SELECT count(*) FROM staging.raw_responses WHERE kind = 'event'").fetchone()[0]
+                return conn.execute(
+                    "SELECT count(*) FROM staging.raw_responses WHERE kind = 'event'"
+                ).fetchone()[0]
 
         assert wait_for(lambda: events() >= 5, timeout=30)
         cluster("stop", instance="restart", env=env)

@@ -12,16 +12,30 @@ from fetcher import config
 DB = {"RACEDAY_DATABASE_URL": "postgresql://raceday_fetcher@127.0.0.1:5432/raceday"}
 
 
-@pytest.mark.parametrize("url", ["https://api.tab.co.nz/affiliates/v1", "https://10.0.0.5:8443/tab/",
-                                 "http://127.0.0.1:8080/affiliates/v1", "http://localhost/affiliates/v1",
-                                 "http://[::1]:8080/affiliates/v1"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://api.tab.co.nz/affiliates/v1",
+        "https://10.0.0.5:8443/tab/",
+        "http://127.0.0.1:8080/affiliates/v1",
+        "http://localhost/affiliates/v1",
+        "http://[::1]:8080/affiliates/v1",
+    ],
+)
 def test_https_or_this_host(url):
     assert config.load({**DB, "NZTAB_API_URL": url}).api_url == url.rstrip("/")
 
 
-@pytest.mark.parametrize("url", ["http://api.tab.co.nz/affiliates/v1", "http://10.0.0.5/tab",
-                                 "http://localhost.example.com/tab", "http://127.0.0.1.example.com/tab",
-                                 "http://127.0.0.1@api.example.com/tab"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://api.tab.co.nz/affiliates/v1",
+        "http://10.0.0.5/tab",
+        "http://localhost.example.com/tab",
+        "http://127.0.0.1.example.com/tab",
+        "http://127.0.0.1@api.example.com/tab",
+    ],
+)
 def test_plain_http_elsewhere_is_refused_with_one_line(url):
     with pytest.raises(config.ConfigError) as err:
         config.load({**DB, "NZTAB_API_URL": url})

@@ -34,15 +34,24 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harness import empty_database
 from fetcher.db import Claim, Database
 from fetcher.tab import FAILED_BODY_BYTES, Attempt, failed_body_text
+from harness import empty_database
 
 FULL = os.environ.get("RACEDAY_FUZZ") == "full"
 EXAMPLES = int(os.environ.get("RACEDAY_FUZZ_EXAMPLES", 2000 if FULL else 200))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not FULL, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large, HealthCheck.large_base_example])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not FULL,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+    ],
+)
 # One ingest may take long on a 10 MB body; one that never returns is the bug
 # this bound catches (a statement error retried as a lost connection).
 CALL_TIMEOUT_S = 60
@@ -57,6 +66,7 @@ SAFE_DEPTH = 10_000
 
 
 # -- realistic payloads from the simulator ---------------------------------
+
 
 class Corpus:
     """A racing day's meetings page and the events of its first meeting's
@@ -76,14 +86,18 @@ class Corpus:
         self.races = [race.race_id for race in meeting.races]
         self.meetings_query = {"date_from": self.day, "date_to": self.day, "limit": "100", "offset": "0"}
         self.meetings_at = meeting.races[0].start - 3600
-        _, _, self.meetings = self.sim.respond(PREFIX + "/racing/meetings", self.meetings_query, self.meetings_at)
+        _, _, self.meetings = self.sim.respond(
+            PREFIX + "/racing/meetings", self.meetings_query, self.meetings_at
+        )
         # Spread over the races, as a day's polls are: the sweep reprocesses
         # a race with all its polls while the fuzzing goes on.
         self.served_at: dict[str, float] = {}
         self.events = []
         for race in meeting.races:
             for dt in (-3000, -200, 30, 400, 1500):
-                body = self.sim.respond(f"{PREFIX}/racing/events/{race.race_id}", EVENT_QUERY, race.start + dt)[2]
+                body = self.sim.respond(
+                    f"{PREFIX}/racing/events/{race.race_id}", EVENT_QUERY, race.start + dt
+                )[2]
                 self.events.append((race.race_id, body))
                 self.served_at[body] = race.start + dt
 
@@ -122,14 +136,59 @@ class Raw:
         return f"Raw({self.text[:60]!r})"
 
 
-RAW_NUMBERS = ["1e308", "-1e308", "1" + "0" * 400, "-" + "9" * 400, "-0", "-0.0", "0e0", "1e-400", "4.9e-324",
-               "1E+2", "123456789012345678901234567890.123456789", "1e131071", "1e1000000", "2147483648",
-               "-2147483649", "9223372036854775808"]
-RAW_STRINGS = ['"\\u0000"', '"a\\u0000b"', '"\\ud800"', '"\\udc00\\ud800"', '"\\ud83d\\ude00"', '"\\u00e9"',
-               '"a\\nb\\tc"', '"\\"q\\""', '"\\/"', '"\\uffff"']
-WEIRD_STRINGS = ["", " ", "NaN", "Infinity", "-Infinity", "-0", "1e308", "null", "true", "0x10", "12abc",
-                 "2026-02-30T25:61:00Z", "2026-11-22T10:00:00.123456789123Z", "00000000-0000-0000-0000-000000000000",
-                 "Open", "FINAL", "Abandoned ", "'; DROP TABLE staging.raw_responses; --", "%s", "\\", "a" * 5000]
+RAW_NUMBERS = [
+    "1e308",
+    "-1e308",
+    "1" + "0" * 400,
+    "-" + "9" * 400,
+    "-0",
+    "-0.0",
+    "0e0",
+    "1e-400",
+    "4.9e-324",
+    "1E+2",
+    "123456789012345678901234567890.123456789",
+    "1e131071",
+    "1e1000000",
+    "2147483648",
+    "-2147483649",
+    "9223372036854775808",
+]
+RAW_STRINGS = [
+    '"\\u0000"',
+    '"a\\u0000b"',
+    '"\\ud800"',
+    '"\\udc00\\ud800"',
+    '"\\ud83d\\ude00"',
+    '"\\u00e9"',
+    '"a\\nb\\tc"',
+    '"\\"q\\""',
+    '"\\/"',
+    '"\\uffff"',
+]
+WEIRD_STRINGS = [
+    "",
+    " ",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "-0",
+    "1e308",
+    "null",
+    "true",
+    "0x10",
+    "12abc",
+    "2026-02-30T25:61:00Z",
+    "2026-11-22T10:00:00.123456789123Z",
+    "00000000-0000-0000-0000-000000000000",
+    "Open",
+    "FINAL",
+    "Abandoned ",
+    "'; DROP TABLE staging.raw_responses; --",
+    "%s",
+    "\\",
+    "a" * 5000,
+]
 
 
 def nested(depth: int, kind: str):
@@ -139,16 +198,27 @@ def nested(depth: int, kind: str):
     return Raw('{"a":' * depth + "1" + "}" * depth)
 
 
-json_leaf = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
-                      st.text(max_size=30))
-json_value = st.recursive(json_leaf, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                             st.dictionaries(st.text(max_size=8), inner, max_size=4)),
-                          max_leaves=12)
+json_leaf = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=30),
+)
+json_value = st.recursive(
+    json_leaf,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
 bad_value = st.one_of(
     json_value,
     # Fresh containers each time: a later edit may change them in place.
-    st.builds(dict), st.builds(list), st.builds(lambda: [{}]),
-    st.integers(min_value=-(10 ** 30), max_value=10 ** 30),
+    st.builds(dict),
+    st.builds(list),
+    st.builds(lambda: [{}]),
+    st.integers(min_value=-(10**30), max_value=10**30),
     st.sampled_from(RAW_NUMBERS).map(Raw),
     st.sampled_from(RAW_STRINGS).map(Raw),
     st.sampled_from(WEIRD_STRINGS),
@@ -170,13 +240,16 @@ def mutated_document(draw, text: str):
         op = draw(st.sampled_from(["drop", "set", "set", "set", "wrap"]))
         if op == "drop":
             del parent[path[-1]]
-        elif op == "wrap":                       # an object where an array was, and so on
+        elif op == "wrap":  # an object where an array was, and so on
             parent[path[-1]] = draw(st.sampled_from([{"x": parent[path[-1]]}, [parent[path[-1]]]]))
         else:
             parent[path[-1]] = draw(bad_value)
-    if draw(st.integers(0, 9)) == 0:             # now and then the whole document is replaced
-        doc = draw(st.one_of(bad_value, st.builds(lambda: {"data": None}),
-                             st.builds(lambda: {"header": {}, "data": {}})))
+    if draw(st.integers(0, 9)) == 0:  # now and then the whole document is replaced
+        doc = draw(
+            st.one_of(
+                bad_value, st.builds(lambda: {"data": None}), st.builds(lambda: {"header": {}, "data": {}})
+            )
+        )
     return doc
 
 
@@ -194,8 +267,9 @@ def serialise(doc, ascii_only: bool) -> str:
         return value
 
     text = json.dumps(mark(doc), ensure_ascii=ascii_only, separators=(",", ":"))
-    return re.sub(r'"\\u0002RAW(\d+)\\u0002"|"\x02RAW(\d+)\x02"',
-                  lambda m: raws[int(m.group(1) or m.group(2))], text)
+    return re.sub(
+        r'"\\u0002RAW(\d+)\\u0002"|"\x02RAW(\d+)\x02"', lambda m: raws[int(m.group(1) or m.group(2))], text
+    )
 
 
 @st.composite
@@ -207,13 +281,17 @@ def body_bytes(draw, kind: str) -> tuple[str | None, bytes, float]:
     body = serialise(draw(mutated_document(base)), ascii_only=draw(st.booleans())).encode()
     damage = draw(st.sampled_from(["none"] * 6 + ["truncate", "nul", "bad-utf8", "bom", "empty", "garbage"]))
     if damage == "truncate":
-        body = body[:draw(st.integers(0, max(0, len(body) - 1)))]
+        body = body[: draw(st.integers(0, max(0, len(body) - 1)))]
     elif damage == "nul":
         at = draw(st.integers(0, len(body)))
         body = body[:at] + b"\x00" + body[at:]
     elif damage == "bad-utf8":
         at = draw(st.integers(0, len(body)))
-        body = body[:at] + draw(st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xf4\x90\x80\x80"])) + body[at:]
+        body = (
+            body[:at]
+            + draw(st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xf4\x90\x80\x80"]))
+            + body[at:]
+        )
     elif damage == "bom":
         body = b"\xef\xbb\xbf" + body
     elif damage == "empty":
@@ -224,6 +302,7 @@ def body_bytes(draw, kind: str) -> tuple[str | None, bytes, float]:
 
 
 # -- what PostgreSQL's jsonb can hold, judged without PostgreSQL ----------
+
 
 def depth_of(text: str) -> int:
     """Deepest nesting of arrays and objects outside strings."""
@@ -268,13 +347,13 @@ def jsonb_can_hold(text: str) -> bool | None:
         nonlocal strings_ok
         try:
             value.encode("utf-8")
-        except UnicodeEncodeError:            # a lone surrogate escape
+        except UnicodeEncodeError:  # a lone surrogate escape
             strings_ok = False
         if "\x00" in value:
             strings_ok = False
         return value
 
-    def walk(doc):                            # iterative: documents may be deep
+    def walk(doc):  # iterative: documents may be deep
         stack = [doc]
         while stack:
             value = stack.pop()
@@ -307,6 +386,7 @@ def jsonb_can_hold(text: str) -> bool | None:
 
 # -- the database side ------------------------------------------------------
 
+
 class Ingest:
     """The fetcher's database layer on one connection, on one event loop."""
 
@@ -327,7 +407,9 @@ class Ingest:
         else:
             claim = Claim(f"meetings:{CORPUS.day}:0", "meetings", "/racing/meetings", CORPUS.meetings_query)
         attempt = Attempt(1, "http://tab.invalid" + claim.path, 200, body, None, 1.0)
-        return self.run(self.db.ingest(claim, body, datetime.fromtimestamp(at, UTC), attempt.meta(WORKER, True)))
+        return self.run(
+            self.db.ingest(claim, body, datetime.fromtimestamp(at, UTC), attempt.meta(WORKER, True))
+        )
 
     def close(self) -> None:
         self.run(self.db.close())
@@ -344,29 +426,35 @@ def fuzz(database_url: str, clean_db: psycopg.Connection) -> Iterator[tuple[Inge
     ing = Ingest(database_url)
     pid = ing.backend_pid()
     sid, why = ing.ingest("meetings", CORPUS.meetings.encode(), CORPUS.meetings_at)
-    assert why is None and conn.execute("SELECT transform_error FROM staging.raw_responses WHERE id = %s",
-                                        (sid,)).fetchone() == (None,)
-    assert conn.execute("SELECT count(*) FROM raceday.races WHERE race_id = ANY(%s::uuid[])",
-                        (CORPUS.races,)).fetchone()[0] == len(CORPUS.races), "the corpus's races are not in scope"
+    assert why is None and conn.execute(
+        "SELECT transform_error FROM staging.raw_responses WHERE id = %s", (sid,)
+    ).fetchone() == (None,)
+    assert conn.execute(
+        "SELECT count(*) FROM raceday.races WHERE race_id = ANY(%s::uuid[])", (CORPUS.races,)
+    ).fetchone()[0] == len(CORPUS.races), "the corpus's races are not in scope"
     try:
         yield ing, conn
         assert ing.backend_pid() == pid, "the fetcher's backend went away"
     finally:
         ing.close()
     assert conn.execute("SELECT pg_postmaster_start_time()").fetchone()[0] == started, "the server restarted"
-    empty_database(conn)                # pgTAP files that may run later expect empty tables
+    empty_database(conn)  # pgTAP files that may run later expect empty tables
 
 
-def check_stored(ing: Ingest, conn: psycopg.Connection, kind: str, body: bytes, at: float,
-                 race_id: str | None = None) -> str:
+def check_stored(
+    ing: Ingest, conn: psycopg.Connection, kind: str, body: bytes, at: float, race_id: str | None = None
+) -> str:
     """Ingests one body, received at `at`, and checks where and how it was kept; returns the outcome."""
     pid = ing.backend_pid()
     staging_id, why = ing.ingest(kind, body, at, race_id)
     assert ing.backend_pid() == pid, "the backend serving the ingest died"
     text = body.decode("utf-8", errors="replace")
-    row = conn.execute("""SELECT kind, http_status, body IS NOT NULL, processed_at IS NOT NULL, transform_error,
+    row = conn.execute(
+        """SELECT kind, http_status, body IS NOT NULL, processed_at IS NOT NULL, transform_error,
                                  fetch_error, body_raw, body_bytes
-                          FROM staging.raw_responses WHERE id = %s""", (staging_id,)).fetchone()
+                          FROM staging.raw_responses WHERE id = %s""",
+        (staging_id,),
+    ).fetchone()
     assert row is not None, f"staging id {staging_id} was not stored"
     stored_kind, status, has_body, processed, transform_error, fetch_error, body_raw, size = row
     assert stored_kind == kind and status == 200
@@ -377,9 +465,12 @@ def check_stored(ing: Ingest, conn: psycopg.Connection, kind: str, body: bytes, 
         # Unchanged: the very text received, or (a repeat: the same text but
         # for generated_time) the row holding it. Compared by the text, not
         # by the data: a body may have none, or differ only in its header.
-        assert conn.execute("""SELECT body = %s
+        assert conn.execute(
+            """SELECT body = %s
                                       OR content_hash = staging.content_hash(%s, %s::jsonb #>> '{header,generated_time}')
-                               FROM staging.raw_responses WHERE id = %s""", (text, text, text, staging_id)).fetchone()[0]
+                               FROM staging.raw_responses WHERE id = %s""",
+            (text, text, text, staging_id),
+        ).fetchone()[0]
         return "quarantined" if transform_error else "processed"
     assert expected is not True, f"valid JSON was recorded as a failure: {why}"
     assert why.startswith("invalid JSON") and fetch_error == why
@@ -436,8 +527,14 @@ def test_ten_megabyte_body_is_kept(fuzz, valid):
     outcome = check_stored(ing, conn, "event", body, CORPUS.served_at[text], race_id)
     assert outcome == ("processed" if valid else "failure")
     if valid:
-        assert conn.execute("SELECT count(*) FROM raceday.poll_quality q JOIN staging.raw_responses r "
-                            "ON r.id = q.staging_id WHERE r.body_bytes = %s", (len(body),)).fetchone()[0] == 1
+        assert (
+            conn.execute(
+                "SELECT count(*) FROM raceday.poll_quality q JOIN staging.raw_responses r "
+                "ON r.id = q.staging_id WHERE r.body_bytes = %s",
+                (len(body),),
+            ).fetchone()[0]
+            == 1
+        )
 
 
 @pytest.mark.parametrize("limit", ['"abc"', "1e308", "{}", "-5", "null"])
@@ -448,5 +545,7 @@ def test_meetings_page_with_a_bad_limit_echo_is_stored(fuzz, limit):
     ing, conn = fuzz
     doc = json.loads(CORPUS.meetings)
     doc["params"]["limit"] = Raw(limit)
-    doc["data"]["meetings"][0]["name"] += " (again)"          # new data: not a repeat of the fixture's page
-    assert check_stored(ing, conn, "meetings", serialise(doc, True).encode(), CORPUS.meetings_at) == "processed"
+    doc["data"]["meetings"][0]["name"] += " (again)"  # new data: not a repeat of the fixture's page
+    assert (
+        check_stored(ing, conn, "meetings", serialise(doc, True).encode(), CORPUS.meetings_at) == "processed"
+    )

@@ -31,16 +31,17 @@ from collections.abc import Iterable, Iterator
 import httpx
 import psycopg
 import pytest
-from harness import ROOT, LiveServer, cluster, ingest_meeting, own_cluster, wait_for
 
+from harness import ROOT, LiveServer, cluster, ingest_meeting, own_cluster, wait_for
 from tabsim.model import RacingDay
 from tabsim.payloads import event_json
 
-TIMEOUT = 30           # seconds any one wait may take before the test fails
+TIMEOUT = 30  # seconds any one wait may take before the test fails
 QUERY = {"with_money_tracker": "true"}
 
 
 # -- an SSE client -----------------------------------------------------------
+
 
 def parse_sse(lines: Iterable[str]) -> Iterator[dict]:
     """Events of a stream as dicts of their fields (data decoded as JSON);
@@ -74,7 +75,7 @@ class SseClient:
     def __init__(self, url: str, headers: dict[str, str] | None = None):
         self.events: list[dict] = []
         self.comments = 0
-        self.retry: str | None = None          # the reconnection delay the server asked for
+        self.retry: str | None = None  # the reconnection delay the server asked for
         self.status: int | None = None
         self.headers: httpx.Headers | None = None
         self.ended = False
@@ -107,12 +108,16 @@ class SseClient:
         return [e for e in self.events if e["event"] == name]
 
     def wait(self, predicate, what: str) -> None:
-        assert wait_for(lambda: predicate(self), TIMEOUT, 0.02), f"{what}; got {[e['id'] for e in self.events]}"
+        assert wait_for(lambda: predicate(self), TIMEOUT, 0.02), (
+            f"{what}; got {[e['id'] for e in self.events]}"
+        )
 
     def wait_poll(self, staging_id: int) -> dict:
         """The poll event of one ingested poll."""
-        self.wait(lambda c: any(e["data"]["staging_id"] == staging_id for e in c.named("poll")),
-                  f"no poll event for staging id {staging_id}")
+        self.wait(
+            lambda c: any(e["data"]["staging_id"] == staging_id for e in c.named("poll")),
+            f"no poll event for staging id {staging_id}",
+        )
         return next(e for e in self.named("poll") if e["data"]["staging_id"] == staging_id)
 
     def feed_events(self) -> list[dict]:
@@ -125,6 +130,7 @@ class SseClient:
 
 
 # -- data --------------------------------------------------------------------
+
 
 @pytest.fixture
 def live_server(database_url):
@@ -161,20 +167,24 @@ class Race:
     def ingest(self, body: str) -> int:
         """Ingests an event body as the fetcher would, received when TAB
         generated it (generated_time is bounded by the receipt); its staging id."""
-        return self.db.execute("SELECT raceday.ingest_event(%s, %s, %s::timestamptz)",
-                               (self.race_id, body, json.loads(body)["header"]["generated_time"])).fetchone()[0]
+        return self.db.execute(
+            "SELECT raceday.ingest_event(%s, %s, %s::timestamptz)",
+            (self.race_id, body, json.loads(body)["header"]["generated_time"]),
+        ).fetchone()[0]
 
     def poll(self, t: float) -> int:
         return self.ingest(self.body(t))
 
     def announced(self, staging_id: int) -> bool:
-        return self.db.execute("SELECT EXISTS (SELECT FROM raceday.change_feed WHERE staging_id = %s)",
-                               (staging_id,)).fetchone()[0]
+        return self.db.execute(
+            "SELECT EXISTS (SELECT FROM raceday.change_feed WHERE staging_id = %s)", (staging_id,)
+        ).fetchone()[0]
 
     def feed(self, after: int = 0) -> list[tuple[str, str]]:
         """(id, event) of the race's feed after a change, read from the database."""
-        rows = self.db.execute("SELECT change_id, part, event FROM api.race_feed(%s, %s, 5000)",
-                               (self.race_id, after)).fetchall()
+        rows = self.db.execute(
+            "SELECT change_id, part, event FROM api.race_feed(%s, %s, 5000)", (self.race_id, after)
+        ).fetchall()
         return [(f"{c}:{p}", e) for c, p, e in rows]
 
 
@@ -193,6 +203,7 @@ def increasing(events: list[dict]) -> bool:
 
 # -- 1. what a change sends --------------------------------------------------
 
+
 def test_polls_status_and_new_races_arrive_as_events(quiet_db, live_server):
     live = live_server()
     race = Race(quiet_db, seed=11)
@@ -205,7 +216,7 @@ def test_polls_status_and_new_races_arrive_as_events(quiet_db, live_server):
     assert upcoming.retry == "2000"
     assert upcoming.events[0] == {"event": "hello", "id": "0", "data": {"cursor": 0}}
 
-    race.add_meeting()                       # the meetings list adds its races
+    race.add_meeting()  # the meetings list adds its races
     n = len(race.meeting.races)
     upcoming.wait(lambda c: len(c.named("race")) == n, f"not {n} race events on /upcoming")
     assert {e["data"]["race_id"] for e in upcoming.named("race")} == {r.race_id for r in race.meeting.races}
@@ -224,9 +235,11 @@ def test_polls_status_and_new_races_arrive_as_events(quiet_db, live_server):
         assert data["timeline"] and {r["race_id"] for r in data["timeline"]} == {race.race_id}
         assert {r["entrant_id"] for r in data["timeline"]} <= {r.entrant_id for r in race.race.runners}
         # The rows a client would fetch from the API for that poll, no more, no fewer.
-        (expected,) = quiet_db.execute("SELECT array_agg(id ORDER BY id) FROM api.money_flow_timeline "
-                                 "WHERE race_id = %s AND event_timestamp = %s",
-                                 (race.race_id, data["observed_at"])).fetchone()
+        (expected,) = quiet_db.execute(
+            "SELECT array_agg(id ORDER BY id) FROM api.money_flow_timeline "
+            "WHERE race_id = %s AND event_timestamp = %s",
+            (race.race_id, data["observed_at"]),
+        ).fetchone()
         assert sorted(r["id"] for r in data["timeline"]) == expected
     money = [{r["entrant_id"]: r["win_pool_amount"] for r in p["data"]["timeline"]} for p in polls]
     assert money[0] != money[1]
@@ -235,16 +248,22 @@ def test_polls_status_and_new_races_arrive_as_events(quiet_db, live_server):
     closed = race.poll(race.race.actual_start + 20)
     stream.wait(lambda c: any(e["data"]["status"] == "closed" for e in c.named("status")), "no status event")
     stream.wait_poll(closed)
-    upcoming.wait(lambda c: any(e["data"]["race_id"] == race.race_id and e["data"]["status"] == "closed"
-                                for e in c.named("status")), "no status event on /upcoming")
+    upcoming.wait(
+        lambda c: any(
+            e["data"]["race_id"] == race.race_id and e["data"]["status"] == "closed"
+            for e in c.named("status")
+        ),
+        "no status event on /upcoming",
+    )
     assert increasing(stream.events[1:]) and increasing(upcoming.events[1:])
     assert ids(stream.feed_events()) == race.feed(cursor)
-    stream.wait(lambda c: c.comments > 0, "no heartbeat")      # every 0.5 s here
+    stream.wait(lambda c: c.comments > 0, "no heartbeat")  # every 0.5 s here
     stream.close()
     upcoming.close()
 
 
 # -- 2. what sends nothing ----------------------------------------------------
+
 
 def test_repeated_and_quarantined_polls_send_nothing(quiet_db, live_server):
     live = live_server()
@@ -257,17 +276,18 @@ def test_repeated_and_quarantined_polls_send_nothing(quiet_db, live_server):
     stream.wait_poll(first)
     notified = live.stats()["notifications"]
 
-    assert race.ingest(body) == first               # the same body again: a repeat, stored once
+    assert race.ingest(body) == first  # the same body again: a repeat, stored once
     bad_value = json.loads(race.body(race.race.start - 570))
     bad_value["data"]["runners"][0]["runner_number"] = "x"
     no_race = json.loads(race.body(race.race.start - 540))
     del no_race["data"]["race"]
     quarantined = [race.ingest(json.dumps(bad_value)), race.ingest(json.dumps(no_race))]
-    errors = quiet_db.execute("SELECT transform_error FROM staging.raw_responses WHERE id = ANY(%s)",
-                        (quarantined,)).fetchall()
+    errors = quiet_db.execute(
+        "SELECT transform_error FROM staging.raw_responses WHERE id = ANY(%s)", (quarantined,)
+    ).fetchall()
     assert all(e is not None for (e,) in errors), errors
 
-    last = race.poll(race.race.start - 510)          # a good poll after them
+    last = race.poll(race.race.start - 510)  # a good poll after them
     stream.wait_poll(last)
     polls = [e["data"]["staging_id"] for e in stream.named("poll")]
     assert polls == [first, last]
@@ -278,6 +298,7 @@ def test_repeated_and_quarantined_polls_send_nothing(quiet_db, live_server):
 
 # -- 3. resume across a restart of live ---------------------------------------
 
+
 def test_resume_after_a_restart_of_live_misses_nothing(quiet_db, live_server):
     race = Race(quiet_db, seed=13)
     race.add_meeting()
@@ -287,7 +308,7 @@ def test_resume_after_a_restart_of_live_misses_nothing(quiet_db, live_server):
     start = race.race.start - 900
     for i in range(2):
         before.wait_poll(race.poll(start + 30 * i))
-    assert first.stop() == 0                          # SIGTERM: streams closed, exit 0
+    assert first.stop() == 0  # SIGTERM: streams closed, exit 0
     assert wait_for(lambda: before.ended, TIMEOUT)
     last_id = before.events[-1]["id"]
 
@@ -297,8 +318,10 @@ def test_resume_after_a_restart_of_live_misses_nothing(quiet_db, live_server):
 
     second = live_server()
     after = SseClient(f"{second.url}/races/{race.race_id}", {"Last-Event-ID": last_id})
-    after.wait(lambda c: all(any(e["data"]["staging_id"] == s for e in c.named("poll")) for s in missed),
-               "missed polls not replayed")
+    after.wait(
+        lambda c: all(any(e["data"]["staging_id"] == s for e in c.named("poll")) for s in missed),
+        "missed polls not replayed",
+    )
     # And live again after the replay: the result is in (Interim).
     interim = race.poll(race.race.actual_start + 90)
     assert race.announced(interim)
@@ -310,7 +333,10 @@ def test_resume_after_a_restart_of_live_misses_nothing(quiet_db, live_server):
     # An id the feed never gave (a rebuilt database): the client is told to reload, then follows the feed.
     ahead = SseClient(f"{second.url}/races/{race.race_id}", {"Last-Event-ID": "999999999"})
     ahead.wait(lambda c: c.named("reset"), "no reset for an id ahead of the feed")
-    assert ahead.events[0]["id"] == str(key(after.events[-1])[0]) and "ahead" in ahead.events[0]["data"]["reason"]
+    assert (
+        ahead.events[0]["id"] == str(key(after.events[-1])[0])
+        and "ahead" in ahead.events[0]["data"]["reason"]
+    )
     ahead.close()
 
     # `N:k`: the parts of change N after k. The query string serves clients that set no header.
@@ -323,6 +349,7 @@ def test_resume_after_a_restart_of_live_misses_nothing(quiet_db, live_server):
 
 
 # -- 4. resume across a restart of PostgreSQL ---------------------------------
+
 
 def test_database_restart_replays_what_was_missed_then_resyncs(live_server):
     with own_cluster("live") as (env, url):
@@ -345,14 +372,19 @@ def test_database_restart_replays_what_was_missed_then_resyncs(live_server):
             race.db = conn
             missed = [race.poll(start + 30 * i) for i in range(1, 4)]
             refused = httpx.get(f"{live.url}/races/{race.race_id}", timeout=TIMEOUT)
-            assert refused.status_code == 503 and set(refused.json()) == {"code", "message", "details", "hint"}
-            assert len(stream.named("poll")) == 1          # nothing can have arrived yet
+            assert refused.status_code == 503 and set(refused.json()) == {
+                "code",
+                "message",
+                "details",
+                "hint",
+            }
+            assert len(stream.named("poll")) == 1  # nothing can have arrived yet
             conn.execute("ALTER ROLE authenticator LOGIN")
 
             stream.wait(lambda c: c.named("resync"), "no resync")
             assert stream.named("resync")[0]["data"] == {"reason": "database connection restored"}
             # The missed polls were read from the database before the resync.
-            replayed = stream.events[:stream.events.index(stream.named("resync")[0])]
+            replayed = stream.events[: stream.events.index(stream.named("resync")[0])]
             assert [e["data"]["staging_id"] for e in replayed if e["event"] == "poll"][1:] == missed
             assert live.ready() and live.logs("database_reconnected")
             stream.wait_poll(race.poll(start + 120))
@@ -393,8 +425,10 @@ def test_two_hundred_clients_cost_one_query_per_change(quiet_db, live_server):
     async def scenario() -> list[list[str]]:
         limits = httpx.Limits(max_connections=CLIENTS + 10, max_keepalive_connections=0)
         async with httpx.AsyncClient(limits=limits, timeout=httpx.Timeout(TIMEOUT, read=TIMEOUT)) as client:
-            tasks = [asyncio.create_task(watch(client, f"{live.url}/races/{race.race_id}", POLLS))
-                     for _ in range(CLIENTS)]
+            tasks = [
+                asyncio.create_task(watch(client, f"{live.url}/races/{race.race_id}", POLLS))
+                for _ in range(CLIENTS)
+            ]
             deadline = time.monotonic() + TIMEOUT
             while live.stats()["connections"] < CLIENTS and time.monotonic() < deadline:
                 await asyncio.sleep(0.05)
@@ -421,6 +455,7 @@ def test_two_hundred_clients_cost_one_query_per_change(quiet_db, live_server):
 
 # -- 6. a client that stops reading -------------------------------------------
 
+
 def stream_ends(sock: socket.socket) -> bool:
     """Reads what is left: True once the server closed or reset the connection."""
     sock.settimeout(TIMEOUT)
@@ -443,13 +478,13 @@ def test_a_client_that_stops_reading_is_dropped_and_others_miss_nothing(quiet_db
     # A small receive window, so the server's buffers fill after a few events.
     stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     stuck.connect(("127.0.0.1", live.port))
-    stuck.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())   # and never reads
+    stuck.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())  # and never reads
     reader = SseClient(f"{live.url}{path}")
     reader.wait(lambda c: c.events, "no hello")
     assert wait_for(lambda: live.stats()["connections"] == 2, TIMEOUT)
 
     polled = []
-    for i in range(120):                   # each poll event is about 15 KB
+    for i in range(120):  # each poll event is about 15 KB
         staging_id = race.poll(race.race.start - 3000 + 15 * i)
         if race.announced(staging_id):
             polled.append(staging_id)
@@ -471,6 +506,7 @@ def test_a_client_that_stops_reading_is_dropped_and_others_miss_nothing(quiet_db
 
 
 # -- 7. the HTTP surface --------------------------------------------------------
+
 
 def error_body(response: httpx.Response) -> dict:
     body = response.json()
@@ -503,15 +539,20 @@ def test_connection_cap_health_cors_and_errors(quiet_db, live_server, tmp_path):
     assert get("/live").status_code == 200 and get("/ready").status_code == 200
     bad = get("/races/not-a-uuid")
     assert bad.status_code == 400 and error_body(bad)["code"] == "22P02"
-    streams.pop().close()                            # room for the next two
+    streams.pop().close()  # room for the next two
     assert wait_for(lambda: live.stats()["connections"] == 1, TIMEOUT)
     unknown = get("/races/5b4b8d4e-7a7c-4d67-9b0c-2e0f8a6c1d3e")
     assert unknown.status_code == 404 and error_body(unknown)["code"] == "PT404"
     cursor = get(f"/races/{race.race_id}", headers={"Last-Event-ID": "yesterday"})
     assert cursor.status_code == 400 and error_body(cursor)["code"] == "PGRST100"
-    preflight = http.options("/upcoming", headers={
-        "Origin": "http://board.example", "Access-Control-Request-Method": "GET",
-        "Access-Control-Request-Headers": "last-event-id"})
+    preflight = http.options(
+        "/upcoming",
+        headers={
+            "Origin": "http://board.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "last-event-id",
+        },
+    )
     assert preflight.status_code == 200 and preflight.headers["access-control-allow-origin"] == "*"
     assert "GET" in preflight.headers["access-control-allow-methods"]
     assert "last-event-id" in preflight.headers["access-control-allow-headers"].lower()
@@ -531,16 +572,36 @@ def test_connection_cap_health_cors_and_errors(quiet_db, live_server, tmp_path):
     http.close()
 
 
-@pytest.mark.parametrize(("env", "variable"), [
-    ({"RACEDAY_LIVE_DATABASE_URL": "postgresql://authenticator@127.0.0.1:1/raceday", "LIVE_PORT": "http"},
-     "LIVE_PORT"),
-    ({}, "RACEDAY_LIVE_DATABASE_URL"),
-    ({"RACEDAY_LIVE_DATABASE_URL": "postgresql://u:secret@h/d", "LIVE_CLIENT_QUEUE": "0"}, "LIVE_CLIENT_QUEUE"),
-])
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        (
+            {
+                "RACEDAY_LIVE_DATABASE_URL": "postgresql://authenticator@127.0.0.1:1/raceday",
+                "LIVE_PORT": "http",
+            },
+            "LIVE_PORT",
+        ),
+        ({}, "RACEDAY_LIVE_DATABASE_URL"),
+        (
+            {"RACEDAY_LIVE_DATABASE_URL": "postgresql://u:secret@h/d", "LIVE_CLIENT_QUEUE": "0"},
+            "LIVE_CLIENT_QUEUE",
+        ),
+    ],
+)
 def test_a_bad_configuration_stops_live_with_one_line(env, variable):
-    clean = {k: v for k, v in os.environ.items() if k != "RACEDAY_LIVE_DATABASE_URL" and not k.startswith("LIVE_")}
-    proc = subprocess.run([os.environ.get("PYTHON", sys.executable), "-m", "live"], capture_output=True, text=True,
-                          timeout=TIMEOUT, cwd=ROOT, env={**clean, "PYTHONPATH": str(ROOT), **env}, check=False)
+    clean = {
+        k: v for k, v in os.environ.items() if k != "RACEDAY_LIVE_DATABASE_URL" and not k.startswith("LIVE_")
+    }
+    proc = subprocess.run(
+        [os.environ.get("PYTHON", sys.executable), "-m", "live"],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        cwd=ROOT,
+        env={**clean, "PYTHONPATH": str(ROOT), **env},
+        check=False,
+    )
     assert proc.returncode == 2
     lines = proc.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"live: error: {variable}"), proc.stderr

@@ -27,8 +27,14 @@ INSTANCE = "makerun"
 
 def run_sh(env: dict[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
     """scripts/run.sh in a process group of its own, killed whole if it overruns."""
-    proc = subprocess.Popen(["bash", str(RUN)], env={**os.environ, **env}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        ["bash", str(RUN)],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -38,11 +44,19 @@ def run_sh(env: dict[str, str], timeout: float) -> subprocess.CompletedProcess[s
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
-def run_sh_probing(env: dict[str, str], timeout: float, probe: Callable[[], None]) -> subprocess.CompletedProcess[str]:
+def run_sh_probing(
+    env: dict[str, str], timeout: float, probe: Callable[[], None]
+) -> subprocess.CompletedProcess[str]:
     """scripts/run.sh as run_sh runs it, with probe() called once everything
     runs (run.sh has printed where each service is), as a person would look."""
-    proc = subprocess.Popen(["bash", str(RUN)], env={**os.environ, **env}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        ["bash", str(RUN)],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     err: list[str] = []
     running = threading.Event()
 
@@ -88,21 +102,45 @@ def one_error_line(proc: subprocess.CompletedProcess[str]) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("setting", [
-    {"TABSIM_SPEED": "0"}, {"TABSIM_SPEED": "-2"}, {"TABSIM_SPEED": "fast"}, {"TABSIM_SPEED": "101"},
-    {"TABSIM_START": "2026-07-17T09:00:00"}, {"TABSIM_START": "tomorrow"}, {"TABSIM_START": "2026-02-30T09:00:00Z"},
-    {"RACEDAY_TABSIM_FORM_SIZE": "0"},
-], ids=lambda s: "=".join(*s.items()))
+@pytest.mark.parametrize(
+    "setting",
+    [
+        {"TABSIM_SPEED": "0"},
+        {"TABSIM_SPEED": "-2"},
+        {"TABSIM_SPEED": "fast"},
+        {"TABSIM_SPEED": "101"},
+        {"TABSIM_START": "2026-07-17T09:00:00"},
+        {"TABSIM_START": "tomorrow"},
+        {"TABSIM_START": "2026-02-30T09:00:00Z"},
+        {"RACEDAY_TABSIM_FORM_SIZE": "0"},
+    ],
+    ids=lambda s: "=".join(*s.items()),
+)
 def test_bad_simulator_settings_stop_with_one_line(setting, tmp_path):
-    proc = run_sh({"RACEDAY_INSTANCE": "probe", "RACEDAY_PG_PORT": str(free_port()),
-                   "RACEDAY_LOG_DIR": str(tmp_path), **setting}, 30)
+    proc = run_sh(
+        {
+            "RACEDAY_INSTANCE": "probe",
+            "RACEDAY_PG_PORT": str(free_port()),
+            "RACEDAY_LOG_DIR": str(tmp_path),
+            **setting,
+        },
+        30,
+    )
     line = one_error_line(proc)
     assert next(iter(setting)) in line and repr(next(iter(setting.values()))) in line
 
 
 def test_simulator_settings_need_the_simulator(tmp_path):
-    proc = run_sh({"RACEDAY_INSTANCE": "probe", "RACEDAY_PG_PORT": str(free_port()), "RACEDAY_LOG_DIR": str(tmp_path),
-                   "NZTAB_API_URL": "https://api.tab.co.nz/affiliates/v1", "TABSIM_SPEED": "20"}, 30)
+    proc = run_sh(
+        {
+            "RACEDAY_INSTANCE": "probe",
+            "RACEDAY_PG_PORT": str(free_port()),
+            "RACEDAY_LOG_DIR": str(tmp_path),
+            "NZTAB_API_URL": "https://api.tab.co.nz/affiliates/v1",
+            "TABSIM_SPEED": "20",
+        },
+        30,
+    )
     assert "NZTAB_API_URL" in one_error_line(proc)
 
 
@@ -110,10 +148,18 @@ def test_make_run_on_a_fast_clock_results_races_and_never_mixes_days(tmp_path):
     # FETCHER_IDLE_S: the fetcher looks for due polls every 0.05 s instead of
     # 0.25 s, which at 60x would be 15 simulated seconds, as long as the
     # 15-second tier of a race's last five minutes.
-    env = {"RACEDAY_INSTANCE": INSTANCE, "RACEDAY_PG_PORT": str(free_port()), "RACEDAY_API_PORT": str(free_port()),
-           "RACEDAY_LIVE_PORT": str(free_port()), "RACEDAY_FETCHER_METRICS_PORT": str(free_port()),
-           "RACEDAY_EXPORTER_PORT": str(free_port()), "RACEDAY_LOG_DIR": str(tmp_path), "RACEDAY_TABSIM_FORM_SIZE": "3",
-           "TABSIM_SPEED": "60", "FETCHER_IDLE_S": "0.05"}
+    env = {
+        "RACEDAY_INSTANCE": INSTANCE,
+        "RACEDAY_PG_PORT": str(free_port()),
+        "RACEDAY_API_PORT": str(free_port()),
+        "RACEDAY_LIVE_PORT": str(free_port()),
+        "RACEDAY_FETCHER_METRICS_PORT": str(free_port()),
+        "RACEDAY_EXPORTER_PORT": str(free_port()),
+        "RACEDAY_LOG_DIR": str(tmp_path),
+        "RACEDAY_TABSIM_FORM_SIZE": "3",
+        "TABSIM_SPEED": "60",
+        "FETCHER_IDLE_S": "0.05",
+    }
     url = f"postgresql://postgres@127.0.0.1:{env['RACEDAY_PG_PORT']}/raceday"
     try:
         cluster("destroy", instance=INSTANCE, env=env)
@@ -133,8 +179,11 @@ def test_make_run_on_a_fast_clock_results_races_and_never_mixes_days(tmp_path):
         assert first.returncode == 0, first.stderr[-3000:]
         health = seen["health"]
         assert health.status_code == 200 and health.json()["status"] in ("healthy", "degraded"), health.text
-        assert {"raceday_fetcher_polls_total", "raceday_fetcher_fetch_duration_seconds_count",
-                "raceday_fetcher_ingest_duration_seconds_count"} <= seen["fetcher"].keys()
+        assert {
+            "raceday_fetcher_polls_total",
+            "raceday_fetcher_fetch_duration_seconds_count",
+            "raceday_fetcher_ingest_duration_seconds_count",
+        } <= seen["fetcher"].keys()
         assert {"raceday_live_connections", "raceday_live_listening"} <= seen["live"].keys()
         assert seen["live"]["raceday_live_listening"] == 1
         assert seen["pipeline"]["raceday_pipeline_up"] == 1
@@ -143,8 +192,9 @@ def test_make_run_on_a_fast_clock_results_races_and_never_mixes_days(tmp_path):
         assert "the database's clock is real time again" in first.stderr
         cluster("start", instance=INSTANCE, env=env)
         with psycopg.connect(url) as conn:
-            assert conn.execute("SELECT clock_virtual, clock_real, clock_speed FROM raceday.settings").fetchone() \
-                == (None, None, 1)
+            assert conn.execute(
+                "SELECT clock_virtual, clock_real, clock_speed FROM raceday.settings"
+            ).fetchone() == (None, None, 1)
             final = conn.execute("""
                 SELECT r.race_id, (SELECT count(*) FROM staging.raw_responses s WHERE s.target = r.race_id::text
                                    AND s.generated_at BETWEEN r.start_time - interval '5 minutes' AND r.start_time)
@@ -157,8 +207,12 @@ def test_make_run_on_a_fast_clock_results_races_and_never_mixes_days(tmp_path):
             # would have taken 5 real minutes, and one or two polls).
             assert max(polls for _, polls in final) >= 8, final
             meetings = conn.execute("SELECT count(*) FROM raceday.meetings").fetchone()[0]
-            scheduled = {t for (t,) in conn.execute(
-                "SELECT target FROM raceday.poll_targets WHERE kind = 'event' AND next_poll_at IS NOT NULL")}
+            scheduled = {
+                t
+                for (t,) in conn.execute(
+                    "SELECT target FROM raceday.poll_targets WHERE kind = 'event' AND next_poll_at IS NOT NULL"
+                )
+            }
             assert len(scheduled) > 50
         cluster("stop", instance=INSTANCE, env=env)
 
@@ -181,6 +235,11 @@ def test_make_run_on_a_fast_clock_results_races_and_never_mixes_days(tmp_path):
             stopped = dict(conn.execute("SELECT target, stopped_reason FROM ops.stopped_targets").fetchall())
             assert stopped.keys() == scheduled
             assert all("make run: a race of another simulated day" in why for why in stopped.values())
-            assert conn.execute("SELECT count(*) FROM staging.raw_responses WHERE http_status = 404").fetchone()[0] == 0
+            assert (
+                conn.execute("SELECT count(*) FROM staging.raw_responses WHERE http_status = 404").fetchone()[
+                    0
+                ]
+                == 0
+            )
     finally:
         cluster("destroy", instance=INSTANCE, env=env, check=False)

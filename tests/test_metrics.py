@@ -23,10 +23,10 @@ import time
 
 import httpx
 import pytest
-from harness import ROOT, LiveServer, free_port, ingest_meeting, share_clock, wait_for
 from prometheus_client.parser import text_string_to_metric_families
 from test_live import Race, SseClient
 
+from harness import ROOT, LiveServer, free_port, ingest_meeting, share_clock, wait_for
 from tabsim.model import RacingDay
 from tabsim.payloads import event_json
 

@@ -19,12 +19,22 @@ from tabsim.replay import replay_until_now
 
 def test_live_day_equals_its_replay(quiet_db, database_url):
     # The first 21 minutes of a day: races open, close, result and go final.
-    replay_until_now(database_url, database_url.replace("postgres@", "raceday_fetcher@"), 0.35, seed=7, form_size=3)
+    replay_until_now(
+        database_url, database_url.replace("postgres@", "raceday_fetcher@"), 0.35, seed=7, form_size=3
+    )
     db = quiet_db
     live = checksums(db)
     assert live["money_flow_history"][1] > 1000 and live["odds_history"][1] > 1000
-    assert db.execute("SELECT count(*) FROM raceday.race_results WHERE result_status = 'final'").fetchone()[0] > 0
-    assert db.execute("SELECT count(*) FROM staging.raw_responses WHERE transform_error IS NOT NULL").fetchone()[0] == 0
+    assert (
+        db.execute("SELECT count(*) FROM raceday.race_results WHERE result_status = 'final'").fetchone()[0]
+        > 0
+    )
+    assert (
+        db.execute("SELECT count(*) FROM staging.raw_responses WHERE transform_error IS NOT NULL").fetchone()[
+            0
+        ]
+        == 0
+    )
 
     replayed, stored = reprocess_every_race(db)
     assert replayed == stored
@@ -32,8 +42,14 @@ def test_live_day_equals_its_replay(quiet_db, database_url):
 
 
 def event(sim, race_id: str, at: float) -> dict:
-    return json.loads(event_json(sim.day, sim.day.races[race_id], at,
-                                 {"with_money_tracker": "true", "with_tote_trends_data": "true"}))
+    return json.loads(
+        event_json(
+            sim.day,
+            sim.day.races[race_id],
+            at,
+            {"with_money_tracker": "true", "with_tote_trends_data": "true"},
+        )
+    )
 
 
 def test_corrupted_poll_is_quarantined_then_swept(clean_db, tabsim_factory):
@@ -46,15 +62,24 @@ def test_corrupted_poll_is_quarantined_then_swept(clean_db, tabsim_factory):
 
     def ingest(race_id: str, doc: dict) -> int:
         # Received when generated, as a replay receives it (generated_time is bounded by the receipt).
-        return db.execute("SELECT raceday.ingest_event(%s, %s, %s::timestamptz)",
-                          (race_id, json.dumps(doc), doc["header"]["generated_time"])).fetchone()[0]
+        return db.execute(
+            "SELECT raceday.ingest_event(%s, %s, %s::timestamptz)",
+            (race_id, json.dumps(doc), doc["header"]["generated_time"]),
+        ).fetchone()[0]
 
     good1 = event(sim, race, start - 600)
     bad = event(sim, race, start - 300)
     good2 = event(sim, race, start - 120)
     bad["data"]["money_tracker"]["entrants"][0]["hold_percentage"] = "a lot"
-    ids = [ingest(race, good1), ingest(race, bad), ingest(race, good2), ingest(other, event(sim, other, start - 300))]
-    errors = dict(db.execute("SELECT id, transform_error FROM staging.raw_responses WHERE id = ANY(%s)", (ids,)))
+    ids = [
+        ingest(race, good1),
+        ingest(race, bad),
+        ingest(race, good2),
+        ingest(other, event(sim, other, start - 300)),
+    ]
+    errors = dict(
+        db.execute("SELECT id, transform_error FROM staging.raw_responses WHERE id = ANY(%s)", (ids,))
+    )
     assert errors[ids[1]] is not None and errors[ids[1]].startswith("22P02")
     assert errors[ids[0]] is None and errors[ids[2]] is None and errors[ids[3]] is None
     flow = dict(db.execute("SELECT staging_id, count(*) FROM raceday.money_flow_history GROUP BY 1"))
@@ -64,12 +89,20 @@ def test_corrupted_poll_is_quarantined_then_swept(clean_db, tabsim_factory):
     assert db.execute("SELECT raceday.sweep(force => true)").fetchone()[0] == 0
     # Repaired (as after a fix): the sweep rebuilds the race in order, and
     # the result equals a clean replay of all three polls.
-    db.execute("UPDATE staging.raw_responses "
-               "SET body = jsonb_set(body::jsonb, '{data,money_tracker,entrants,0,hold_percentage}', '3')::text "
-               "WHERE id = %s", (ids[1],))
+    db.execute(
+        "UPDATE staging.raw_responses "
+        "SET body = jsonb_set(body::jsonb, '{data,money_tracker,entrants,0,hold_percentage}', '3')::text "
+        "WHERE id = %s",
+        (ids[1],),
+    )
     assert db.execute("SELECT raceday.sweep(force => true)").fetchone()[0] == 1
-    assert db.execute("SELECT transform_error FROM staging.raw_responses WHERE id = %s", (ids[1],)).fetchone()[0] is None
+    assert (
+        db.execute("SELECT transform_error FROM staging.raw_responses WHERE id = %s", (ids[1],)).fetchone()[0]
+        is None
+    )
     swept = checksums(db)
     db.execute("SELECT raceday.reprocess(%s)", (race,))
     assert checksums(db) == swept
-    assert dict(db.execute("SELECT staging_id, count(*) FROM raceday.money_flow_history GROUP BY 1"))[ids[1]] > 0
+    assert (
+        dict(db.execute("SELECT staging_id, count(*) FROM raceday.money_flow_history GROUP BY 1"))[ids[1]] > 0
+    )

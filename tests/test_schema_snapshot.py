@@ -13,8 +13,9 @@ import subprocess
 
 import psycopg
 import pytest
-from harness import ROOT
 from psycopg import sql
+
+from harness import ROOT
 
 SNAPSHOT = ROOT / "docs" / "schema.sql"
 

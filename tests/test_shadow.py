@@ -10,8 +10,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from harness import ROOT
 
+from harness import ROOT
 from tabsim.replay import replay_until_now
 
 SHADOW = ROOT / "scripts" / "shadow.sh"
@@ -22,6 +22,7 @@ def running(database_url):
     """The test database holding a quarter of an hour of racing, replayed through the
     real schedule: the running release's stored responses and rows."""
     import psycopg
+
     from harness import empty_database
 
     with psycopg.connect(database_url, autocommit=True) as conn:

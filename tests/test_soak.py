@@ -26,14 +26,25 @@ def test_soak_keeps_up_and_stays_bounded(clean_db, database_url):
     report(result, cfg, out=out)
     if FULL:
         print(f"written: {write_result(result)}", file=out)
-    print(out.getvalue())          # the figures, for -s and for a failure's report
+    print(out.getvalue())  # the figures, for -s and for a failure's report
 
     verdicts = {v["name"]: v for v in result["verdicts"]}
     # Every process class was measured: a verdict that is missing cannot fail.
-    expected = {"ran", "lag does not grow", "lag stays low", "api answers", "work done", "memory of api",
-                "memory of soak (simulator, clients)", "memory of pg postmaster", "memory of pg fetcher backends",
-                "memory of pg api backends", "memory of pg other",
-                *(f"memory of soak-fetcher-{i}" for i in (1, 2)), *(f"soak-fetcher-{i} runs" for i in (1, 2))}
+    expected = {
+        "ran",
+        "lag does not grow",
+        "lag stays low",
+        "api answers",
+        "work done",
+        "memory of api",
+        "memory of soak (simulator, clients)",
+        "memory of pg postmaster",
+        "memory of pg fetcher backends",
+        "memory of pg api backends",
+        "memory of pg other",
+        *(f"memory of soak-fetcher-{i}" for i in (1, 2)),
+        *(f"soak-fetcher-{i} runs" for i in (1, 2)),
+    }
     assert expected <= set(verdicts), f"verdicts missing: {expected - set(verdicts)}\n{out.getvalue()}"
     failed = [f"{v['name']}: {v['detail']}" for v in verdicts.values() if not v["ok"]]
     assert failed == [], "\n".join(failed) + "\n" + out.getvalue()
@@ -45,11 +56,21 @@ def test_soak_keeps_up_and_stays_bounded(clean_db, database_url):
 
 def synthetic(lags: list[float], fetcher_mb: list[float], status: str = "200", exit_code: int = 0) -> dict:
     """What run_soak returns, made up: the verdicts are judged on it alone."""
-    samples = [{"t_s": 10.0 * (i + 1), "lag_s": lag, "exited": {},
-                "memory": {"soak-fetcher-1": {"n": 1, "max_mb": mb, "sum_mb": mb, "shm_mb": 0}}}
-               for i, (lag, mb) in enumerate(zip(lags, fetcher_mb, strict=True))]
-    return {"samples": samples, "polls": 1000, "api": {"requests": 1000, "statuses": {status: 1000}, "failures": []},
-            "fetchers": {"soak-fetcher-1": {"exit": exit_code, "polls": 1000, "log_levels": {}, "stderr": ""}}}
+    samples = [
+        {
+            "t_s": 10.0 * (i + 1),
+            "lag_s": lag,
+            "exited": {},
+            "memory": {"soak-fetcher-1": {"n": 1, "max_mb": mb, "sum_mb": mb, "shm_mb": 0}},
+        }
+        for i, (lag, mb) in enumerate(zip(lags, fetcher_mb, strict=True))
+    ]
+    return {
+        "samples": samples,
+        "polls": 1000,
+        "api": {"requests": 1000, "statuses": {status: 1000}, "failures": []},
+        "fetchers": {"soak-fetcher-1": {"exit": exit_code, "polls": 1000, "log_levels": {}, "stderr": ""}},
+    }
 
 
 def test_verdicts_fail_on_growth_errors_and_exits():
@@ -62,8 +83,10 @@ def test_verdicts_fail_on_growth_errors_and_exits():
     flat = [5.0] * 12
     failed = lambda result: sorted(v["name"] for v in verdicts(result, cfg) if not v["ok"])  # noqa: E731
     assert failed(synthetic(flat, [50.0] * 12)) == []
-    assert failed(synthetic([5.0 + 20 * i for i in range(12)], [50.0] * 12)) == ["lag does not grow",
-                                                                                 "lag stays low"]
+    assert failed(synthetic([5.0 + 20 * i for i in range(12)], [50.0] * 12)) == [
+        "lag does not grow",
+        "lag stays low",
+    ]
     # Overloaded but steady: polls come late, each next one counts from then.
     assert failed(synthetic([100.0] * 12, [50.0] * 12)) == ["lag stays low"]
     assert failed(synthetic(flat, [50.0 + 8 * i for i in range(12)])) == ["memory of soak-fetcher-1"]

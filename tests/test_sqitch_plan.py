@@ -20,8 +20,11 @@ import psycopg
 
 from harness import ROOT, sqitch_target
 
-CHANGES = [line.split()[0] for line in (ROOT / "sqitch.plan").read_text().splitlines()
-           if line and not line.startswith(("%", "#", "@"))]
+CHANGES = [
+    line.split()[0]
+    for line in (ROOT / "sqitch.plan").read_text().splitlines()
+    if line and not line.startswith(("%", "#", "@"))
+]
 
 # What a deploy makes, as text: relations, columns, constraints, indexes,
 # functions, privileges, partition bounds, role settings.
@@ -60,13 +63,16 @@ SELECT string_agg(x, E'\n' ORDER BY x) FROM (
 
 def sqitch(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SQITCH_FULLNAME": "raceday tests", "SQITCH_EMAIL": "tests@localhost", **env}
-    return subprocess.run(["sqitch", *args], cwd=ROOT, env=env, text=True,
-                          capture_output=True, timeout=300)
+    return subprocess.run(["sqitch", *args], cwd=ROOT, env=env, text=True, capture_output=True, timeout=300)
 
 
 def psql_file(url: str, path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", str(path)],
-                          text=True, capture_output=True, timeout=60)
+    return subprocess.run(
+        ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", str(path)],
+        text=True,
+        capture_output=True,
+        timeout=60,
+    )
 
 
 PARTITION_DAY = re.compile(r"_history_(\d{8})(?!\d)")
@@ -80,23 +86,27 @@ def fingerprint(url: str) -> str:
     deployed = {(today + timedelta(days=k)).strftime("%Y%m%d") for k in range(8)}
     with psycopg.connect(url) as conn:
         text = conn.execute(FINGERPRINT).fetchone()[0]
-    return "\n".join(line for line in text.splitlines()
-                     if all(day in deployed for day in PARTITION_DAY.findall(line)))
+    return "\n".join(
+        line for line in text.splitlines() if all(day in deployed for day in PARTITION_DAY.findall(line))
+    )
 
 
 def scripts_of_plan() -> list[str]:
     """A script per change; a reworked change keeps each earlier version as
     reworked/<folder>/name@tag.sql, tag being the last one before the change's
     next version, so deploy/ revert/ verify/ hold only the live versions."""
-    lines = [line.split()[0] for line in (ROOT / "sqitch.plan").read_text().splitlines()
-             if line and not line.startswith(("%", "#"))]
+    lines = [
+        line.split()[0]
+        for line in (ROOT / "sqitch.plan").read_text().splitlines()
+        if line and not line.startswith(("%", "#"))
+    ]
     names = []
     for i, name in enumerate(lines):
         if name.startswith("@"):
             continue
-        if name in lines[i + 1:]:
+        if name in lines[i + 1 :]:
             rework = lines.index(name, i + 1)
-            name = "reworked/" + name + [t for t in lines[i + 1:rework] if t.startswith("@")][-1]
+            name = "reworked/" + name + [t for t in lines[i + 1 : rework] if t.startswith("@")][-1]
         names.append(name)
     return sorted(names)
 
@@ -141,7 +151,9 @@ def test_deploy_verify_revert_deploy(database_url: str):
     assert [n for (n,) in left] == [0, 0, 0], "revert left raceday objects behind"
 
     failing = [c for c in CHANGES if psql_file(database_url, ROOT / "verify" / f"{c}.sql").returncode != 0]
-    assert failing == CHANGES, f"these verify scripts pass on an empty database: {set(CHANGES) - set(failing)}"
+    assert failing == CHANGES, (
+        f"these verify scripts pass on an empty database: {set(CHANGES) - set(failing)}"
+    )
 
     result = sqitch("deploy", "--verify", target)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -151,9 +163,12 @@ def test_deploy_verify_revert_deploy(database_url: str):
     assert fingerprint(database_url) == before, "a redeploy did not rebuild the same database"
 
 
-
-HISTORY_FOREIGN_KEYS = ["money_flow_history_entrant_id_fkey", "money_flow_history_race_id_fkey",
-                        "odds_history_entrant_id_fkey", "odds_history_race_id_fkey"]
+HISTORY_FOREIGN_KEYS = [
+    "money_flow_history_entrant_id_fkey",
+    "money_flow_history_race_id_fkey",
+    "odds_history_entrant_id_fkey",
+    "odds_history_race_id_fkey",
+]
 
 
 def test_rollback_past_staging_and_history_changes_stays_cheap(database_url: str):
@@ -166,30 +181,54 @@ def test_rollback_past_staging_and_history_changes_stays_cheap(database_url: str
     target = sqitch_target(database_url)
     before = fingerprint(database_url)
     # A body big enough to be compressed (over 2 kB), as every event's is.
-    body = json.dumps({"header": {"generated_time": "2026-07-17T01:58:00Z"},
-                       "data": {"runners": [{"name": f"runner {i}", "silks": "green and gold " * 4}
-                                            for i in range(100)]}})
+    body = json.dumps(
+        {
+            "header": {"generated_time": "2026-07-17T01:58:00Z"},
+            "data": {
+                "runners": [{"name": f"runner {i}", "silks": "green and gold " * 4} for i in range(100)]
+            },
+        }
+    )
     with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("""INSERT INTO staging.raw_responses (kind, target, http_status, body, processed_at)
-                        SELECT 'event', 'rollback-' || i, 200, %s, now() FROM generate_series(1, 3) i""", (body,))
+        conn.execute(
+            """INSERT INTO staging.raw_responses (kind, target, http_status, body, processed_at)
+                        SELECT 'event', 'rollback-' || i, 200, %s, now() FROM generate_series(1, 3) i""",
+            (body,),
+        )
     try:
-        result = sqitch("revert", "-y", "--to", "raw_responses_body_text^", target,
-                        PGOPTIONS="-c default_toast_compression=pglz")
+        result = sqitch(
+            "revert",
+            "-y",
+            "--to",
+            "raw_responses_body_text^",
+            target,
+            PGOPTIONS="-c default_toast_compression=pglz",
+        )
         assert result.returncode == 0, result.stdout + result.stderr
         with psycopg.connect(database_url, autocommit=True) as conn:
-            assert conn.execute("""SELECT format_type(atttypid, atttypmod), attcompression FROM pg_attribute
-                                   WHERE attrelid = 'staging.raw_responses'::regclass AND attname = 'body'"""
-                                ).fetchone() == ("jsonb", "l")
+            assert (
+                conn.execute("""SELECT format_type(atttypid, atttypmod), attcompression FROM pg_attribute
+                                   WHERE attrelid = 'staging.raw_responses'::regclass AND attname = 'body'""").fetchone()
+                == ("jsonb", "l")
+            )
             compression = conn.execute("""SELECT array_agg(DISTINCT pg_column_compression(body))
-                                          FROM staging.raw_responses WHERE target LIKE 'rollback-%'""").fetchone()[0]
-            assert compression == ["lz4"], "the revert rewrote staging with pglz (the type change resets compression)"
+                                          FROM staging.raw_responses WHERE target LIKE 'rollback-%'""").fetchone()[
+                0
+            ]
+            assert compression == ["lz4"], (
+                "the revert rewrote staging with pglz (the type change resets compression)"
+            )
             keys = conn.execute("""SELECT conname, convalidated FROM pg_constraint
                                    WHERE contype = 'f' AND conrelid IN ('raceday.money_flow_history'::regclass,
                                                                         'raceday.odds_history'::regclass)
                                    ORDER BY 1""").fetchall()
-            assert keys == [(k, False) for k in HISTORY_FOREIGN_KEYS], "the references were checked under a lock"
+            assert keys == [(k, False) for k in HISTORY_FOREIGN_KEYS], (
+                "the references were checked under a lock"
+            )
             for key in HISTORY_FOREIGN_KEYS:
-                conn.execute(f"ALTER TABLE raceday.{key.split('_history')[0]}_history VALIDATE CONSTRAINT {key}")
+                conn.execute(
+                    f"ALTER TABLE raceday.{key.split('_history')[0]}_history VALIDATE CONSTRAINT {key}"
+                )
     finally:
         result = sqitch("deploy", "--verify", target)
         with psycopg.connect(database_url, autocommit=True) as conn:

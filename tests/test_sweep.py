@@ -39,17 +39,23 @@ def sweep_db(quiet_db):
 
 def ingest_event(db, day, race, at: float, broken: bool) -> int:
     doc = json.loads(event_json(day, race, at, {"with_money_tracker": "true"}))
-    if broken:                                   # a value the transform cannot take
+    if broken:  # a value the transform cannot take
         doc["data"]["money_tracker"]["entrants"][0]["hold_percentage"] = "a lot"
-    return db.execute("SELECT raceday.ingest_event(%s, %s, now())", (race.race_id, json.dumps(doc))).fetchone()[0]
+    return db.execute(
+        "SELECT raceday.ingest_event(%s, %s, now())", (race.race_id, json.dumps(doc))
+    ).fetchone()[0]
 
 
 def tried_by(db, sweep: str, ids: list[int]) -> set[int]:
     """Which of ids the sweep tried (their processed_at moved into its transaction)."""
     with db.transaction():
         db.execute(f"SELECT {sweep}")
-        return {i for (i,) in db.execute("SELECT id FROM staging.raw_responses WHERE id = ANY(%s) "
-                                          "AND processed_at >= now()", (ids,))}
+        return {
+            i
+            for (i,) in db.execute(
+                "SELECT id FROM staging.raw_responses WHERE id = ANY(%s) AND processed_at >= now()", (ids,)
+            )
+        }
 
 
 def test_sweep_reprocesses_each_race_once(sweep_db, tabsim_factory):
@@ -59,28 +65,38 @@ def test_sweep_reprocesses_each_race_once(sweep_db, tabsim_factory):
     ingest_meeting(sweep_db, day, meeting, meeting.races[0].start - 3600)
     for i in range(POLLS):
         ingest_event(sweep_db, day, race, race.start - 900 + 60 * i, broken=bool(i % 2))
-    assert sweep_db.execute("SELECT count(*) FROM staging.raw_responses WHERE transform_error IS NOT NULL"
-                      ).fetchone()[0] == BROKEN
+    assert (
+        sweep_db.execute(
+            "SELECT count(*) FROM staging.raw_responses WHERE transform_error IS NOT NULL"
+        ).fetchone()[0]
+        == BROKEN
+    )
 
     with sweep_db.transaction():
         sweep_db.execute("SET LOCAL track_functions = 'pl'")
-        assert sweep_db.execute("SELECT raceday.sweep(force => true)").fetchone()[0] == 0   # still broken: none fixed
+        assert (
+            sweep_db.execute("SELECT raceday.sweep(force => true)").fetchone()[0] == 0
+        )  # still broken: none fixed
         (transforms,) = sweep_db.execute("""SELECT calls FROM pg_stat_xact_user_functions
                                       WHERE schemaname = 'raceday' AND funcname = 'run_transform'""").fetchone()
     # One reprocess of the race: each of its polls once, not once per pending poll.
     assert transforms == POLLS, f"{transforms} transforms for {POLLS} polls"
-    assert sweep_db.execute("SELECT count(*) FROM staging.raw_responses WHERE transform_error IS NOT NULL"
-                      ).fetchone()[0] == BROKEN
+    assert (
+        sweep_db.execute(
+            "SELECT count(*) FROM staging.raw_responses WHERE transform_error IS NOT NULL"
+        ).fetchone()[0]
+        == BROKEN
+    )
 
 
 # (first received, last tried) minutes ago, and whether the wait is over:
 # it is as long as the poll had been failing when last tried, 1 to 60 minutes.
 WAITS = [
-    ((0, 0), False),            # just quarantined: waits a minute
-    ((2, 0.5), False),          # failing 1.5 min when tried, tried 0.5 min ago
-    ((10, 6), True),            # failing 4 min when tried, tried 6 min ago
-    ((10, 3), False),           # failing 7 min when tried, tried 3 min ago
-    ((4320, 61), True),         # failing three days: an hour at most
+    ((0, 0), False),  # just quarantined: waits a minute
+    ((2, 0.5), False),  # failing 1.5 min when tried, tried 0.5 min ago
+    ((10, 6), True),  # failing 4 min when tried, tried 6 min ago
+    ((10, 3), False),  # failing 7 min when tried, tried 3 min ago
+    ((4320, 61), True),  # failing three days: an hour at most
     ((4320, 50), False),
 ]
 
@@ -91,10 +107,16 @@ def test_sweep_waits_longer_each_time_a_poll_fails(sweep_db, tabsim_factory):
     assert len(meeting.races) >= len(WAITS)
     ingest_meeting(sweep_db, day, meeting, meeting.races[0].start - 3600)
     # One race per case: the sweep retries an event poll by reprocessing its race.
-    ids = [ingest_event(sweep_db, day, race, race.start - 600, broken=True) for race in meeting.races[:len(WAITS)]]
+    ids = [
+        ingest_event(sweep_db, day, race, race.start - 600, broken=True)
+        for race in meeting.races[: len(WAITS)]
+    ]
     for i, ((received, tried), _) in zip(ids, WAITS, strict=True):
-        sweep_db.execute("UPDATE staging.raw_responses SET received_at = now() - make_interval(mins => %s), "
-                   "processed_at = now() - make_interval(secs => %s * 60) WHERE id = %s", (received, tried, i))
+        sweep_db.execute(
+            "UPDATE staging.raw_responses SET received_at = now() - make_interval(mins => %s), "
+            "processed_at = now() - make_interval(secs => %s * 60) WHERE id = %s",
+            (received, tried, i),
+        )
 
     due = {i for i, (_, over) in zip(ids, WAITS, strict=True) if over}
     assert tried_by(sweep_db, "raceday.sweep()", ids) == due
@@ -110,8 +132,11 @@ def test_sweep_takes_unprocessed_polls_before_quarantined_ones(sweep_db, tabsim_
     ingest_meeting(sweep_db, day, meeting, meeting.races[0].start - 3600)
     first, second = meeting.races[:2]
     broken = [ingest_event(sweep_db, day, first, first.start - 600 + 60 * k, broken=True) for k in range(3)]
-    sweep_db.execute("UPDATE staging.raw_responses SET received_at = now() - interval '3 days', "
-               "processed_at = now() - interval '2 hours' WHERE id = ANY(%s)", (broken,))
+    sweep_db.execute(
+        "UPDATE staging.raw_responses SET received_at = now() - interval '3 days', "
+        "processed_at = now() - interval '2 hours' WHERE id = ANY(%s)",
+        (broken,),
+    )
     # A poll stored but never transformed (its transaction's transform undone
     # by hand here), with a higher id than all the quarantined ones.
     unprocessed = ingest_event(sweep_db, day, second, second.start - 600, broken=False)
@@ -119,8 +144,12 @@ def test_sweep_takes_unprocessed_polls_before_quarantined_ones(sweep_db, tabsim_
     sweep_db.execute("UPDATE staging.raw_responses SET processed_at = NULL WHERE id = %s", (unprocessed,))
 
     assert tried_by(sweep_db, "raceday.sweep(max_rows => 1)", broken + [unprocessed]) == {unprocessed}
-    assert sweep_db.execute("SELECT count(*) FROM raceday.money_flow_history WHERE staging_id = %s",
-                      (unprocessed,)).fetchone()[0] > 0
+    assert (
+        sweep_db.execute(
+            "SELECT count(*) FROM raceday.money_flow_history WHERE staging_id = %s", (unprocessed,)
+        ).fetchone()[0]
+        > 0
+    )
 
 
 @pytest.mark.parametrize("args", ["max_rows => 0", "max_rows => NULL", "force => NULL"])

@@ -48,10 +48,17 @@ def test_two_fetchers_share_the_busiest_stretch_of_a_day(clean_db, tabsim_factor
     assert a.stop() == 0 and b.stop() == 0
     db = clean_db
 
-    workers = dict(db.execute("SELECT worker, count(*) FROM staging.raw_responses WHERE kind = 'event' GROUP BY 1"))
+    workers = dict(
+        db.execute("SELECT worker, count(*) FROM staging.raw_responses WHERE kind = 'event' GROUP BY 1")
+    )
     assert set(workers) == {"fetcher-a", "fetcher-b"}, workers
-    assert db.execute("SELECT count(*) FROM staging.raw_responses WHERE fetch_error IS NOT NULL "
-                      "OR transform_error IS NOT NULL").fetchone()[0] == 0
+    assert (
+        db.execute(
+            "SELECT count(*) FROM staging.raw_responses WHERE fetch_error IS NOT NULL "
+            "OR transform_error IS NOT NULL"
+        ).fetchone()[0]
+        == 0
+    )
 
     # No poll came sooner than the schedule allowed after the previous one
     # (1 s of virtual slack: 50 ms of real time).
@@ -73,22 +80,30 @@ def test_two_fetchers_share_the_busiest_stretch_of_a_day(clean_db, tabsim_factor
     # A repeat of identical data is counted on one row; its receipts must
     # be as far apart as the schedule allows too (at a tier boundary a poll
     # may legitimately come a few seconds after the previous one).
-    repeats = db.execute("""SELECT target, seen_count, (last_received_at - received_at) * %s AS apart
+    repeats = db.execute(
+        """SELECT target, seen_count, (last_received_at - received_at) * %s AS apart
                               FROM staging.raw_responses
                               WHERE kind = 'event' AND seen_count > 1
                                 AND (last_received_at - received_at) * %s < interval '1 second'""",
-                         (SPEED, SPEED)).fetchall()
-    context = [db.execute("""SELECT s.id, s.worker, s.generated_at, s.received_at, s.last_received_at, s.seen_count,
+        (SPEED, SPEED),
+    ).fetchall()
+    context = [
+        db.execute(
+            """SELECT s.id, s.worker, s.generated_at, s.received_at, s.last_received_at, s.seen_count,
                                     s.body::jsonb #>> '{data,race,status}', t.next_poll_at, r.start_time
                              FROM staging.raw_responses s JOIN raceday.poll_targets t ON t.target = s.target
                              JOIN raceday.races r ON r.race_id::text = s.target
-                             WHERE s.target = %s ORDER BY s.generated_at DESC LIMIT 4""", (target,)).fetchall()
-               for target, _, _ in repeats]
+                             WHERE s.target = %s ORDER BY s.generated_at DESC LIMIT 4""",
+            (target,),
+        ).fetchall()
+        for target, _, _ in repeats
+    ]
     assert repeats == [], f"the same poll twice: {repeats} {context}"
 
     # Every race that went through its last five minutes in the window was
     # polled on the 15-second tier there (20 polls at most; allow for load).
-    thin = db.execute("""
+    thin = db.execute(
+        """
         SELECT r.race_id, count(s.id) AS polls
         FROM raceday.races r
         LEFT JOIN staging.raw_responses s ON s.target = r.race_id::text
@@ -97,18 +112,34 @@ def test_two_fetchers_share_the_busiest_stretch_of_a_day(clean_db, tabsim_factor
           AND r.status <> 'abandoned'
         GROUP BY r.race_id
         HAVING count(s.id) < 14
-    """, (t0, t1)).fetchall()
+    """,
+        (t0, t1),
+    ).fetchall()
     assert thin == [], f"races polled too little before their start: {thin}"
-    races_in_window = db.execute("SELECT count(*) FROM raceday.races WHERE start_time BETWEEN to_timestamp(%s) "
-                               "+ interval '6 minutes' AND to_timestamp(%s)", (t0, t1)).fetchone()[0]
+    races_in_window = db.execute(
+        "SELECT count(*) FROM raceday.races WHERE start_time BETWEEN to_timestamp(%s) "
+        "+ interval '6 minutes' AND to_timestamp(%s)",
+        (t0, t1),
+    ).fetchone()[0]
     assert races_in_window >= 5
     # The races run before the window are there too (each polled, below).
-    assert db.execute("SELECT count(*) FROM raceday.races WHERE start_time < to_timestamp(%s)",
-                      (t0,)).fetchone()[0] >= 10
+    assert (
+        db.execute(
+            "SELECT count(*) FROM raceday.races WHERE start_time < to_timestamp(%s)", (t0,)
+        ).fetchone()[0]
+        >= 10
+    )
 
     # Every in-scope race got at least its baseline poll; finals stop.
     unpolled = db.execute("""SELECT count(*) FROM raceday.races r WHERE NOT EXISTS (
-                                 SELECT FROM staging.raw_responses s WHERE s.target = r.race_id::text)""").fetchone()[0]
+                                 SELECT FROM staging.raw_responses s WHERE s.target = r.race_id::text)""").fetchone()[
+        0
+    ]
     assert unpolled == 0
-    assert db.execute("""SELECT count(*) FROM raceday.poll_targets t JOIN raceday.races r USING (race_id)
-                         WHERE r.status IN ('final', 'abandoned') AND t.next_poll_at IS NOT NULL""").fetchone()[0] == 0
+    assert (
+        db.execute("""SELECT count(*) FROM raceday.poll_targets t JOIN raceday.races r USING (race_id)
+                         WHERE r.status IN ('final', 'abandoned') AND t.next_poll_at IS NOT NULL""").fetchone()[
+            0
+        ]
+        == 0
+    )

@@ -43,8 +43,12 @@ SEQUENCES = """
 def fingerprint(conn: psycopg.Connection) -> dict[str, tuple]:
     """Row count and md5 of the sorted rows of every table."""
     tables = [t for (t,) in conn.execute(TABLES, (list(SCHEMAS),))]
-    return {t: conn.execute(f"SELECT count(*), md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) "
-                            f"FROM {t} t").fetchone() for t in tables}
+    return {
+        t: conn.execute(
+            f"SELECT count(*), md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM {t} t"
+        ).fetchone()
+        for t in tables
+    }
 
 
 def sequences(conn: psycopg.Connection) -> dict[str, int]:
@@ -54,19 +58,31 @@ def sequences(conn: psycopg.Connection) -> dict[str, int]:
 
 def make(target: str, file: Path, instance: str, port: int) -> subprocess.CompletedProcess[str]:
     """The Makefile's target, as an operator runs it, on the cluster named."""
-    return subprocess.run(["make", "-s", "-C", str(ROOT), target, f"FILE={file}"], capture_output=True, text=True,
-                          timeout=600, env={**os.environ, "RACEDAY_INSTANCE": instance, "RACEDAY_PG_PORT": str(port)})
+    return subprocess.run(
+        ["make", "-s", "-C", str(ROOT), target, f"FILE={file}"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "RACEDAY_INSTANCE": instance, "RACEDAY_PG_PORT": str(port)},
+    )
 
 
 def set_cron(conn: psycopg.Connection, launch: bool) -> None:
-    conn.execute("ALTER SYSTEM SET cron.launch_active_jobs = on" if launch else
-                 "ALTER SYSTEM SET cron.launch_active_jobs = off")
+    conn.execute(
+        "ALTER SYSTEM SET cron.launch_active_jobs = on"
+        if launch
+        else "ALTER SYSTEM SET cron.launch_active_jobs = off"
+    )
     conn.execute("SELECT pg_reload_conf()")
 
 
 def no_job_running(conn: psycopg.Connection) -> bool:
-    return conn.execute("SELECT count(*) FROM cron.job_run_details WHERE status IN ('starting', 'running')"
-                        ).fetchone()[0] == 0
+    return (
+        conn.execute(
+            "SELECT count(*) FROM cron.job_run_details WHERE status IN ('starting', 'running')"
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def one_error_line(proc: subprocess.CompletedProcess[str]) -> str:
@@ -113,8 +129,9 @@ def test_dump_restores_into_a_fresh_cluster_identically(simulated_day, tmp_path)
         roles_of = "SELECT rolname, rolcanlogin, rolinherit, rolsuper FROM pg_roles WHERE rolname !~ '^pg_' ORDER BY 1"
         with psycopg.connect(simulated_day.url) as src, psycopg.connect(url) as dst:
             assert dst.execute(roles_of).fetchall() == src.execute(roles_of).fetchall()
-        verify = subprocess.run(["sqitch", "verify", sqitch_target(url)], cwd=ROOT, capture_output=True, text=True,
-                                timeout=300)
+        verify = subprocess.run(
+            ["sqitch", "verify", sqitch_target(url)], cwd=ROOT, capture_output=True, text=True, timeout=300
+        )
         assert verify.returncode == 0, verify.stdout[-2000:] + verify.stderr[-2000:]
 
         # A restore never goes over a database that holds raceday.
