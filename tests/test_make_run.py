@@ -25,30 +25,12 @@ RUN = ROOT / "scripts" / "run.sh"
 INSTANCE = "makerun"
 
 
-def run_sh(env: dict[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
-    """scripts/run.sh in a process group of its own, killed whole if it overruns."""
-    proc = subprocess.Popen(
-        ["bash", str(RUN)],
-        env={**os.environ, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGTERM)
-        out, err = proc.communicate(timeout=60)
-        pytest.fail(f"run.sh overran {timeout}s:\n{err[-3000:]}")
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
-
-
-def run_sh_probing(
-    env: dict[str, str], timeout: float, probe: Callable[[], None]
+def run_sh(
+    env: dict[str, str], timeout: float, probe: Callable[[], None] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """scripts/run.sh as run_sh runs it, with probe() called once everything
-    runs (run.sh has printed where each service is), as a person would look."""
+    """scripts/run.sh in a process group of its own, killed whole if it
+    overruns. probe(), if given, is called once everything runs (run.sh has
+    printed where each service is), as a person would look while it runs."""
     proc = subprocess.Popen(
         ["bash", str(RUN)],
         env={**os.environ, **env},
@@ -57,30 +39,40 @@ def run_sh_probing(
         text=True,
         start_new_session=True,
     )
+    out: list[str] = []
     err: list[str] = []
     running = threading.Event()
 
-    def read_stderr() -> None:
-        for line in proc.stderr:
-            err.append(line)
+    def read(stream, lines: list[str]) -> None:
+        for line in stream:
+            lines.append(line)
             if "  metrics   " in line:
                 running.set()
-        running.set()
+        running.set()  # the end of its output: it will not say more
 
-    reader = threading.Thread(target=read_stderr, daemon=True)
-    reader.start()
+    readers = [
+        threading.Thread(target=read, args=pair, daemon=True)
+        for pair in ((proc.stdout, out), (proc.stderr, err))
+    ]
+    for reader in readers:
+        reader.start()
     try:
-        assert running.wait(timeout), "run.sh never said it was running"
-        if proc.poll() is None:
-            probe()
-        out = proc.stdout.read()
+        if probe is not None:
+            assert running.wait(timeout), "run.sh never said it was running"
+            if proc.poll() is None:
+                probe()
         proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=60)
+        pytest.fail(f"run.sh overran {timeout}s:\n{''.join(err)[-3000:]}")
     except BaseException:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=60)
         raise
-    reader.join(10)
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, "".join(err))
+    for reader in readers:
+        reader.join(10)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, "".join(out), "".join(err))
 
 
 def series(url: str) -> dict[str, float]:
@@ -175,7 +167,7 @@ def test_make_run_on_a_fast_clock_results_races_and_never_mixes_days(tmp_path):
             seen["live"] = series(f"http://127.0.0.1:{env['RACEDAY_LIVE_PORT']}/metrics")
             seen["pipeline"] = series(f"http://127.0.0.1:{env['RACEDAY_EXPORTER_PORT']}/metrics")
 
-        first = run_sh_probing({**env, "DURATION": "15"}, 300, look)
+        first = run_sh({**env, "DURATION": "15"}, 300, look)
         assert first.returncode == 0, first.stderr[-3000:]
         health = seen["health"]
         assert health.status_code == 200 and health.json()["status"] in ("healthy", "degraded"), health.text
