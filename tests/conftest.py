@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from harness import FetcherProcess, cluster, empty_database, fresh_cluster, own_cluster, sweep_paused
+from harness import FetcherProcess, cluster, empty_database, fresh_cluster, own_cluster, replay, sweep_paused
 
 
 @pytest.fixture(scope="session")
@@ -120,18 +120,8 @@ def simulated_day() -> Iterator[Day]:
     5xx and 429 answers, bodies that are not JSON, and events the transform
     must quarantine. The day ends now, so views that measure age and lag
     against the clock see a pipeline that has just stopped."""
-    from tabsim.replay import replay_until_now
-
     with own_cluster("day") as (env, url):
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("CREATE EXTENSION IF NOT EXISTS pgtap")
-        _, stats = replay_until_now(
-            url,
-            url.replace("postgres@", "raceday_fetcher@"),
-            DAY_HOURS,
-            seed=3,
-            form_size=3,
-            faults=DAY_FAULTS,
-        )
-        assert stats.polls > 1000, f"the replay made only {stats.polls} polls"
+        replay(url, DAY_HOURS, seed=3, form_size=3, min_polls=1000, faults=DAY_FAULTS)
         yield Day(url, int(env["RACEDAY_PG_PORT"]))

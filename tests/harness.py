@@ -71,17 +71,36 @@ def own_cluster(instance: str, deploy: bool = True) -> Iterator[tuple[dict[str, 
         cluster("destroy", instance=instance, env=env, check=False)
 
 
+def lib_sh(name: str, env: dict[str, str] | None = None) -> str:
+    """A variable as scripts/lib.sh sets it (paths of the toolchain, the
+    development JWT secret): the scripts and the tests read one definition."""
+    return subprocess.run(
+        ["bash", "-c", f'source scripts/lib.sh && echo "${name}"'],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
 def toolchain_root() -> Path:
     """The sid root holding PostgreSQL 18, as scripts/lib.sh names it."""
-    return Path(
-        subprocess.run(
-            ["bash", "-c", 'source scripts/lib.sh && echo "$ROOT_DIR"'],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+    return Path(lib_sh("ROOT_DIR"))
+
+
+def replay(url: str, hours: float, seed: int, form_size: int, min_polls: int = 0, **options):
+    """Fills the database at url with the last `hours` of a simulated day,
+    through the real schedule and the fetcher's database layer
+    (tabsim.replay, as the fetcher's role), without sleeping; at least
+    min_polls polls, or the test stops. Returns the replay's statistics."""
+    from tabsim.replay import replay_until_now
+
+    _, stats = replay_until_now(
+        url, url.replace("postgres@", "raceday_fetcher@"), hours, seed=seed, form_size=form_size, **options
     )
+    assert stats.polls > min_polls, f"the replay made only {stats.polls} polls"
+    return stats
 
 
 def sqitch_target(url: str) -> str:

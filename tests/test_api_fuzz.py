@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
-from harness import ApiServer, empty_database
+from harness import ApiServer, empty_database, replay
 
 FULL = os.environ.get("RACEDAY_FUZZ") == "full"
 EXAMPLES = int(os.environ.get("RACEDAY_FUZZ_EXAMPLES", 500 if FULL else 100))
@@ -40,14 +40,9 @@ def api(database_url: str) -> Iterator[ApiServer]:
     """The API over a database holding the last quarter hour of a simulated
     day (meetings, races, runners, money flow, alerts), replayed as the
     fetcher would have stored it."""
-    from tabsim.replay import replay_until_now
-
     with psycopg.connect(database_url, autocommit=True) as conn:
         empty_database(conn)
-    _, stats = replay_until_now(
-        database_url, database_url.replace("postgres@", "raceday_fetcher@"), REPLAY_HOURS, seed=5, form_size=2
-    )
-    assert stats.polls > 50, f"the replay made only {stats.polls} polls"
+    replay(database_url, REPLAY_HOURS, seed=5, form_size=2, min_polls=50)
     server = ApiServer(database_url)
     try:
         yield server

@@ -19,7 +19,7 @@ import httpx
 import psycopg
 import pytest
 
-from harness import ApiServer, empty_database, user_token
+from harness import ApiServer, empty_database, replay, user_token
 
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d$")
 STATUSES = {"open", "closed", "interim", "final", "abandoned"}
@@ -28,15 +28,10 @@ ERROR_KEYS = {"code", "message", "details", "hint"}
 
 @pytest.fixture(scope="module")
 def day(database_url: str) -> Iterator[psycopg.Connection]:
-    from tabsim.replay import replay_until_now
-
     with psycopg.connect(database_url, autocommit=True) as conn:
         empty_database(conn)
         # Half an hour of racing: opens, closes, results, finals.
-        _, stats = replay_until_now(
-            database_url, database_url.replace("postgres@", "raceday_fetcher@"), 0.5, seed=11, form_size=3
-        )
-        assert stats.polls > 500, f"the replay made only {stats.polls} polls"
+        replay(database_url, 0.5, seed=11, form_size=3, min_polls=500)
         yield conn
 
 

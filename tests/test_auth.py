@@ -29,7 +29,7 @@ from gateway import config
 from gateway.auth import Authenticator, bearer_token, claim_path
 from gateway.errors import ApiError
 from gateway.response import response_settings
-from harness import JWT_SECRET, ApiServer
+from harness import JWT_SECRET, ApiServer, lib_sh
 
 SECRET = JWT_SECRET
 AUDIENCE = "raceday-test"
@@ -444,14 +444,7 @@ def test_make_token_signs_what_make_runs_api_accepts(database_url, db):
     )
     signed = made.stdout.strip()
     assert "\n" not in signed, "the token is the only line on stdout"
-    secret = subprocess.run(
-        ["bash", "-c", 'source scripts/lib.sh && echo "$JWT_SECRET"'],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    secret = lib_sh("JWT_SECRET", env)
     claims = jwt.decode(signed, secret, algorithms=["HS256"])
     assert (claims["sub"], claims["role"]) == ("dave", "web_user") and claims["exp"] > time.time()
     server = ApiServer(database_url, PGRST_JWT_SECRET=secret)

@@ -18,7 +18,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from harness import ROOT, ApiServer, empty_database, ingest_meeting, user_token
+from harness import ROOT, ApiServer, empty_database, ingest_meeting, lib_sh, user_token
 
 NO_RACE = "00000000-0000-0000-0000-000000000000"
 USER = "conformance-user"
@@ -32,18 +32,7 @@ RACE_LEGS = """CREATE VIEW api.race_legs AS SELECT race_id AS this_race, race_id
 
 def node_modules() -> Path:
     """The client library's node_modules, where scripts/toolchain.sh put it."""
-    return (
-        Path(
-            subprocess.run(
-                ["bash", "-c", 'source scripts/lib.sh && echo "$NODE_DIR"'],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout.strip()
-        )
-        / "node_modules"
-    )
+    return Path(lib_sh("NODE_DIR")) / "node_modules"
 
 
 def seed(db: psycopg.Connection) -> dict:

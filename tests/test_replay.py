@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import json
 
-from harness import checksums, ingest_meeting, reprocess_every_race
+from harness import checksums, ingest_meeting, replay, reprocess_every_race
 from tabsim.payloads import event_json
-from tabsim.replay import replay_until_now
 
 
 def test_live_day_equals_its_replay(quiet_db, database_url):
     # The first 21 minutes of a day: races open, close, result and go final.
-    replay_until_now(
-        database_url, database_url.replace("postgres@", "raceday_fetcher@"), 0.35, seed=7, form_size=3
-    )
+    replay(database_url, 0.35, seed=7, form_size=3)
     db = quiet_db
     live = checksums(db)
     assert live["money_flow_history"][1] > 1000 and live["odds_history"][1] > 1000

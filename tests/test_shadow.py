@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from harness import ROOT
-from tabsim.replay import replay_until_now
 
 SHADOW = ROOT / "scripts" / "shadow.sh"
 
@@ -23,14 +22,11 @@ def running(database_url):
     real schedule: the running release's stored responses and rows."""
     import psycopg
 
-    from harness import empty_database
+    from harness import empty_database, replay
 
     with psycopg.connect(database_url, autocommit=True) as conn:
         empty_database(conn)
-        _, stats = replay_until_now(
-            database_url, database_url.replace("postgres@", "raceday_fetcher@"), 0.25, seed=5, form_size=3
-        )
-        assert stats.polls > 50, f"the replay made only {stats.polls} polls"
+        replay(database_url, 0.25, seed=5, form_size=3, min_polls=50)
         yield database_url
         empty_database(conn)
 
