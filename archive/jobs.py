@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import psycopg
@@ -142,40 +143,30 @@ def run(conn: psycopg.Connection, directory: Path, log) -> dict:
     """One pass: archive what is due and verify it; re-read the older
     archives whose rows the database still holds. Returns what it did."""
     done = {"archived": [], "verified": 0, "failed": []}
+
+    def archive(make, label: str) -> None:
+        """Write one archive, verify it at once, and log the pair."""
+        t = time.perf_counter()
+        m = make()
+        problem = verify_one(conn, directory, m.day, m.kind)
+        log(
+            {
+                "event": "archived",
+                "kind": label,
+                "day": m.day,
+                "rows": m.rows,
+                "bytes": m.bytes,
+                "raw_bytes": m.raw_bytes,
+                "seconds": round(time.perf_counter() - t, 3),
+                "problem": problem,
+            }
+        )
+        done["archived"].append((m.kind, m.day))
+
     for day in due_raw_days(conn):
-        t = time.perf_counter()
-        m = archive_raw_day(conn, directory, day)
-        problem = verify_one(conn, directory, m.day, m.kind)
-        log(
-            {
-                "event": "archived",
-                "kind": "raw",
-                "day": m.day,
-                "rows": m.rows,
-                "bytes": m.bytes,
-                "raw_bytes": m.raw_bytes,
-                "seconds": round(time.perf_counter() - t, 3),
-                "problem": problem,
-            }
-        )
-        done["archived"].append((m.kind, m.day))
+        archive(partial(archive_raw_day, conn, directory, day), "raw")
     for name, parent in due_partitions(conn):
-        t = time.perf_counter()
-        m = archive_partition(conn, directory, name, parent)
-        problem = verify_one(conn, directory, m.day, m.kind)
-        log(
-            {
-                "event": "archived",
-                "kind": parent,
-                "day": m.day,
-                "rows": m.rows,
-                "bytes": m.bytes,
-                "raw_bytes": m.raw_bytes,
-                "seconds": round(time.perf_counter() - t, 3),
-                "problem": problem,
-            }
-        )
-        done["archived"].append((m.kind, m.day))
+        archive(partial(archive_partition, conn, directory, name, parent), parent)
     stale = conn.execute(f"""
         SELECT day::text, kind FROM raceday.archives
         WHERE rows > deleted AND (verified_at IS NULL OR verified_at < now() - interval '{REVERIFY_AFTER}')
