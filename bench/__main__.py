@@ -17,7 +17,7 @@ cluster for it). In order:
      the race board redrawn in headless Chromium.
 --only NAME[,NAME...] runs some of them: one, ten, fresh, day, api, alone,
 live (api and alone need the day).
-Events are real-size (--form-size 70: about 400 KB for 14 runners, 8-20 runners)."""
+Events are real-size (--form-size 15: about 400 KB for 14 runners, 8-20 runners)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from pathlib import Path
 
 import psycopg
 
-from tabsim.model import RacingDay
+from tabsim.model import REAL_FORM_SIZE, RacingDay
 from tests.harness import ApiServer, LiveServer, empty_database, ingest_meeting
 
 from . import day as day_mod
@@ -267,8 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--form-size",
         type=int,
-        default=70,
-        help="past starts per runner (default 70: real size, about 400 KB for 14 runners)",
+        default=REAL_FORM_SIZE,
+        help=f"last starts per runner (default {REAL_FORM_SIZE}: real size, about 400 KB for 14 runners)",
     )
     parser.add_argument("--one-race-polls", type=int, default=300, help="polls of the one race (default 300)")
     parser.add_argument(

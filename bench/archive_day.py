@@ -5,7 +5,7 @@ replayed. Prints the archive's size against the raw size (the COPY text
 and staging's size on disk) and the times. Usage:
 
     python -m bench.archive_day --url <superuser URL> --restore-url <another, empty and deployed> \\
-        --dir <directory> [--hours 2] [--form-size 70]
+        --dir <directory> [--hours 2] [--form-size 15]
 
 It empties the first database (tests.harness.empty_database).
 """
@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 
 from tabsim.clock import SimClock, real_database_clock
+from tabsim.model import REAL_FORM_SIZE
 from tabsim.replay import replay
 from tabsim.server import Simulator
 from tests.harness import ROOT, empty_database, python
@@ -49,7 +50,7 @@ def main() -> int:
     parser.add_argument("--restore-url", required=True)
     parser.add_argument("--dir", type=Path, required=True)
     parser.add_argument("--hours", type=float, default=2.0)
-    parser.add_argument("--form-size", type=int, default=70)
+    parser.add_argument("--form-size", type=int, default=REAL_FORM_SIZE)
     args = parser.parse_args()
     nz = ZoneInfo("Pacific/Auckland")
     day = datetime.now(nz).date() - timedelta(days=3)

@@ -22,6 +22,7 @@ import httpx
 import psycopg
 
 from fetcher.tab import fetch
+from tabsim.server import PREFIX
 
 from .progress import Progress
 from .tabserver import TabServer
@@ -127,6 +128,7 @@ async def races_at_once(
         async with httpx.AsyncClient(limits=limits, timeout=30) as client:
             for k in range(-warmup, rounds):
                 server.set(t)
+                server.prepare([f"{PREFIX}/racing/events/{race.race_id}" for race in races], QUERY, t)
                 skew = t - time.time()
                 started = time.perf_counter()
                 await asyncio.gather(

@@ -2,7 +2,7 @@
 whole system, watching that polling keeps up and that no process grows.
 
     python bench/soak.py DATABASE_URL [--minutes 10] [--speed 20] [--fetchers 2] [--clients 20]
-                         [--form-size 70] [--sample 10] [--think 1.0]
+                         [--form-size 15] [--sample 10] [--think 1.0]
 
 Empties the database's raceday data, then runs for --minutes: the simulator
 (in this process) with a clock --speed times real time, shared with the
@@ -78,6 +78,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from tabsim.clock import SimClock  # noqa: E402
+from tabsim.model import REAL_FORM_SIZE  # noqa: E402
 from tabsim.server import Simulator  # noqa: E402
 from tests.harness import ApiServer, FetcherProcess, empty_database, share_clock  # noqa: E402
 
@@ -88,7 +89,7 @@ class SoakConfig:
     speed: float = 20
     fetchers: int = 2
     clients: int = 20
-    form_size: int = 70  # past starts per runner: 70 gives real-size events (~400 KB)
+    form_size: int = REAL_FORM_SIZE  # last starts per runner: real-size events (~400 KB)
     seed: int = 5
     sample_s: float = 10
     think_s: float = 1.0  # a client's pause between two requests

@@ -18,7 +18,7 @@ DURATION="${DURATION:-}"
 [ -z "$DURATION" ] || [[ "$DURATION" =~ ^[0-9]+$ ]] || die "DURATION must be a number of seconds, not '$DURATION'"
 TABSIM_SPEED="${TABSIM_SPEED:-}"
 TABSIM_START="${TABSIM_START:-}"
-TABSIM_FORM_SIZE="${RACEDAY_TABSIM_FORM_SIZE:-70}"
+TABSIM_FORM_SIZE="${RACEDAY_TABSIM_FORM_SIZE:-15}"
 if [ -n "${NZTAB_API_URL:-}" ] && [ -n "$TABSIM_SPEED$TABSIM_START" ]; then
     die "TABSIM_SPEED and TABSIM_START set the simulator's clock; with NZTAB_API_URL set there is no simulator: unset one or the other"
 fi

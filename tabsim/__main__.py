@@ -9,6 +9,7 @@ import threading
 from datetime import UTC, datetime
 
 from .clock import SimClock
+from .model import REAL_FORM_SIZE
 from .server import FaultRates, Simulator
 
 
@@ -23,8 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--form-size",
         type=int,
-        default=70,
-        help="past starts per runner (70: real-size events, about 400 KB for 14 runners)",
+        default=REAL_FORM_SIZE,
+        help=f"last starts per runner ({REAL_FORM_SIZE}: real-size events, about 400 KB for 14 runners)",
     )
     args = parser.parse_args(argv)
     try:

@@ -107,6 +107,10 @@ RAILS = [
     "Out 4m from 1200m to the winning post",
     "Out 5m from 1000m to 200m, then true",
 ]
+# Last starts per runner that make an event the size of a real one: about
+# 28 KB per runner as TAB indents it, 400 KB for 14 runners (tabsim/payloads.py).
+REAL_FORM_SIZE = 15
+
 FORM_COMMENTS = [
     "Resumes fresh and has trialled well; can figure if ready.",
     "Ran on strongly late last start; the step up in distance suits.",
@@ -248,11 +252,12 @@ class RacingDay:
     races go off a few minutes after it. The card is the seed's at any start;
     its ids are the (seed, start)'s own."""
 
-    def __init__(self, seed: int = 1, start: float | None = None, plunge: bool = True, form_size: int = 70):
+    def __init__(
+        self, seed: int = 1, start: float | None = None, plunge: bool = True, form_size: int = REAL_FORM_SIZE
+    ):
         self.seed = seed
-        # Past starts per runner in the form data: 70 makes real-size events
-        # (about 28 KB per runner, 400 KB for 14 runners); tests of the
-        # schedule use a few.
+        # Last starts per runner in the form data: REAL_FORM_SIZE makes
+        # real-size events; tests of the schedule use a few.
         self.form_size = form_size
         self.start = int(start if start is not None else datetime.now(UTC).timestamp())
         self._id_key = repr(("ids", seed, self.start)).encode()

@@ -26,6 +26,7 @@ from fetcher.db import Claim, Database
 from fetcher.tab import Attempt
 
 from .clock import SimClock, freeze_database_clock, real_database_clock
+from .model import REAL_FORM_SIZE
 from .server import PREFIX, FaultRates, Simulator
 
 WORKER = "replay"
@@ -152,7 +153,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hours", type=float, default=4.0, help="how long ago the day began (default 4)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the racing day")
     parser.add_argument(
-        "--form-size", type=int, default=3, help="past starts per runner (70: real-size events)"
+        "--form-size",
+        type=int,
+        default=3,
+        help=f"last starts per runner ({REAL_FORM_SIZE}: real-size events)",
     )
     parser.add_argument("--faults", default="", help="fault rates, e.g. 500=0.01,malformed=0.005")
     args = parser.parse_args(argv)
