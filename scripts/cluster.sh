@@ -104,7 +104,10 @@ cmd_start() {
         say "$INSTANCE cluster already running on 127.0.0.1:$PORT"
     else
         write_config
-        if ! in_root "$PG_BIN/pg_ctl -D $DATA -l $SRV/postgresql.log -w -t 60 start" > "$LOG_DIR/pg_ctl-$INSTANCE.log" 2>&1; then
+        # The server's malloc settings, as the production image sets them (docker/db.Dockerfile).
+        local tunables
+        tunables="$(sed -n 's/^ENV GLIBC_TUNABLES=//p' "$RACEDAY_HOME/docker/db.Dockerfile")"
+        if ! in_root "GLIBC_TUNABLES=$tunables $PG_BIN/pg_ctl -D $DATA -l $SRV/postgresql.log -w -t 60 start" > "$LOG_DIR/pg_ctl-$INSTANCE.log" 2>&1; then
             tail -n 5 "$PGLOG" 2>/dev/null | sed 's/^/    | /' >&2
             die "PostgreSQL did not start; server log: $PGLOG"
         fi
