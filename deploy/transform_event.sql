@@ -1,6 +1,5 @@
 -- Deploy raceday:transform_event to pg
--- requires: transform_event@v0.6.0 event_runners event_money event_pools transform_race transform_runners
--- requires: transform_pools transform_results transform_odds transform_money_flow transform_quality
+-- requires: transform_event@v0.7.0
 -- Why: one event poll becomes everything the client reads (DOMAIN.md §2-§5).
 -- This function reads the stored document once and hands each part what it
 -- needs, in this order; each part is one function, one table:
@@ -39,6 +38,10 @@
 -- the only part that needs it, and only for a closed race. The ingest
 -- hands over the document it parsed; a reprocess passes none, and the
 -- stored text is parsed here.
+--
+-- Reworked again: each part is read from the document where it lies
+-- (doc #> '{data,race}'), no longer from a copy of its data: the record of
+-- the stored row held data, about 400 KB, copied twice more for each poll.
 
 BEGIN;
 
@@ -63,12 +66,13 @@ DECLARE
     place_total numeric;
     day         date;
 BEGIN
-    -- coalesce() reads, and parses, the stored text only without doc.
-    SELECT r.target, coalesce(doc, r.body::jsonb) -> 'data' AS data, coalesce(r.generated_at, r.received_at) AS observed,
-           r.received_at
+    -- The stored text is read, and parsed, only without doc.
+    SELECT r.target, coalesce(r.generated_at, r.received_at) AS observed, r.received_at,
+           CASE WHEN doc IS NULL THEN r.body::jsonb END AS stored
     INTO src FROM staging.raw_responses r WHERE r.id = staging_id;
-    race := src.data -> 'race';
-    runners := raceday.event_runners(src.data -> 'runners');
+    doc := coalesce(doc, src.stored);
+    race := doc #> '{data,race}';
+    runners := raceday.event_runners(doc #> '{data,runners}');
     IF jsonb_typeof(race) IS DISTINCT FROM 'object' THEN
         RAISE EXCEPTION 'event response % has no data.race object', staging_id
             USING ERRCODE = 'invalid_parameter_value';
@@ -86,8 +90,8 @@ BEGIN
     IF start_at IS NULL THEN
         RAISE EXCEPTION 'event response % has no start time', staging_id USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    money := raceday.event_money(src.data #> '{money_tracker,entrants}');
-    pools := raceday.event_pools(src.data -> 'tote_pools', src.data -> 'dividends');
+    money := raceday.event_money(doc #> '{data,money_tracker,entrants}');
+    pools := raceday.event_pools(doc #> '{data,tote_pools}', doc #> '{data,dividends}');
     win_total := (pools ->> 'win')::numeric;
     place_total := (pools ->> 'place')::numeric;
 
@@ -97,8 +101,8 @@ BEGIN
     PERFORM raceday.transform_race(race_uuid, src.observed, race, start_at, new_status);
     PERFORM raceday.transform_runners(race_uuid, runners, money, win_total, place_total);
     PERFORM raceday.transform_pools(race_uuid, src.observed, pools);
-    PERFORM raceday.transform_results(race_uuid, src.observed, new_status, src.data -> 'results',
-                                      src.data -> 'dividends', runners);
+    PERFORM raceday.transform_results(race_uuid, src.observed, new_status, doc #> '{data,results}',
+                                      doc #> '{data,dividends}', runners);
     day := nz_racing_day(src.observed);
     IF to_regclass('raceday.money_flow_history_' || to_char(day, 'YYYYMMDD')) IS NULL
        OR to_regclass('raceday.odds_history_' || to_char(day, 'YYYYMMDD')) IS NULL THEN

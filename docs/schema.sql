@@ -3159,12 +3159,13 @@ DECLARE
     place_total numeric;
     day         date;
 BEGIN
-    -- coalesce() reads, and parses, the stored text only without doc.
-    SELECT r.target, coalesce(doc, r.body::jsonb) -> 'data' AS data, coalesce(r.generated_at, r.received_at) AS observed,
-           r.received_at
+    -- The stored text is read, and parsed, only without doc.
+    SELECT r.target, coalesce(r.generated_at, r.received_at) AS observed, r.received_at,
+           CASE WHEN doc IS NULL THEN r.body::jsonb END AS stored
     INTO src FROM staging.raw_responses r WHERE r.id = staging_id;
-    race := src.data -> 'race';
-    runners := raceday.event_runners(src.data -> 'runners');
+    doc := coalesce(doc, src.stored);
+    race := doc #> '{data,race}';
+    runners := raceday.event_runners(doc #> '{data,runners}');
     IF jsonb_typeof(race) IS DISTINCT FROM 'object' THEN
         RAISE EXCEPTION 'event response % has no data.race object', staging_id
             USING ERRCODE = 'invalid_parameter_value';
@@ -3182,8 +3183,8 @@ BEGIN
     IF start_at IS NULL THEN
         RAISE EXCEPTION 'event response % has no start time', staging_id USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    money := raceday.event_money(src.data #> '{money_tracker,entrants}');
-    pools := raceday.event_pools(src.data -> 'tote_pools', src.data -> 'dividends');
+    money := raceday.event_money(doc #> '{data,money_tracker,entrants}');
+    pools := raceday.event_pools(doc #> '{data,tote_pools}', doc #> '{data,dividends}');
     win_total := (pools ->> 'win')::numeric;
     place_total := (pools ->> 'place')::numeric;
 
@@ -3193,8 +3194,8 @@ BEGIN
     PERFORM raceday.transform_race(race_uuid, src.observed, race, start_at, new_status);
     PERFORM raceday.transform_runners(race_uuid, runners, money, win_total, place_total);
     PERFORM raceday.transform_pools(race_uuid, src.observed, pools);
-    PERFORM raceday.transform_results(race_uuid, src.observed, new_status, src.data -> 'results',
-                                      src.data -> 'dividends', runners);
+    PERFORM raceday.transform_results(race_uuid, src.observed, new_status, doc #> '{data,results}',
+                                      doc #> '{data,dividends}', runners);
     day := nz_racing_day(src.observed);
     IF to_regclass('raceday.money_flow_history_' || to_char(day, 'YYYYMMDD')) IS NULL
        OR to_regclass('raceday.odds_history_' || to_char(day, 'YYYYMMDD')) IS NULL THEN
