@@ -21,6 +21,7 @@ import httpx
 import psycopg
 from psycopg.types.json import Jsonb
 
+from fetcher.config import Config
 from fetcher.db import Database
 from fetcher.tab import fetch
 from tabsim.clock import freeze_database_clock, real_database_clock
@@ -62,11 +63,12 @@ def real_path(
     result = DayResult()
 
     async def run() -> Replay:
-        async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=connections)) as client:
-            # As many polls in flight as there are connections, like a fetcher
-            # whose concurrency matches its pool: without the bound every due
-            # poll would fetch at once and each figure would be mostly queueing.
-            slots = asyncio.Semaphore(connections)
+        limits = httpx.Limits(max_connections=FETCHES, max_keepalive_connections=FETCHES)
+        async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+            # As the fetcher runs: up to its concurrency of polls fetching at
+            # once, their ingests over `connections` database connections (the
+            # fetcher's pool), so one poll's fetch overlaps another's ingest.
+            slots = asyncio.Semaphore(FETCHES)
 
             async def deliver(db: Database, _sim, claim, t: float, stats: Replay) -> None:
                 async with slots:
@@ -83,6 +85,7 @@ def real_path(
                         error = attempt.error
                         await db.failure(claim, received, attempt.failure_meta("bench", True))
                     stats.failures += error is not None
+                    # With the wait for one of the pool's connections.
                     ingest_ms = (time.perf_counter() - began) * 1000
                     result.timings.fetch.append(attempt.fetch_ms)
                     result.timings.ingest.append(ingest_ms)
@@ -117,6 +120,10 @@ def real_path(
         stats.by_status,
     )
     return result
+
+
+# The fetcher's own default concurrency (FETCHER_CONCURRENCY).
+FETCHES = Config.model_fields["concurrency"].default
 
 
 async def _noop(_attempt) -> None:
