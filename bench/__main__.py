@@ -36,6 +36,7 @@ from tests.harness import ApiServer, LiveServer, empty_database, ingest_meeting
 
 from . import day as day_mod
 from . import live as live_mod
+from . import readme
 from .api import Watcher, wrk
 from .polls import pick_races, quarantined, races_at_once
 from .progress import Progress
@@ -369,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
         "of its polls"
     )
     path = report.write(RESULTS)
+    if only >= {"one", "ten", "day", "alone"} and not args.hours:
+        readme.update(path)  # a run of the whole day: the README shows it
     print(
         f"\nbench: {time.perf_counter() - started:.0f} s; figures written to {path.relative_to(Path.cwd())}"
         if path.is_relative_to(Path.cwd())
