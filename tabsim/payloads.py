@@ -4,9 +4,9 @@ Runners carry TAB's bulky form data (last starts, flucs...), which raceday
 keeps only raw. As TAB sends it: each of a runner's last starts is an object
 of about thirty fields, every value a string, and the document is indented
 by four spaces; about half of a real event's bytes are that whitespace (the
-few fields that change every poll are each on one line here). An
-event of 14 runners with 22 last starts each is about 400 KB, as real ones
-are. The static part of each runner is encoded once and cached.
+few fields that change every poll are each on one line here). An event of
+14 runners with 15 last starts each (REAL_FORM_SIZE) is about 400 KB, as real
+ones are. The static part of each runner is encoded once and cached.
 """
 
 from __future__ import annotations
