@@ -1,16 +1,21 @@
 -- Deploy raceday:transform_odds to pg
--- requires: odds_history
+-- requires: transform_odds@v0.7.0
 -- Why: the odds moves of one event poll (DOMAIN.md §3): a price is stored
 -- when it moved more than 0.01 from the runner's previous stored value of
 -- the same kind, observed earlier; zero prices never. Keyed on the
 -- observation time, so a poll transformed twice writes once. A part of
 -- transform_event, which makes the day's partition first.
+--
+-- Reworked: the insert names no key (ON CONFLICT DO NOTHING), so that the
+-- history's unique key could become (race_id, entrant_id, odds_type,
+-- event_timestamp), the one index its look-ups and its conflicts both use
+-- (history_indexes). Only that key can conflict: id is an identity.
 
 BEGIN;
 
 SET LOCAL ROLE raceday_owner;
 
-CREATE FUNCTION raceday.transform_odds(staging_id bigint, race_uuid uuid, observed timestamptz, runners jsonb)
+CREATE OR REPLACE FUNCTION raceday.transform_odds(staging_id bigint, race_uuid uuid, observed timestamptz, runners jsonb)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, raceday
@@ -28,7 +33,7 @@ BEGIN
                          AND h.event_timestamp < observed
                        ORDER BY h.event_timestamp DESC LIMIT 1) last ON true
     WHERE o.value > 0 AND (last.odds IS NULL OR abs(o.value - last.odds) > 0.01)
-    ON CONFLICT (entrant_id, odds_type, event_timestamp) DO NOTHING;
+    ON CONFLICT DO NOTHING;
 END
 $$;
 COMMENT ON FUNCTION raceday.transform_odds(bigint, uuid, timestamptz, jsonb) IS

@@ -3371,7 +3371,7 @@ BEGIN
                          AND h.event_timestamp < observed
                        ORDER BY h.event_timestamp DESC LIMIT 1) last ON true
     WHERE o.value > 0 AND (last.odds IS NULL OR abs(o.value - last.odds) > 0.01)
-    ON CONFLICT (entrant_id, odds_type, event_timestamp) DO NOTHING;
+    ON CONFLICT DO NOTHING;
 END
 $$;
 
@@ -4666,15 +4666,15 @@ ALTER TABLE ONLY raceday.money_flow_history
 ALTER TABLE ONLY raceday.money_flow_latest
     ADD CONSTRAINT money_flow_latest_pkey PRIMARY KEY (race_id, entrant_id, time_interval);
 
--- Name: odds_history odds_history_entrant_id_odds_type_event_timestamp_key; Type: CONSTRAINT; Schema: raceday; Owner: raceday_owner
-
-ALTER TABLE ONLY raceday.odds_history
-    ADD CONSTRAINT odds_history_entrant_id_odds_type_event_timestamp_key UNIQUE (entrant_id, odds_type, event_timestamp);
-
 -- Name: odds_history odds_history_pkey; Type: CONSTRAINT; Schema: raceday; Owner: raceday_owner
 
 ALTER TABLE ONLY raceday.odds_history
     ADD CONSTRAINT odds_history_pkey PRIMARY KEY (id, event_timestamp);
+
+-- Name: odds_history odds_history_race_entrant_key; Type: CONSTRAINT; Schema: raceday; Owner: raceday_owner
+
+ALTER TABLE ONLY raceday.odds_history
+    ADD CONSTRAINT odds_history_race_entrant_key UNIQUE (race_id, entrant_id, odds_type, event_timestamp);
 
 -- Name: plpython_modules plpython_modules_pkey; Type: CONSTRAINT; Schema: raceday; Owner: postgres
 
@@ -4747,10 +4747,6 @@ CREATE INDEX entrants_race_idx ON raceday.entrants USING btree (race_id, runner_
 
 CREATE INDEX meetings_date_idx ON raceday.meetings USING btree (date, country, category);
 
--- Name: money_flow_history_created_idx; Type: INDEX; Schema: raceday; Owner: raceday_owner
-
-CREATE INDEX money_flow_history_created_idx ON ONLY raceday.money_flow_history USING btree (race_id, created_at);
-
 -- Name: money_flow_history_race_idx; Type: INDEX; Schema: raceday; Owner: raceday_owner
 
 CREATE INDEX money_flow_history_race_idx ON ONLY raceday.money_flow_history USING btree (race_id, entrant_id, time_interval, event_timestamp);
@@ -4766,10 +4762,6 @@ CREATE INDEX money_flow_latest_created_idx ON raceday.money_flow_latest USING bt
 -- Name: money_flow_latest_id_idx; Type: INDEX; Schema: raceday; Owner: raceday_owner
 
 CREATE INDEX money_flow_latest_id_idx ON raceday.money_flow_latest USING btree (race_id, id);
-
--- Name: odds_history_race_idx; Type: INDEX; Schema: raceday; Owner: raceday_owner
-
-CREATE INDEX odds_history_race_idx ON ONLY raceday.odds_history USING btree (race_id, entrant_id, odds_type, event_timestamp);
 
 -- Name: odds_history_staging_idx; Type: INDEX; Schema: raceday; Owner: raceday_owner
 

@@ -26,8 +26,8 @@ SELECT col_is_pk('raceday', 'odds_history', ARRAY['id', 'event_timestamp'],
     'odds_history primary key includes the partition key');
 SELECT col_is_unique('raceday', 'money_flow_history', ARRAY['race_id', 'entrant_id', 'event_timestamp'],
     'one money-flow row per runner per observation');
-SELECT col_is_unique('raceday', 'odds_history', ARRAY['entrant_id', 'odds_type', 'event_timestamp'],
-    'one odds row per runner, type and observation');
+SELECT col_is_unique('raceday', 'odds_history', ARRAY['race_id', 'entrant_id', 'odds_type', 'event_timestamp'],
+    'one odds row per runner, type and observation (history_indexes)');
 SELECT fk_ok('raceday', 'races', 'meeting_id', 'raceday', 'meetings', 'meeting_id');
 SELECT fk_ok('raceday', 'entrants', 'race_id', 'raceday', 'races', 'race_id');
 
