@@ -87,10 +87,12 @@ async def replay(
             (start, until),
         )
         db = Database(fetcher_url, connections)
-        t = start
+        t, frozen = start, None
         try:
             while t <= until:
-                freeze_database_clock(admin, t)
+                if t != frozen:  # claiming again at the same instant: the clock already stands there
+                    freeze_database_clock(admin, t)
+                    frozen = t
                 claims = await db.claim(WORKER, 100)
                 # One claim per target: delivering them together keeps each race's polls in order.
                 await asyncio.gather(*(deliver(db, sim, claim, t, stats) for claim in claims))
