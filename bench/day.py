@@ -28,7 +28,7 @@ from tabsim.clock import freeze_database_clock, real_database_clock
 from tabsim.replay import Replay, replay
 from tests.harness import empty_database
 
-from .polls import Timings, transform_counter
+from .polls import TRANSFORM_COUNTER, Timings
 from .progress import Progress
 from .tabserver import TabServer
 
@@ -250,8 +250,9 @@ async def _bodies(reader: psycopg.AsyncConnection, ids: list[int]) -> list[tuple
 
 
 async def _ingest_one(conn, kind, body, received_at, meta, result: DayResult, t: Timings) -> None:
-    """One poll in its own transaction, timed as in bench.polls; whether it
-    was quarantined is counted once the day is in (quarantined_polls)."""
+    """One poll in its own transaction, timed as in bench.polls (the
+    transform's counter read in the ingest's round trip); whether it was
+    quarantined is counted once the day is in."""
     call, args = (
         (
             "SELECT raceday.ingest_event(%s, %s::text, %s, %s)",
@@ -261,11 +262,16 @@ async def _ingest_one(conn, kind, body, received_at, meta, result: DayResult, t:
         else ("SELECT raceday.ingest_meetings(%s::text, %s, %s)", (body, received_at, Jsonb(meta)))
     )
     try:
-        before = await transform_counter(conn)
+        # The transform's counter read before and after the ingest in one
+        # pipeline: one round trip, as the fetcher's single statement.
         t0 = time.perf_counter()
-        await conn.execute(call, args)
+        async with conn.pipeline() as pipeline:
+            before = await conn.execute(TRANSFORM_COUNTER)
+            await conn.execute(call, args)
+            after = await conn.execute(TRANSFORM_COUNTER)
+            await pipeline.sync()
         t1 = time.perf_counter()
-        transform_ms = await transform_counter(conn) - before
+        transform_ms = (await after.fetchone())[0] - (await before.fetchone())[0]
         t2 = time.perf_counter()
         await conn.commit()
         t3 = time.perf_counter()

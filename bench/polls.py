@@ -96,12 +96,15 @@ async def poll(
     timings.arrivals[received] = arrived
 
 
+# Milliseconds this session spent in the transforms, not yet flushed.
+TRANSFORM_COUNTER = """SELECT coalesce(pg_stat_get_xact_function_total_time(
+                           'raceday.transform_event(bigint, jsonb)'::regprocedure), 0)
+                       + coalesce(pg_stat_get_xact_function_total_time(
+                           'raceday.transform_meetings(bigint, jsonb)'::regprocedure), 0)"""
+
+
 async def transform_counter(conn: psycopg.AsyncConnection) -> float:
-    """Milliseconds this session spent in the transforms, not yet flushed."""
-    cur = await conn.execute("""SELECT coalesce(pg_stat_get_xact_function_total_time(
-                                    'raceday.transform_event(bigint, jsonb)'::regprocedure), 0)
-                                + coalesce(pg_stat_get_xact_function_total_time(
-                                    'raceday.transform_meetings(bigint, jsonb)'::regprocedure), 0)""")
+    cur = await conn.execute(TRANSFORM_COUNTER)
     return (await cur.fetchone())[0]
 
 
