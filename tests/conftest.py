@@ -2,10 +2,15 @@
 runs on it. The helpers they use, which the benchmarks share, are in
 harness.py.
 
-The session starts the checkout's `test` cluster from nothing, deploys the
-sqitch plan into it, installs pgTAP, and removes the cluster at the end, so
-tests share no state with a developer's database or with an earlier run and
-leave no process behind. pgTAP files run inside a transaction they roll back.
+The session deploys the sqitch plan from nothing into a template cluster
+(harness.TEMPLATE), starts the checkout's `test` cluster as a copy of it,
+installs pgTAP, and removes both at the end, so tests share no state with a
+developer's database or with an earlier run and leave no process behind.
+Scratch clusters that tests start deployed are copies of the template too.
+pgTAP files run inside a transaction they roll back.
+
+Under pytest-xdist (make test runs two workers) each worker has its own
+template, `test` cluster and scratch clusters (harness.worker_instance).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import pytest
 from harness import (
     FetcherProcess,
     cluster,
+    destroy_template,
     empty_database,
     fresh_cluster,
     own_cluster,
@@ -25,6 +31,13 @@ from harness import (
     sweep_paused,
     worker_instance,
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def template() -> Iterator[None]:
+    """Removes the session's deployed template cluster (harness.TEMPLATE), if one was made."""
+    yield
+    destroy_template()
 
 
 @pytest.fixture(scope="session")

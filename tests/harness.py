@@ -89,16 +89,42 @@ def cluster(
     return proc
 
 
+# The plan deployed once (from nothing, verified) into a cluster that is then
+# stopped: every deployed cluster of the session is a copy of it (a second,
+# where a deploy takes ten).
+TEMPLATE = worker_instance("template")
+_template_made = False
+
+
+def deployed_template() -> str:
+    """TEMPLATE, made at the first call of the session: its name."""
+    global _template_made
+    if not _template_made:
+        env = {"RACEDAY_PG_PORT": str(free_port())}
+        cluster("destroy", instance=TEMPLATE, env=env)
+        cluster("start", instance=TEMPLATE, env=env)
+        cluster("deploy", instance=TEMPLATE, env=env)
+        cluster("stop", instance=TEMPLATE, env=env)
+        _template_made = True
+    return TEMPLATE
+
+
+def destroy_template() -> None:
+    global _template_made
+    cluster("destroy", instance=TEMPLATE, env={"RACEDAY_PG_PORT": str(free_port())}, check=False)
+    _template_made = False
+
+
 def fresh_cluster(
     instance: str = TEST_INSTANCE, env: dict[str, str] | None = None, deploy: bool = True
 ) -> str:
     """Starts a cluster from nothing (a crashed earlier run may have left it
-    behind), deploys the plan into it unless told not to, and returns its
-    URL. The caller destroys it."""
+    behind), with the plan deployed unless told not to (a copy of
+    TEMPLATE), and returns its URL. The caller destroys it."""
     cluster("destroy", instance=instance, env=env)
-    cluster("start", instance=instance, env=env)
     if deploy:
-        cluster("deploy", instance=instance, env=env)
+        cluster("clone", deployed_template(), instance=instance, env=env)
+    cluster("start", instance=instance, env=env)
     return cluster("url", instance=instance, env=env).stdout.strip().splitlines()[-1]
 
 
