@@ -120,6 +120,7 @@ def answers(database_url: str) -> Iterator[tuple[psycopg.Connection, dict, dict]
             {**ids, "asked_at": asked, "upcoming": [upcoming_before, upcoming_after]},
             json.loads(run.stdout),
         )
+        empty_database(db)  # pgTAP files that may run later expect empty tables
 
 
 def rows(db: psycopg.Connection, query: str, *args) -> list:
