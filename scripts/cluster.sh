@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Lifecycle of a local PostgreSQL 18 cluster run as `postgres` inside the sid
-# root (see toolchain.sh). Usage: cluster.sh init|start|stop|status|url|psql|deploy|destroy
+# root (see toolchain.sh). Usage: cluster.sh init|start|stop|status|url|psql|deploy|destroy|clone SOURCE
 #
 # RACEDAY_INSTANCE picks the cluster: `dev` (make run, make psql), `test`
 # (the test suite's own, thrown away after each run), `bench` (make bench's,
@@ -175,6 +175,23 @@ cmd_psql() {
     exec psql -X -h 127.0.0.1 -p "$PORT" -U postgres -d "$DBNAME" "$@"
 }
 
+# A new cluster made a copy of another of this checkout's, stopped (the tests
+# deploy one cluster and copy it for each scratch cluster: a copy takes a
+# second, a deploy ten). `start` then gives it its own port.
+cmd_clone() {
+    need_toolchain
+    local source="${1:-}"
+    [[ "$source" =~ ^[a-z][a-z0-9]{0,15}$ ]] || die "usage: cluster.sh clone SOURCE (the name of a stopped cluster)"
+    local from="$ROOT_DIR/srv/raceday/$CHECKOUT_ID-$source/data"
+    [ -f "$from/PG_VERSION" ] && [ ! -f "$from/postmaster.pid" ] \
+        || die "the $source cluster does not exist or is running: clone copies a stopped cluster"
+    [ ! -e "$HOST_SRV/data" ] || die "the $INSTANCE cluster exists already: destroy it first"
+    mkdir -p "$HOST_SRV"
+    cp -a "$from" "$HOST_SRV/data"
+    chroot "$ROOT_DIR" chown postgres:postgres "$SRV"
+    say "the $INSTANCE cluster is a copy of the $source cluster"
+}
+
 cmd_destroy() {
     cmd_stop
     rm -rf "$HOST_SRV"
@@ -182,6 +199,6 @@ cmd_destroy() {
 }
 
 case "${1:-}" in
-    init|start|stop|status|url|psql|deploy|destroy) c="$1"; shift; "cmd_$c" "$@" ;;
-    *) die "usage: cluster.sh init|start|stop|status|url|psql|deploy|destroy" ;;
+    init|start|stop|status|url|psql|deploy|destroy|clone) c="$1"; shift; "cmd_$c" "$@" ;;
+    *) die "usage: cluster.sh init|start|stop|status|url|psql|deploy|destroy|clone SOURCE" ;;
 esac

@@ -2,10 +2,15 @@
 runs on it. The helpers they use, which the benchmarks share, are in
 harness.py.
 
-The session starts the checkout's `test` cluster from nothing, deploys the
-sqitch plan into it, installs pgTAP, and removes the cluster at the end, so
-tests share no state with a developer's database or with an earlier run and
-leave no process behind. pgTAP files run inside a transaction they roll back.
+The session deploys the sqitch plan from nothing into a template cluster
+(harness.TEMPLATE), starts the checkout's `test` cluster as a copy of it,
+installs pgTAP, and removes both at the end, so tests share no state with a
+developer's database or with an earlier run and leave no process behind.
+Scratch clusters that tests start deployed are copies of the template too.
+pgTAP files run inside a transaction they roll back.
+
+Under pytest-xdist (make test runs two workers) each worker has its own
+template, `test` cluster and scratch clusters (harness.worker_instance).
 """
 
 from __future__ import annotations
@@ -15,7 +20,24 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from harness import FetcherProcess, cluster, empty_database, fresh_cluster, own_cluster, replay, sweep_paused
+from harness import (
+    FetcherProcess,
+    cluster,
+    destroy_template,
+    empty_database,
+    fresh_cluster,
+    own_cluster,
+    replay,
+    sweep_paused,
+    worker_instance,
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def template() -> Iterator[None]:
+    """Removes the session's deployed template cluster (harness.TEMPLATE), if one was made."""
+    yield
+    destroy_template()
 
 
 @pytest.fixture(scope="session")
@@ -106,10 +128,10 @@ DAY_FAULTS = "500=0.01,503=0.005,429=0.005,malformed=0.003,badvalue=0.003"
 
 
 class Day:
-    """A cluster of its own holding a replayed day: its URL and port."""
+    """A cluster of its own holding a replayed day: its URL, port and instance name."""
 
-    def __init__(self, url: str, port: int):
-        self.url, self.port = url, port
+    def __init__(self, url: str, port: int, instance: str):
+        self.url, self.port, self.instance = url, port, instance
 
 
 @pytest.fixture(scope="session")
@@ -120,8 +142,71 @@ def simulated_day() -> Iterator[Day]:
     5xx and 429 answers, bodies that are not JSON, and events the transform
     must quarantine. The day ends now, so views that measure age and lag
     against the clock see a pipeline that has just stopped."""
-    with own_cluster("day") as (env, url):
+    instance = worker_instance("day")
+    with own_cluster(instance) as (env, url):
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("CREATE EXTENSION IF NOT EXISTS pgtap")
+            # No autovacuum: its ANALYZE of a partition replaces the row
+            # counts the backends reported (ops.partitions' live_rows, which
+            # test_ops_partitions.sql adds up) with an estimate from a sample,
+            # inexact once a partition holds more rows than the sample; when
+            # it runs depends on how long the replay takes on a busy machine.
+            conn.execute("ALTER SYSTEM SET autovacuum = off")
+            conn.execute("SELECT pg_reload_conf()")
         replay(url, DAY_HOURS, seed=3, form_size=3, min_polls=1000, faults=DAY_FAULTS)
-        yield Day(url, int(env["RACEDAY_PG_PORT"]))
+        yield Day(url, int(env["RACEDAY_PG_PORT"]), instance)
+
+
+# -- two workers (pytest-xdist) ---------------------------------------------
+
+# The groups that take longest, longest first (measured with --durations,
+# setup included): the workers take the groups in collection order, so these
+# start first and the short ones fill in around them, and no long one is left
+# to run alone at the end.
+LONGEST_FIRST = (
+    "day",
+    "tests/test_api_fuzz.py",
+    "tests/test_fault_matrix.py",
+    "tests/test_fetcher.py",
+    "tests/test_shadow.py",
+    "tests/test_two_fetchers.py",
+    "tests/test_soak.py",
+    "tests/test_sqitch_plan.py",
+    "tests/test_make_run.py",
+    "tests/test_archive.py",
+    "tests/test_live.py",
+    "tests/test_api_http.py",
+    "tests/test_metrics.py",
+    "tests/test_replay.py",
+)
+
+
+def group_of(nodeid: str) -> str:
+    """The tests that run on one worker: tests/day's share the simulated day
+    (a session fixture, built once); a module's share its module fixtures
+    and the scratch clusters its scripts name (make shadow's, for one)."""
+    path = nodeid.split("::")[0]
+    return "day" if path.startswith("tests/day/") else path
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest groups first, each group's tests together in their order."""
+    rank = {group: i for i, group in enumerate(LONGEST_FIRST)}
+    order = {item.nodeid: i for i, item in enumerate(items)}
+    items.sort(key=lambda item: (rank.get(group_of(item.nodeid), len(rank)), order[item.nodeid]))
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """--dist loadscope, with group_of as the scope: a group goes to one
+    worker whole. (xdist's loadgroup, which reads marks, cannot be used:
+    the node ids it renames are read-only on this pytest.)"""
+    if config.getoption("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid)
+
+    return GroupScheduling(config, log)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -34,11 +35,51 @@ def python() -> str:
 
 # -- clusters of this checkout ------------------------------------------------
 
+# Under pytest-xdist each worker (gw0, gw1, ...) runs its tests on clusters of
+# its own: its id ends their names, so two workers never share data or a port.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+# Ports handed out to the tests' servers: below the kernel's range of local
+# ports for outgoing connections (32768 and up by default), so that a port a
+# test closes and opens again (a restarted cluster, a relay cut and restored)
+# cannot be taken meanwhile by some connection of another test; and below the
+# checkouts' ports (20000 and up: scripts/lib.sh).
+PORTS = range(10000, 20000)
+
+
+def free_port() -> int:
+    """A port nothing listens on, from PORTS (any free one if the kernel's range overlaps them)."""
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    for port in random.sample(PORTS, 200) if low >= PORTS.stop else []:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def worker_instance(name: str) -> str:
+    """The name of this worker's cluster called `name` (the name itself outside xdist)."""
+    return name + WORKER
+
+
+# The session's cluster: the checkout's `test` cluster on its own port, or a
+# worker's, on a free port.
+TEST_INSTANCE = worker_instance("test")
+TEST_ENV = {"RACEDAY_PG_PORT": str(free_port())} if WORKER else {}
+
 
 def cluster(
-    *args: str, instance: str = "test", env: dict[str, str] | None = None, check: bool = True
+    *args: str, instance: str = TEST_INSTANCE, env: dict[str, str] | None = None, check: bool = True
 ) -> subprocess.CompletedProcess[str]:
-    """Run scripts/cluster.sh for a cluster of this checkout."""
+    """Run scripts/cluster.sh for a cluster of this checkout (the session's unless named)."""
+    if instance == TEST_INSTANCE:
+        env = {**TEST_ENV, **(env or {})}
     full_env = {**os.environ, "RACEDAY_INSTANCE": instance, **(env or {})}
     proc = subprocess.run(
         ["bash", str(CLUSTER), *args], env=full_env, text=True, capture_output=True, timeout=300
@@ -48,14 +89,42 @@ def cluster(
     return proc
 
 
-def fresh_cluster(instance: str = "test", env: dict[str, str] | None = None, deploy: bool = True) -> str:
+# The plan deployed once (from nothing, verified) into a cluster that is then
+# stopped: every deployed cluster of the session is a copy of it (a second,
+# where a deploy takes ten).
+TEMPLATE = worker_instance("template")
+_template_made = False
+
+
+def deployed_template() -> str:
+    """TEMPLATE, made at the first call of the session: its name."""
+    global _template_made
+    if not _template_made:
+        env = {"RACEDAY_PG_PORT": str(free_port())}
+        cluster("destroy", instance=TEMPLATE, env=env)
+        cluster("start", instance=TEMPLATE, env=env)
+        cluster("deploy", instance=TEMPLATE, env=env)
+        cluster("stop", instance=TEMPLATE, env=env)
+        _template_made = True
+    return TEMPLATE
+
+
+def destroy_template() -> None:
+    global _template_made
+    cluster("destroy", instance=TEMPLATE, env={"RACEDAY_PG_PORT": str(free_port())}, check=False)
+    _template_made = False
+
+
+def fresh_cluster(
+    instance: str = TEST_INSTANCE, env: dict[str, str] | None = None, deploy: bool = True
+) -> str:
     """Starts a cluster from nothing (a crashed earlier run may have left it
-    behind), deploys the plan into it unless told not to, and returns its
-    URL. The caller destroys it."""
+    behind), with the plan deployed unless told not to (a copy of
+    TEMPLATE), and returns its URL. The caller destroys it."""
     cluster("destroy", instance=instance, env=env)
-    cluster("start", instance=instance, env=env)
     if deploy:
-        cluster("deploy", instance=instance, env=env)
+        cluster("clone", deployed_template(), instance=instance, env=env)
+    cluster("start", instance=instance, env=env)
     return cluster("url", instance=instance, env=env).stdout.strip().splitlines()[-1]
 
 
@@ -106,12 +175,6 @@ def replay(url: str, hours: float, seed: int, form_size: int, min_polls: int = 0
 def sqitch_target(url: str) -> str:
     """sqitch's name for a libpq URL."""
     return "db:pg:" + url.removeprefix("postgresql:")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(predicate, timeout: float, interval: float = 0.1) -> bool:

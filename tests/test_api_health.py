@@ -154,6 +154,12 @@ class Cuttable:
                 pass
 
     def cut(self) -> None:
+        # shutdown, then close: close alone leaves the socket listening while
+        # the thread blocked in accept() holds it, and the port taken for open().
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self.listener.close()
         for s in self.sockets:
             try:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 
-from harness import ROOT, checksums, own_cluster, python
+from harness import ROOT, checksums, own_cluster, python, worker_instance
 from tabsim.clock import SimClock, real_database_clock
 from tabsim.replay import replay
 from tabsim.server import Simulator
@@ -96,7 +96,7 @@ def test_archived_day_is_deleted_then_restored_and_replayed_equal(quiet_db, data
         "SELECT array_agg(kind ORDER BY kind) FROM raceday.archives WHERE day = %s AND deleted = rows", (day,)
     ).fetchone()[0] == ["money_flow_history", "odds_history", "raw"]
 
-    with own_cluster("archive") as (_, fresh):
+    with own_cluster(worker_instance("archive")) as (_, fresh):
         back = archive(fresh, tmp_path, "restore", day.isoformat())
         assert back.returncode == 0, back.stderr
         restored = lines(back)[-1]

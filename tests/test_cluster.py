@@ -14,7 +14,9 @@ import subprocess
 import psycopg
 import pytest
 
-from harness import ROOT, cluster, free_port
+from harness import ROOT, cluster, free_port, worker_instance
+
+PROBE = worker_instance("probe")
 
 
 def one_error_line(proc: subprocess.CompletedProcess[str]) -> str:
@@ -73,7 +75,7 @@ def test_start_is_idempotent(database_url: str):
 
 @pytest.mark.parametrize("port", ["abc", "80", "5432", "70000"])
 def test_bad_port_value(port: str):
-    line = one_error_line(cluster("start", instance="probe", env={"RACEDAY_PG_PORT": port}, check=False))
+    line = one_error_line(cluster("start", instance=PROBE, env={"RACEDAY_PG_PORT": port}, check=False))
     assert "RACEDAY_PG_PORT" in line
 
 
@@ -83,7 +85,7 @@ def test_port_in_use():
         squatter.listen()
         port = squatter.getsockname()[1]
         line = one_error_line(
-            cluster("start", instance="probe", env={"RACEDAY_PG_PORT": str(port)}, check=False)
+            cluster("start", instance=PROBE, env={"RACEDAY_PG_PORT": str(port)}, check=False)
         )
     assert f"port {port}" in line and "in use" in line and "RACEDAY_PG_PORT" in line
 
@@ -91,23 +93,21 @@ def test_port_in_use():
 def test_unusable_data_directory():
     env = {"RACEDAY_PG_PORT": str(free_port())}
     try:
-        cluster("init", instance="probe", env=env)
-        data = (
-            cluster("status", instance="probe", env=env, check=False).stdout.split("data ")[-1].rstrip(")\n")
-        )
+        cluster("init", instance=PROBE, env=env)
+        data = cluster("status", instance=PROBE, env=env, check=False).stdout.split("data ")[-1].rstrip(")\n")
         subprocess.run(["chown", "-R", "root:root", data], check=True)
         subprocess.run(["chmod", "700", data], check=True)
-        line = one_error_line(cluster("start", instance="probe", env=env, check=False))
+        line = one_error_line(cluster("start", instance=PROBE, env=env, check=False))
         assert "not readable and writable by postgres" in line and "db-destroy" in line
     finally:
-        cluster("destroy", instance="probe", env=env, check=False)
+        cluster("destroy", instance=PROBE, env=env, check=False)
 
 
 def test_missing_toolchain(tmp_path):
     line = one_error_line(
         cluster(
             "start",
-            instance="probe",
+            instance=PROBE,
             env={"RACEDAY_CACHE_DIR": str(tmp_path), "RACEDAY_PG_PORT": str(free_port())},
             check=False,
         )
@@ -126,16 +126,16 @@ def test_status_of_a_stopped_cluster_is_a_line_and_success():
     """`make db-status` reports; it does not fail because the cluster is stopped."""
     env = {"RACEDAY_PG_PORT": str(free_port())}
     make = ["make", "-s", "-C", str(ROOT), "db-status"]
-    full_env = {**os.environ, "RACEDAY_INSTANCE": "probe", **env}
+    full_env = {**os.environ, "RACEDAY_INSTANCE": PROBE, **env}
     try:
         for state in ("not created yet", "stopped"):
             proc = subprocess.run(make, env=full_env, text=True, capture_output=True, timeout=60)
             assert proc.returncode == 0, proc.stderr
             assert proc.stdout.splitlines() == [
-                f"probe cluster: {state} (port {env['RACEDAY_PG_PORT']}, data "
+                f"{PROBE} cluster: {state} (port {env['RACEDAY_PG_PORT']}, data "
                 f"{proc.stdout.split('data ')[-1].rstrip()}"
             ]
-            assert proc.stdout.rstrip().endswith("-probe/data)") and proc.stderr == ""
-            cluster("init", instance="probe", env=env)
+            assert proc.stdout.rstrip().endswith(f"-{PROBE}/data)") and proc.stderr == ""
+            cluster("init", instance=PROBE, env=env)
     finally:
-        cluster("destroy", instance="probe", env=env, check=False)
+        cluster("destroy", instance=PROBE, env=env, check=False)

@@ -86,6 +86,7 @@ from harness import (
     resume_sweep,
     share_clock,
     wait_for,
+    worker_instance,
 )
 
 SPEED = 40
@@ -104,7 +105,7 @@ FETCHER_ENV = {
     "FETCHER_MAX_BODY_BYTES": str(MAX_BODY),
     "FETCHER_DEADLINE_S": "2",
 }
-INSTANCE = "faults"
+INSTANCE = worker_instance("faults")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import time
 import psycopg
 import pytest
 
-from harness import FetcherProcess, cluster, own_cluster, wait_for
+from harness import FetcherProcess, cluster, own_cluster, wait_for, worker_instance
 
 FAST = {"FETCHER_BACKOFF_S": "0.05", "FETCHER_TIMEOUT_S": "1"}
 
@@ -320,7 +320,7 @@ def test_fetcher_role_has_a_statement_timeout(database_url):
 @pytest.fixture
 def scratch_cluster():
     """A cluster of its own, deployed, that a test may restart at will."""
-    with own_cluster("restart") as (env, url):
+    with own_cluster(worker_instance("restart")) as (env, url):
         yield env, url
 
 
@@ -337,9 +337,9 @@ def test_database_restart_loses_nothing(scratch_cluster, tabsim_factory):
                 ).fetchone()[0]
 
         assert wait_for(lambda: events() >= 5, timeout=30)
-        cluster("stop", instance="restart", env=env)
+        cluster("stop", instance=worker_instance("restart"), env=env)
         time.sleep(2)
-        cluster("start", instance="restart", env=env)
+        cluster("start", instance=worker_instance("restart"), env=env)
         before = events()
         assert wait_for(lambda: events() > before + 5, timeout=60), "the fetcher did not recover"
         assert fp.stop() == 0

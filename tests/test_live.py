@@ -32,7 +32,7 @@ import httpx
 import psycopg
 import pytest
 
-from harness import ROOT, LiveServer, cluster, ingest_meeting, own_cluster, wait_for
+from harness import ROOT, LiveServer, cluster, ingest_meeting, own_cluster, wait_for, worker_instance
 from tabsim.model import RacingDay
 from tabsim.payloads import event_json
 
@@ -352,7 +352,7 @@ def test_resume_after_a_restart_of_live_misses_nothing(quiet_db, live_server):
 
 
 def test_database_restart_replays_what_was_missed_then_resyncs(live_server):
-    with own_cluster("live") as (env, url):
+    with own_cluster(worker_instance("live")) as (env, url):
         with psycopg.connect(url, autocommit=True) as conn:
             race = Race(conn, seed=14)
             race.add_meeting()
@@ -364,10 +364,10 @@ def test_database_restart_replays_what_was_missed_then_resyncs(live_server):
             # Live may not log in again until the missed polls are in: it is
             # made to miss them whatever its timing (sessions in place stay).
             conn.execute("ALTER ROLE authenticator NOLOGIN")
-        cluster("stop", instance="live", env=env)
+        cluster("stop", instance=worker_instance("live"), env=env)
         assert wait_for(lambda: not live.ready(), TIMEOUT), "/ready still 200 with the database down"
         assert live.logs("database_unavailable")
-        cluster("start", instance="live", env=env)
+        cluster("start", instance=worker_instance("live"), env=env)
         with psycopg.connect(url, autocommit=True) as conn:
             race.db = conn
             missed = [race.poll(start + 30 * i) for i in range(1, 4)]

@@ -19,10 +19,11 @@ import psycopg
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from harness import ROOT, cluster, free_port
+from harness import ROOT, cluster, free_port, worker_instance
 
 RUN = ROOT / "scripts" / "run.sh"
-INSTANCE = "makerun"
+INSTANCE = worker_instance("makerun")
+PROBE = worker_instance("probe")
 
 
 def run_sh(
@@ -111,7 +112,7 @@ def one_error_line(proc: subprocess.CompletedProcess[str]) -> str:
 def test_bad_simulator_settings_stop_with_one_line(setting, tmp_path):
     proc = run_sh(
         {
-            "RACEDAY_INSTANCE": "probe",
+            "RACEDAY_INSTANCE": PROBE,
             "RACEDAY_PG_PORT": str(free_port()),
             "RACEDAY_LOG_DIR": str(tmp_path),
             **setting,
@@ -125,7 +126,7 @@ def test_bad_simulator_settings_stop_with_one_line(setting, tmp_path):
 def test_simulator_settings_need_the_simulator(tmp_path):
     proc = run_sh(
         {
-            "RACEDAY_INSTANCE": "probe",
+            "RACEDAY_INSTANCE": PROBE,
             "RACEDAY_PG_PORT": str(free_port()),
             "RACEDAY_LOG_DIR": str(tmp_path),
             "NZTAB_API_URL": "https://api.tab.co.nz/affiliates/v1",

@@ -26,8 +26,9 @@ from pathlib import Path
 
 import psycopg
 
-from harness import ROOT, cluster, free_port, sqitch_target, wait_for
+from harness import ROOT, cluster, free_port, sqitch_target, wait_for, worker_instance
 
+RESTORE = worker_instance("restore")
 SCHEMAS = ("raceday", "staging", "sqitch")
 
 TABLES = """
@@ -102,7 +103,7 @@ def test_dump_restores_into_a_fresh_cluster_identically(simulated_day, tmp_path)
             assert wait_for(lambda: no_job_running(source), 120), "a pg_cron job still runs on the source"
             before = fingerprint(source)
             numbered = sequences(source)
-            proc = make("backup", backup, "day", simulated_day.port)
+            proc = make("backup", backup, simulated_day.instance, simulated_day.port)
             assert proc.returncode == 0, proc.stderr[-3000:]
             assert fingerprint(source) == before, "the source changed while it was backed up"
         finally:
@@ -110,13 +111,13 @@ def test_dump_restores_into_a_fresh_cluster_identically(simulated_day, tmp_path)
             source.execute("SELECT pg_reload_conf()")
     assert before["raceday.money_flow_history"][0] > 1000 and before["staging.raw_responses"][0] > 1000
     assert backup.stat().st_mode & 0o077 == 0, "a backup holds password hashes: its owner's alone"
-    assert "exists" in one_error_line(make("backup", backup, "day", simulated_day.port))
+    assert "exists" in one_error_line(make("backup", backup, simulated_day.instance, simulated_day.port))
 
     try:
-        cluster("destroy", instance="restore", env=env)
-        proc = make("restore", backup, "restore", port)
+        cluster("destroy", instance=RESTORE, env=env)
+        proc = make("restore", backup, RESTORE, port)
         assert proc.returncode == 0, proc.stderr[-3000:]
-        url = cluster("url", instance="restore", env=env).stdout.strip().splitlines()[-1]
+        url = cluster("url", instance=RESTORE, env=env).stdout.strip().splitlines()[-1]
         with psycopg.connect(url) as conn:
             after = fingerprint(conn)
             renumbered = sequences(conn)
@@ -135,6 +136,6 @@ def test_dump_restores_into_a_fresh_cluster_identically(simulated_day, tmp_path)
         assert verify.returncode == 0, verify.stdout[-2000:] + verify.stderr[-2000:]
 
         # A restore never goes over a database that holds raceday.
-        assert "make db-destroy" in one_error_line(make("restore", backup, "restore", port))
+        assert "make db-destroy" in one_error_line(make("restore", backup, RESTORE, port))
     finally:
-        cluster("destroy", instance="restore", env=env, check=False)
+        cluster("destroy", instance=RESTORE, env=env, check=False)
