@@ -9,7 +9,7 @@ developer's database or with an earlier run and leave no process behind.
 Scratch clusters that tests start deployed are copies of the template too.
 pgTAP files run inside a transaction they roll back.
 
-Under pytest-xdist (make test runs two workers) each worker has its own
+Under pytest-xdist (make test runs three workers) each worker has its own
 template, `test` cluster and scratch clusters (harness.worker_instance).
 """
 
@@ -157,7 +157,7 @@ def simulated_day() -> Iterator[Day]:
         yield Day(url, int(env["RACEDAY_PG_PORT"]), instance)
 
 
-# -- two workers (pytest-xdist) ---------------------------------------------
+# -- workers (pytest-xdist) ----------------------------------------------------
 
 # The groups that take longest, longest first (measured with --durations,
 # setup included): the workers take the groups in collection order, so these

@@ -36,7 +36,7 @@ def python() -> str:
 # -- clusters of this checkout ------------------------------------------------
 
 # Under pytest-xdist each worker (gw0, gw1, ...) runs its tests on clusters of
-# its own: its id ends their names, so two workers never share data or a port.
+# its own: its id ends their names, so workers never share data or a port.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
