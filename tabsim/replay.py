@@ -122,6 +122,7 @@ def replay_until_now(
     form_size: int = 3,
     faults: str = "",
     progress=None,
+    connections: int = 2,
 ) -> tuple[Simulator, Replay]:
     """A day whose first race went off about `hours` ago, replayed up to now;
     then the database's clock is real time again."""
@@ -138,7 +139,16 @@ def replay_until_now(
     # Real time moves on while the replay runs: catch up until the gap is small.
     while time.time() - (stats.last or start) > 5:
         asyncio.run(
-            replay(admin_url, fetcher_url, sim, stats.last or start, time.time(), progress, stats=stats)
+            replay(
+                admin_url,
+                fetcher_url,
+                sim,
+                stats.last or start,
+                time.time(),
+                progress,
+                connections,
+                stats=stats,
+            )
         )
     with psycopg.connect(admin_url, autocommit=True) as admin:
         real_database_clock(admin)
