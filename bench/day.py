@@ -28,7 +28,7 @@ from tabsim.clock import freeze_database_clock, real_database_clock
 from tabsim.replay import Replay, replay
 from tests.harness import empty_database
 
-from .polls import TRANSFORM_COUNTER, Timings
+from .polls import Timings, timed_ingest
 from .progress import Progress
 from .tabserver import TabServer
 
@@ -250,9 +250,8 @@ async def _bodies(reader: psycopg.AsyncConnection, ids: list[int]) -> list[tuple
 
 
 async def _ingest_one(conn, kind, body, received_at, meta, result: DayResult, t: Timings) -> None:
-    """One poll in its own transaction, timed as in bench.polls (the
-    transform's counter read in the ingest's round trip); whether it was
-    quarantined is counted once the day is in."""
+    """One poll in its own transaction, timed as in bench.polls; whether it
+    was quarantined is counted once the day is in."""
     call, args = (
         (
             "SELECT raceday.ingest_event(%s, %s::text, %s, %s)",
@@ -262,25 +261,9 @@ async def _ingest_one(conn, kind, body, received_at, meta, result: DayResult, t:
         else ("SELECT raceday.ingest_meetings(%s::text, %s, %s)", (body, received_at, Jsonb(meta)))
     )
     try:
-        # The transform's counter read before and after the ingest in one
-        # pipeline: one round trip, as the fetcher's single statement.
-        t0 = time.perf_counter()
-        async with conn.pipeline() as pipeline:
-            before = await conn.execute(TRANSFORM_COUNTER)
-            await conn.execute(call, args)
-            after = await conn.execute(TRANSFORM_COUNTER)
-            await pipeline.sync()
-        t1 = time.perf_counter()
-        transform_ms = (await after.fetchone())[0] - (await before.fetchone())[0]
-        t2 = time.perf_counter()
-        await conn.commit()
-        t3 = time.perf_counter()
+        _, ingest_ms, transform_ms, commit_ms = await timed_ingest(conn, call, args)
     except psycopg.Error:
-        await conn.rollback()
         result.failures += 1
         return
     result.polls += 1
-    t.transform.append(transform_ms)
-    t.ingest.append((t1 - t0) * 1000 - transform_ms)
-    t.commit.append((t3 - t2) * 1000)
-    t.total.append((t1 - t0 + t3 - t2) * 1000)
+    t.add(ingest_ms, transform_ms, commit_ms)

@@ -5,11 +5,11 @@ transform and commit it as the fetcher's role.
 Each poll runs in one transaction so that the database's own counter
 (pg_stat_get_xact_function_total_time, track_functions = all) can say how
 much of the ingest call was the transform; end to end is fetch + ingest
-call + commit, the same work the fetcher does in one autocommit statement
-(reading the counter, before and after, is two more round trips, left out
-of every figure: the counter holds what is not yet flushed to the shared
-statistics, which may span several transactions, so only its growth
-across the call is this poll's)."""
+call + commit, the same work the fetcher does in one autocommit statement.
+The counter is read before and after the call in the call's own round trip
+(a pipeline: timed_ingest, which the database-alone day uses too); it
+holds what is not yet flushed to the shared statistics, which may span
+several transactions, so only its growth across the call is this poll's."""
 
 from __future__ import annotations
 
@@ -43,6 +43,13 @@ class Timings:
     bytes: list[int] = field(default_factory=list)
     arrivals: dict[datetime, float] = field(default_factory=dict)  # received_at -> perf_counter at arrival
 
+    def add(self, ingest_ms: float, transform_ms: float, commit_ms: float, fetch_ms: float = 0.0) -> None:
+        """One poll's database figures; end to end is fetch + ingest call + commit."""
+        self.ingest.append(ingest_ms)
+        self.transform.append(transform_ms)
+        self.commit.append(commit_ms)
+        self.total.append(fetch_ms + ingest_ms + transform_ms + commit_ms)
+
 
 async def _noop(_attempt) -> None:
     return None
@@ -68,29 +75,18 @@ async def poll(
         timings.failures += record
         return
     try:
-        before = await transform_counter(conn)
-        t0 = time.perf_counter()
-        cur = await conn.execute(
+        (staging_id,), ingest_ms, transform_ms, commit_ms = await timed_ingest(
+            conn,
             "SELECT raceday.ingest_event(%s, %s::text, %s, %s::jsonb)",
             (race_id, attempt.body.decode(), received, '{"worker": "bench"}'),
         )
-        (staging_id,) = await cur.fetchone()
-        t1 = time.perf_counter()
-        transform_ms = await transform_counter(conn) - before
-        t2 = time.perf_counter()
-        await conn.commit()
-        t3 = time.perf_counter()
     except psycopg.Error:
-        await conn.rollback()
         timings.failures += record
         return
     if not record:
         return
     timings.fetch.append(attempt.fetch_ms)
-    timings.transform.append(transform_ms)
-    timings.ingest.append((t1 - t0) * 1000 - transform_ms)
-    timings.commit.append((t3 - t2) * 1000)
-    timings.total.append(attempt.fetch_ms + (t1 - t0 + t3 - t2) * 1000)
+    timings.add(ingest_ms, transform_ms, commit_ms, attempt.fetch_ms)
     timings.staging_ids.append(staging_id)
     timings.bytes.append(len(attempt.body))
     timings.arrivals[received] = arrived
@@ -103,9 +99,31 @@ TRANSFORM_COUNTER = """SELECT coalesce(pg_stat_get_xact_function_total_time(
                            'raceday.transform_meetings(bigint, jsonb)'::regprocedure), 0)"""
 
 
-async def transform_counter(conn: psycopg.AsyncConnection) -> float:
-    cur = await conn.execute(TRANSFORM_COUNTER)
-    return (await cur.fetchone())[0]
+async def timed_ingest(
+    conn: psycopg.AsyncConnection, call: str, args: tuple
+) -> tuple[tuple, float, float, float]:
+    """Runs one ingest call in a transaction of its own and commits it:
+    (the call's row, ms of the call less the transform, ms of the transform,
+    ms of the commit). The transform's counter is read before and after the
+    call in one pipeline, the call's round trip. A database error rolls the
+    transaction back and is raised."""
+    try:
+        t0 = time.perf_counter()
+        async with conn.pipeline() as pipeline:
+            before = await conn.execute(TRANSFORM_COUNTER)
+            cur = await conn.execute(call, args)
+            after = await conn.execute(TRANSFORM_COUNTER)
+            await pipeline.sync()
+        t1 = time.perf_counter()
+        row = await cur.fetchone()
+        transform_ms = (await after.fetchone())[0] - (await before.fetchone())[0]
+        t2 = time.perf_counter()
+        await conn.commit()
+        t3 = time.perf_counter()
+    except psycopg.Error:
+        await conn.rollback()
+        raise
+    return row, (t1 - t0) * 1000 - transform_ms, transform_ms, (t3 - t2) * 1000
 
 
 async def races_at_once(
