@@ -43,15 +43,19 @@ class PreparedSimulator(Simulator):
         super().__init__(*args, **kwargs)
         self.ready: dict[tuple, tuple[str, int, str]] = {}
 
+    @staticmethod
+    def _key(path: str, query: dict[str, str], t: float) -> tuple:
+        return path, tuple(sorted(query.items())), t
+
     def prepare(self, paths: list[str], query: dict[str, str], t: float) -> None:
-        ready = {(path, tuple(sorted(query.items())), t): self.respond(path, query, t) for path in paths}
+        ready = {self._key(path, query, t): self.respond(path, query, t) for path in paths}
         with self._lock:
             self.ready = ready  # the answers of one instant: the previous ones are not asked for again
 
     def respond(self, path: str, query: dict[str, str], t: float, fault: str | None = None):
         if fault is None:
             with self._lock:
-                answer = self.ready.pop((path, tuple(sorted(query.items())), t), None)
+                answer = self.ready.pop(self._key(path, query, t), None)
             if answer is not None:
                 return answer
         return super().respond(path, query, t, fault)
