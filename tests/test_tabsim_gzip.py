@@ -6,7 +6,6 @@ rendered, so the database stores what it would have stored uncompressed."""
 from __future__ import annotations
 
 import asyncio
-import gzip
 from datetime import UTC, datetime
 
 import httpx
@@ -50,7 +49,6 @@ def test_an_event_is_served_compressed_when_asked_and_the_fetcher_reads_the_same
 
         attempt = asyncio.run(fetched())
         assert attempt.ok and bytes(attempt.body) == text.encode()
-        assert gzip.decompress(gzip.compress(text.encode())) == bytes(attempt.body)
 
 
 def test_gzip_can_be_turned_off():

@@ -1,5 +1,5 @@
 """The pgTAP files are written against an empty test database with default
-settings. Under two workers they may follow any module on the same worker,
+settings. Under pytest-xdist they may follow any module on the same worker,
 so each starts from one, whatever ran before it."""
 
 from __future__ import annotations
