@@ -1,10 +1,11 @@
 """A simulated racing day at full speed, twice.
 
 1. The real path: the database's schedule says what is due, the simulator
-   answers over HTTP (its clock standing at that instant), the fetcher's own
-   client code fetches it and its database layer hands it over. The clock
-   jumps to the next due poll as soon as the last one is in, so the day
-   takes as long as the pipeline needs (tabsim.replay, delivering over HTTP).
+   answers over HTTP for the poll's instant, the fetcher's own client code
+   fetches it and its database layer hands it over, up to the fetcher's ten
+   polls in flight. The clock jumps to the next due poll as soon as no poll
+   in flight can fall due before it, so the day takes as long as the
+   pipeline needs (tabsim.replay with overlap, delivering over HTTP).
 2. The database alone: every stored response is set aside, the data emptied,
    and the responses ingested again, races side by side and each race's
    polls in order, no HTTP and no Python work in between: what PostgreSQL
@@ -72,8 +73,8 @@ def real_path(
 
             async def deliver(db: Database, _sim, claim, t: float, stats: Replay) -> None:
                 async with slots:
-                    server.set(t)
-                    query = {k: str(v) for k, v in claim.query.items()}
+                    # Polls of several instants are in flight at once: each asks for its own.
+                    query = {k: str(v) for k, v in claim.query.items()} | {"tabsim_at": repr(t)}
                     attempt = await fetch(client, server.base_url + claim.path, query, 1, 0.0, 0.0, _noop)
                     received = datetime.fromtimestamp(t, UTC)
                     began = time.perf_counter()
@@ -104,6 +105,7 @@ def real_path(
                 connections,
                 stats,
                 deliver,
+                overlap=True,
             )
             bar.done(f"{stats.polls:,} polls")
             return stats

@@ -1731,13 +1731,13 @@ COMMENT ON COLUMN raceday.settings.generated_time_tolerance IS 'An event whose g
 
 CREATE FUNCTION raceday.clock() RETURNS timestamp with time zone
     LANGUAGE sql STABLE
-    RETURN (SELECT COALESCE((s.clock_virtual + ((now() - s.clock_real) * s.clock_speed)), now()) AS "coalesce" FROM raceday.settings s);
+    RETURN COALESCE((NULLIF(current_setting('raceday.clock'::text, true), ''::text))::timestamp with time zone, (SELECT COALESCE((s.clock_virtual + ((now() - s.clock_real) * s.clock_speed)), now()) AS "coalesce" FROM raceday.settings s));
 
 ALTER FUNCTION raceday.clock() OWNER TO raceday_owner;
 
 -- Name: FUNCTION clock(); Type: COMMENT; Schema: raceday; Owner: raceday_owner
 
-COMMENT ON FUNCTION raceday.clock() IS 'The schedule''s now: real time unless settings hold a simulated clock.';
+COMMENT ON FUNCTION raceday.clock() IS 'The schedule''s now: the session''s raceday.clock setting if set, else real time unless settings hold a simulated clock.';
 
 -- Name: clock_at(timestamp with time zone); Type: FUNCTION; Schema: raceday; Owner: raceday_owner
 

@@ -59,12 +59,17 @@ class Database:
                 delay = min(delay * 2, 5.0) * random.uniform(0.8, 1.2)
         return conn
 
+    async def _session(self, conn: psycopg.AsyncConnection) -> None:
+        """Runs before each statement on its connection: nothing here; a
+        replay sets the session's schedule clock (tabsim.replay)."""
+
     async def call(self, sql: str, params: tuple, retry: bool = True):
         """Runs one statement; on a lost connection reconnects and runs it again
         (retry=True) or raises. Errors of the statement itself are raised."""
         while True:
             conn = await self._acquire()
             try:
+                await self._session(conn)
                 cur = await conn.execute(sql, params)
                 rows = await cur.fetchall() if cur.description else []
                 self._idle.put_nowait(conn)

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import sys
 import time
+import weakref
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -31,6 +34,33 @@ from .server import PREFIX, FaultRates, Simulator
 
 WORKER = "replay"
 
+# The soonest an event target polled at instant t can fall due again: the
+# schedule's shortest interval (raceday.poll_interval) and the first back-off
+# after a failed poll (raceday.ingest_failure) are both 15 s. A meetings page
+# may schedule the next page, and new races, at its own instant.
+EVENT_GAP_S = 15.0
+
+# The instant of the poll a task delivers (overlapping replays).
+_INSTANT: ContextVar[float | None] = ContextVar("replay_instant", default=None)
+
+
+class _InstantDatabase(Database):
+    """The fetcher's database layer with every statement on the schedule's
+    clock at the instant of the poll it serves: the session's raceday.clock
+    (session_clock) is set before a statement whenever the connection's
+    differs, through to_timestamp as freeze_database_clock does, so an
+    instant reads the same either way."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clocks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    async def _session(self, conn) -> None:
+        at = _INSTANT.get()
+        if at is not None and self._clocks.get(conn) != at:
+            await conn.execute("SELECT set_config('raceday.clock', to_timestamp(%s)::text, false)", (at,))
+            self._clocks[conn] = at
+
 
 @dataclass
 class Replay:
@@ -42,6 +72,7 @@ class Replay:
     first: float = 0.0
     last: float = 0.0
     seconds: float = 0.0
+    most_in_flight: int = 0  # polls delivered side by side at most (overlap)
 
 
 async def _deliver(db: Database, sim: Simulator, claim: Claim, t: float, stats: Replay) -> None:
@@ -70,12 +101,19 @@ async def replay(
     connections: int = 2,
     stats: Replay | None = None,
     deliver=None,
+    overlap: bool = False,
 ) -> Replay:
     """Polls the simulator's day from virtual `start` to `until` (epoch
     seconds) as the database schedules it, delivering the polls due at one
     instant over `connections` connections at once. `progress(t)` is called
     as the clock moves. `deliver(db, sim, claim, t, stats)` answers and
-    hands over one claim: by default in-process; the bench fetches over HTTP."""
+    hands over one claim: by default in-process; the bench fetches over HTTP.
+
+    overlap=False: the clock moves to the next due poll once every poll of
+    the instant is in. overlap=True: polls of later instants start while
+    earlier ones are in flight, as far as the schedule allows (see
+    _overlapping); the same polls at the same instants, in less time when
+    deliveries can run side by side."""
     deliver = deliver or _deliver
     stats = stats or Replay(first=start)
     began = time.perf_counter()
@@ -86,32 +124,97 @@ async def replay(
             "raceday.nz_racing_day(to_timestamp(%s)) + 1)",
             (start, until),
         )
-        db = Database(fetcher_url, connections)
-        t, frozen = start, None
+        db = (_InstantDatabase if overlap else Database)(fetcher_url, connections)
         try:
-            while t <= until:
-                if t != frozen:  # claiming again at the same instant: the clock already stands there
-                    freeze_database_clock(admin, t)
-                    frozen = t
-                claims = await db.claim(WORKER, 100)
-                # One claim per target: delivering them together keeps each race's polls in order.
-                await asyncio.gather(*(deliver(db, sim, claim, t, stats) for claim in claims))
-                if claims:
-                    continue
-                (due,) = admin.execute(
-                    "SELECT extract(epoch FROM min(next_poll_at)) FROM raceday.poll_targets "
-                    "WHERE next_poll_at > to_timestamp(%s)",
-                    (t,),
-                ).fetchone()
-                t = float(due) if due is not None else t + 60
-                if progress:
-                    progress(min(t, until))
+            run = _overlapping if overlap else _instant_by_instant
+            t = await run(admin, db, sim, start, until, progress, stats, deliver)
         finally:
             await db.release(WORKER)
             await db.close()
     stats.last = min(t, until)
     stats.seconds += time.perf_counter() - began
     return stats
+
+
+def _next_due(admin: psycopg.Connection, t: float) -> float | None:
+    (due,) = admin.execute(
+        "SELECT extract(epoch FROM min(next_poll_at)) FROM raceday.poll_targets WHERE next_poll_at > to_timestamp(%s)",
+        (t,),
+    ).fetchone()
+    return None if due is None else float(due)
+
+
+async def _instant_by_instant(admin, db, sim, start, until, progress, stats, deliver) -> float:
+    t, frozen = start, None
+    while t <= until:
+        if t != frozen:  # claiming again at the same instant: the clock already stands there
+            freeze_database_clock(admin, t)
+            frozen = t
+        claims = await db.claim(WORKER, 100)
+        # One claim per target: delivering them together keeps each race's polls in order.
+        await asyncio.gather(*(deliver(db, sim, claim, t, stats) for claim in claims))
+        if claims:
+            continue
+        due = _next_due(admin, t)
+        t = due if due is not None else t + 60
+        if progress:
+            progress(min(t, until))
+    return t
+
+
+async def _overlapping(admin, db, sim, start, until, progress, stats, deliver) -> float:
+    """Each poll is delivered as a task of its own, its statements on the
+    clock of its instant (_InstantDatabase); the schedule's clock (settings,
+    which pg_cron's jobs read) stands at the newest instant claimed. The
+    clock moves on to the next due poll as soon as no poll in flight can
+    fall due before it: an event polled at t is due again EVENT_GAP_S later
+    at the soonest, and a meetings page may make polls due at its own
+    instant, so while one is in flight the clock waits for it. Polls in
+    flight are leased, so a claim never takes a target twice; each target's
+    polls stay in order. The result is the day of _instant_by_instant."""
+    inflight: dict[
+        asyncio.Task, float
+    ] = {}  # task -> the instant its target can be due again, at the soonest
+
+    async def one(claim, at: float) -> None:
+        _INSTANT.set(at)
+        await deliver(db, sim, claim, at, stats)
+
+    t, frozen = start, None
+    try:
+        while True:
+            nxt = None
+            if t <= until:
+                # The admin connection is synchronous: its round trips run in a
+                # thread, so that the deliveries in flight go on meanwhile.
+                if t != frozen:
+                    await asyncio.to_thread(freeze_database_clock, admin, t)
+                    frozen = t
+                _INSTANT.set(t)
+                claims = await db.claim(WORKER, 100)
+                for claim in claims:
+                    gap = EVENT_GAP_S if claim.kind == "event" else 0.0
+                    inflight[asyncio.create_task(one(claim, t))] = t + gap
+                stats.most_in_flight = max(stats.most_in_flight, len(inflight))
+                if claims:
+                    continue
+                due = await asyncio.to_thread(_next_due, admin, t)
+                nxt = due if due is not None else (None if inflight else t + 60)
+            if nxt is not None and nxt < min(inflight.values(), default=math.inf):
+                t = nxt
+                if progress:
+                    progress(min(t, until))
+                continue
+            if not inflight:
+                return t
+            done, _ = await asyncio.wait(inflight, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                del inflight[task]
+                task.result()  # a delivery's error ends the replay
+    finally:
+        for task in inflight:
+            task.cancel()
+        await asyncio.gather(*inflight, return_exceptions=True)
 
 
 def replay_until_now(

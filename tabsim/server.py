@@ -18,6 +18,10 @@ every response one by one. A huge, gzipbomb or trickle response is counted
 when its head is sent: a client is meant to give up on its body, and still
 records the response with its status.
 
+A request may name the instant it wants answered (query parameter
+`tabsim_at`, epoch seconds) instead of the simulator's clock: a replay
+keeps polls of several instants in flight (tabsim.replay, overlap).
+
 Like TAB, it answers gzip-compressed when the request accepts gzip
 (`gzip=False` turns that off): an event of 400 KB is about 40 KB on the wire.
 The bounded faults (huge, gzipbomb, trickle) are sent as they are.
@@ -397,6 +401,16 @@ def _handler(sim: Simulator):
                 )
                 return
             fault = query.pop("tabsim_fault", None) or sim.draw_fault()
+            # The instant to answer for, when the asker says (a replay with polls of
+            # several instants in flight); else the simulator's clock.
+            at = query.pop("tabsim_at", None)
+            try:
+                t = sim.clock.now() if at is None else float(at)
+            except ValueError:
+                self._send(
+                    400, json.dumps({"error": {"code": 400, "message": "tabsim_at: not a number"}}), None
+                )
+                return
             if fault == "latency":
                 time.sleep(sim.faults.latency_ms / 1000)
                 fault = None
@@ -413,7 +427,7 @@ def _handler(sim: Simulator):
                     None,
                 )
                 return
-            kind, status, body = sim.respond(url.path, query, sim.clock.now(), fault)
+            kind, status, body = sim.respond(url.path, query, t, fault)
             if self._send(status, body, kind, fault):
                 sim.record(
                     Served(

@@ -10,10 +10,16 @@ HTTP are held to the same checksums in tests/test_fault_matrix.py.)"""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
+from datetime import UTC, datetime
 
-from harness import checksums, ingest_meeting, replay, reprocess_every_race
+from harness import CHECKSUMS, checksums, empty_database, ingest_meeting, replay, reprocess_every_race
+from tabsim.clock import SimClock, real_database_clock
 from tabsim.payloads import event_json
+from tabsim.replay import replay as tabsim_replay
+from tabsim.server import Simulator
 
 
 def test_live_day_equals_its_replay(quiet_db, database_url):
@@ -103,3 +109,56 @@ def test_corrupted_poll_is_quarantined_then_swept(clean_db, tabsim_factory):
     assert (
         dict(db.execute("SELECT staging_id, count(*) FROM raceday.money_flow_history GROUP BY 1"))[ids[1]] > 0
     )
+
+
+# What a replayed day is, whichever order its polls' ingests committed in:
+# staging ids are left out (polls of one instant ingest side by side).
+SAME_DAY = {
+    "polls": """SELECT md5(string_agg(format('%s|%s|%s|%s|%s', kind, target, received_at, content_hash,
+        transform_error), ',' ORDER BY kind, target, received_at)), count(*) FROM staging.raw_responses""",
+    "money_flow_history": """SELECT md5(string_agg((to_jsonb(h) - 'id' - 'staging_id' - 'created_at')::text, ','
+        ORDER BY race_id, entrant_id, event_timestamp)), count(*) FROM raceday.money_flow_history h""",
+    "odds_history": """SELECT md5(string_agg((to_jsonb(h) - 'id' - 'staging_id' - 'created_at')::text, ','
+        ORDER BY entrant_id, odds_type, event_timestamp)), count(*) FROM raceday.odds_history h""",
+    "race_alerts": """SELECT md5(string_agg((to_jsonb(a) - 'id' - 'staging_id' - 'created_at')::text, ','
+        ORDER BY race_id, entrant_id, time_interval, kind)), count(*) FROM raceday.race_alerts a""",
+    "entrants": CHECKSUMS["entrants"],
+    "races": CHECKSUMS["races"],
+    "targets": """SELECT md5(string_agg(format('%s|%s|%s|%s', target, next_poll_at, last_polled_at, polls), ','
+        ORDER BY target)), count(*) FROM raceday.poll_targets""",
+}
+
+
+def test_polls_of_several_instants_in_flight_make_the_same_day(quiet_db, database_url):
+    # The bench's real path keeps the fetcher's ten polls in flight across
+    # instants (overlap), each ingest on its own instant's clock: the same
+    # polls at the same instants, the same rows, the same schedule after.
+    db = quiet_db
+    start = time.time() - 6 * 3600
+    days = []
+    for overlap in (False, True):
+        empty_database(db)
+        sim = Simulator(7, SimClock(datetime.fromtimestamp(start, UTC)), layout_start=start, form_size=2)
+        stats = asyncio.run(
+            tabsim_replay(
+                database_url,
+                database_url.replace("postgres@", "raceday_fetcher@"),
+                sim,
+                start,
+                start + 15 * 60,
+                connections=2,
+                overlap=overlap,
+            )
+        )
+        days.append((stats, {name: db.execute(sql).fetchone() for name, sql in SAME_DAY.items()}))
+        real_database_clock(db)
+    (stats, one_at_a_time), (overlapping_stats, overlapping) = days
+    assert (
+        stats.polls > 500
+        and one_at_a_time["money_flow_history"][1] > 0
+        and one_at_a_time["race_alerts"][1] > 0
+    )
+    # Polls of different instants were in flight together.
+    assert overlapping_stats.most_in_flight > 5
+    assert overlapping_stats.polls == stats.polls
+    assert overlapping == one_at_a_time
