@@ -226,9 +226,10 @@ def replay_until_now(
     faults: str = "",
     progress=None,
     connections: int = 2,
+    overlap: bool = False,
 ) -> tuple[Simulator, Replay]:
     """A day whose first race went off about `hours` ago, replayed up to now;
-    then the database's clock is real time again."""
+    then the database's clock is real time again. `overlap`: see replay()."""
     now = time.time()
     start = now - hours * 3600
     sim = Simulator(
@@ -251,6 +252,7 @@ def replay_until_now(
                 progress,
                 connections,
                 stats=stats,
+                overlap=overlap,
             )
         )
     with psycopg.connect(admin_url, autocommit=True) as admin:

@@ -165,9 +165,9 @@ def replay(url: str, hours: float, seed: int, form_size: int, min_polls: int = 0
     min_polls polls, or the test stops. Returns the replay's statistics."""
     from tabsim.replay import replay_until_now
 
-    # Four connections, not the fetcher's two: the polls due at one instant
-    # ingest side by side (each race's stay in order), and a fixture's day is
-    # in an eighth sooner; what the tests read of it is the same.
+    # Four connections, not the fetcher's two, and polls of several instants
+    # in flight (overlap): each race's polls stay in order, and a fixture's
+    # day is in sooner; it is the same day (tests/test_replay.py).
     _, stats = replay_until_now(
         url,
         url.replace("postgres@", "raceday_fetcher@"),
@@ -175,6 +175,7 @@ def replay(url: str, hours: float, seed: int, form_size: int, min_polls: int = 0
         seed=seed,
         form_size=form_size,
         connections=4,
+        overlap=True,
         **options,
     )
     assert stats.polls > min_polls, f"the replay made only {stats.polls} polls"
