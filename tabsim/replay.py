@@ -172,9 +172,8 @@ async def _overlapping(admin, db, sim, start, until, progress, stats, deliver) -
     instant, so while one is in flight the clock waits for it. Polls in
     flight are leased, so a claim never takes a target twice; each target's
     polls stay in order. The result is the day of _instant_by_instant."""
-    inflight: dict[
-        asyncio.Task, float
-    ] = {}  # task -> the instant its target can be due again, at the soonest
+    # Each task in flight: the instant its target can be due again, at the soonest.
+    inflight: dict[asyncio.Task, float] = {}
 
     async def one(claim, at: float) -> None:
         _INSTANT.set(at)
