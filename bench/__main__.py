@@ -32,13 +32,14 @@ from pathlib import Path
 import psycopg
 
 from tabsim.model import REAL_FORM_SIZE, RacingDay
+from tabsim.server import PREFIX
 from tests.harness import ApiServer, LiveServer, empty_database, ingest_meeting
 
 from . import day as day_mod
 from . import live as live_mod
 from . import readme
 from .api import Watcher, wrk
-from .polls import pick_races, quarantined, races_at_once
+from .polls import QUERY, pick_races, quarantined, races_at_once
 from .progress import Progress
 from .report import Report
 from .tabserver import TabServer
@@ -57,6 +58,25 @@ def layout(seed: int) -> tuple[float, float, float]:
     now = time.time()
     start = now - last - 40 * 60
     return start, start + first - 65 * 60, now
+
+
+PROBE = "the machine's speed"
+PROBE_NAME = "a real-size event parsed as jsonb, median of 30"
+
+
+def probe(report: Report, admin: psycopg.Connection, server: TabServer, when: str) -> None:
+    """The same work at the start and at the end of a run: this machine's
+    speed drifts by a fifth or more from one minute to the next, so figures
+    of two runs compare only beside their probes."""
+    race = max(server.sim.day.races.values(), key=lambda r: len(r.runners))
+    body = server.sim.respond(f"{PREFIX}/racing/events/{race.race_id}", QUERY, race.start - 1800)[2]
+    times = []
+    for k in range(35):  # the first five warm the connection up
+        started = time.perf_counter()
+        admin.execute("SELECT (%s::text)::jsonb IS NOT NULL", (body,))
+        if k >= 5:
+            times.append((time.perf_counter() - started) * 1000)
+    report.add(f"{PROBE} {when}", PROBE_NAME, statistics.median(times), "ms")
 
 
 def add_poll_spreads(
@@ -342,6 +362,7 @@ def main(argv: list[str] | None = None) -> int:
                 "raceday.nz_racing_day(to_timestamp(%s)) + 1)",
                 (first, until),
             )
+            probe(report, admin, server, "at the start of the run")
             if "one" in only:
                 one_race(report, admin, server, fetcher_url, args.one_race_polls)
                 empty_database(admin)
@@ -355,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
                 live_push(report, args.url, fetcher_url, admin, server, args.live_polls, live_clients)
             if "day" in only:
                 full_day(report, args.url, fetcher_url, server, first, until, args.connections)
+            probe(report, admin, server, "at the end of the run")
         finally:
             server.stop()
         if "api" in only:

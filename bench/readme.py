@@ -49,10 +49,17 @@ def section(results: dict) -> str:
         now = " / ".join(f"{f['value']:,.1f}" if f else "-" for f in found)
         missed = any(f and f["verdict"] == "MISSED" for f in found)
         lines.append(f"| {label} | {goal} | {node} | {before} | {now}{' (missed)' if missed else ''} |")
+    probes = [f["value"] for f in results["figures"] if f["section"].startswith("the machine's speed")]
+    speed = (
+        f" The machine's probe (a real-size event parsed as jsonb): {' ms, then '.join(f'{v:.2f}' for v in probes)} ms;"
+        " figures compare only between runs of like probes."
+        if probes
+        else ""
+    )
     lines += [
         "",
         f"`make bench` of {results['started'][:16].replace('T', ' ')} UTC at commit {results['commit']}, "
-        f"{results['machine']['cpus']} cores; every figure is in docs/bench.md and the run's JSON.",
+        f"{results['machine']['cpus']} cores; every figure is in docs/bench.md and the run's JSON.{speed}",
         END,
     ]
     return "\n".join(lines)

@@ -34,6 +34,8 @@ def test_the_section_is_rewritten_from_a_run_and_nothing_else(tmp_path):
                     ("one race, 14 runners, 390 KB per event, 300 polls", "end to end p50", 8.04, "met"),
                     ("one race, 14 runners, 390 KB per event, 300 polls", "end to end p95", 15.5, "MISSED"),
                     ("the day again, in the database alone, 2 connections", "polls per second", 212.3, "met"),
+                    ("the machine's speed at the start of the run", "an event parsed as jsonb", 1.449, ""),
+                    ("the machine's speed at the end of the run", "an event parsed as jsonb", 1.62, ""),
                 ]
             )
         )
@@ -47,6 +49,8 @@ def test_the_section_is_rewritten_from_a_run_and_nothing_else(tmp_path):
     )
     assert "| the day in the database alone, 2 connections | >= 200 polls/s | - | 94 | 212.3 |" in table
     assert "at commit abc1234" in table and "| the day, real path" in table
+    # How fast the machine was, at the start and at the end of the run.
+    assert "parsed as jsonb): 1.45 ms, then 1.62 ms;" in table
     before, after = original.split(readme.START, 1)[0], original.split(readme.END, 1)[1]
     assert text.startswith(before) and text.endswith(after)
     readme.update(run, page)
