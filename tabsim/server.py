@@ -406,9 +406,13 @@ def _handler(sim: Simulator):
             at = query.pop("tabsim_at", None)
             try:
                 t = sim.clock.now() if at is None else float(at)
+                if not math.isfinite(t):
+                    raise ValueError(at)
             except ValueError:
                 self._send(
-                    400, json.dumps({"error": {"code": 400, "message": "tabsim_at: not a number"}}), None
+                    400,
+                    json.dumps({"error": {"code": 400, "message": "tabsim_at: not a finite number"}}),
+                    None,
                 )
                 return
             if fault == "latency":
