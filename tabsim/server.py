@@ -221,20 +221,18 @@ class Simulator:
                 kind = "event"
                 race = self.day.races.get(path.rsplit("/", 1)[1])
                 if race is None:
-                    status, body = 404, json.dumps({"error": {"code": 404, "message": "event not found"}})
+                    status, body = 404, error_body(404, "event not found")
                 else:
                     status, body = 200, event_json(self.day, race, t, query)
             else:
-                status, body = 404, json.dumps({"error": {"code": 404, "message": "no such path"}})
+                status, body = 404, error_body(404, "no such path")
         except BadRequest as err:
-            status, body = 400, json.dumps({"error": {"code": 400, "message": str(err)}})
+            status, body = 400, error_body(400, str(err))
         if fault in ("500", "502", "503"):
-            status, body = (
-                int(fault),
-                json.dumps({"error": {"code": int(fault), "message": "upstream error"}}),
-            )
+            status = int(fault)
+            body = error_body(status, "upstream error")
         elif fault == "429":
-            status, body = 429, json.dumps({"error": {"code": 429, "message": "too many requests"}})
+            status, body = 429, error_body(429, "too many requests")
         elif fault == "malformed":
             body = body.replace('"', "'", 7)
         elif fault == "truncated":
@@ -342,6 +340,11 @@ def _padding_deflate(size: int) -> tuple[bytes, int]:
     return deflated(piece) * count + (deflated(rest) if rest else b""), crc
 
 
+def error_body(code: int, message: str) -> str:
+    """An error answer's body, in TAB's shape."""
+    return json.dumps({"error": {"code": code, "message": message}})
+
+
 def accepts_gzip(header: str) -> bool:
     """Whether an Accept-Encoding header accepts gzip (named, or *, with q above 0)."""
     for item in header.split(","):
@@ -411,7 +414,7 @@ def _handler(sim: Simulator):
             except ValueError:
                 self._send(
                     400,
-                    json.dumps({"error": {"code": 400, "message": "tabsim_at: not a finite number"}}),
+                    error_body(400, "tabsim_at: not a finite number"),
                     None,
                 )
                 return
