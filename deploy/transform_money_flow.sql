@@ -1,5 +1,5 @@
 -- Deploy raceday:transform_money_flow to pg
--- requires: money_flow_history money_flow_rules poll_quality
+-- requires: transform_money_flow@v0.8.0 money_flow_lookup_index
 -- Why: the money-flow rows of one event poll (DOMAIN.md §2), by the rules
 -- where earlier systems went wrong: cents are pool x hold rounded half away
 -- from zero; increments are against the latest row of the nearest earlier
@@ -7,14 +7,20 @@
 -- sees it closed, never for scratched runners or ids the runners[] list
 -- does not have. A part of transform_event; the statement triggers on
 -- money_flow_history (latest rows, then alerts) fire as this insert ends.
+--
+-- Reworked: the interval type is worked out once, like the bucket: as an
+-- expression of the insert it was a call of the SQL function for every row
+-- (it is STRICT and its CASE is not, so the planner cannot inline it). The
+-- look-up of the nearest earlier bucket now reads its answer first
+-- (money_flow_lookup_index).
 
 BEGIN;
 
 SET LOCAL ROLE raceday_owner;
 
-CREATE FUNCTION raceday.transform_money_flow(staging_id bigint, race_uuid uuid, observed timestamptz,
-                                             received_at timestamptz, start_at timestamptz, new_status text,
-                                             runners jsonb, money jsonb, win_total numeric, place_total numeric)
+CREATE OR REPLACE FUNCTION raceday.transform_money_flow(staging_id bigint, race_uuid uuid, observed timestamptz,
+                                                        received_at timestamptz, start_at timestamptz, new_status text,
+                                                        runners jsonb, money jsonb, win_total numeric, place_total numeric)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, raceday
@@ -24,6 +30,7 @@ DECLARE
     old_status text;
     minutes    numeric := round(extract(epoch FROM start_at - observed) / 60, 3);
     bucket     numeric := raceday.time_bucket(minutes);
+    itype      text := raceday.interval_type(minutes);
 BEGIN
     IF money IS NULL OR new_status IS NULL OR new_status NOT IN ('open', 'closed') THEN
         RETURN;
@@ -43,7 +50,7 @@ BEGIN
         bet_percentage, win_pool_amount, place_pool_amount, win_pool_percentage, place_pool_percentage,
         incremental_win_amount, incremental_place_amount, incremental_amount, fixed_win_odds, fixed_place_odds,
         pool_win_odds, pool_place_odds, event_timestamp, polling_timestamp)
-    SELECT race_uuid, f.entrant_id, transform_money_flow.staging_id, bucket, minutes, raceday.interval_type(minutes),
+    SELECT race_uuid, f.entrant_id, transform_money_flow.staging_id, bucket, minutes, itype,
            f.hold, f.bet, f.win_amount, f.place_amount,
            round(f.win_amount / nullif(win_total, 0), 2), round(f.place_amount / nullif(place_total, 0), 2),
            inc.win, inc.place, inc.win, f.fixed_win, f.fixed_place, f.pool_win, f.pool_place, observed, received_at

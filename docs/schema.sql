@@ -3297,6 +3297,7 @@ DECLARE
     old_status text;
     minutes    numeric := round(extract(epoch FROM start_at - observed) / 60, 3);
     bucket     numeric := raceday.time_bucket(minutes);
+    itype      text := raceday.interval_type(minutes);
 BEGIN
     IF money IS NULL OR new_status IS NULL OR new_status NOT IN ('open', 'closed') THEN
         RETURN;
@@ -3316,7 +3317,7 @@ BEGIN
         bet_percentage, win_pool_amount, place_pool_amount, win_pool_percentage, place_pool_percentage,
         incremental_win_amount, incremental_place_amount, incremental_amount, fixed_win_odds, fixed_place_odds,
         pool_win_odds, pool_place_odds, event_timestamp, polling_timestamp)
-    SELECT race_uuid, f.entrant_id, transform_money_flow.staging_id, bucket, minutes, raceday.interval_type(minutes),
+    SELECT race_uuid, f.entrant_id, transform_money_flow.staging_id, bucket, minutes, itype,
            f.hold, f.bet, f.win_amount, f.place_amount,
            round(f.win_amount / nullif(win_total, 0), 2), round(f.place_amount / nullif(place_total, 0), 2),
            inc.win, inc.place, inc.win, f.fixed_win, f.fixed_place, f.pool_win, f.pool_place, observed, received_at
@@ -3366,12 +3367,13 @@ BEGIN
           FROM jsonb_to_recordset(runners)
                    AS x(entrant_id uuid, odds jsonb)
           CROSS JOIN unnest(ARRAY['fixed_win', 'fixed_place', 'pool_win', 'pool_place']) AS k(odds_type)) o
-    LEFT JOIN LATERAL (SELECT h.odds FROM raceday.odds_history h
+    LEFT JOIN LATERAL (SELECT h.odds, h.event_timestamp FROM raceday.odds_history h
                        WHERE h.race_id = race_uuid AND h.entrant_id = o.entrant_id AND h.odds_type = o.odds_type
-                         AND h.event_timestamp < observed
+                         AND h.event_timestamp <= observed
                        ORDER BY h.event_timestamp DESC LIMIT 1) last ON true
-    WHERE o.value > 0 AND (last.odds IS NULL OR abs(o.value - last.odds) > 0.01)
-    ON CONFLICT DO NOTHING;
+    -- A row at this very instant: the poll was transformed before; nothing more.
+    WHERE o.value > 0
+      AND (last.odds IS NULL OR (last.event_timestamp < observed AND abs(o.value - last.odds) > 0.01));
 END
 $$;
 
@@ -4749,7 +4751,11 @@ CREATE INDEX meetings_date_idx ON raceday.meetings USING btree (date, country, c
 
 -- Name: money_flow_history_race_idx; Type: INDEX; Schema: raceday; Owner: raceday_owner
 
-CREATE INDEX money_flow_history_race_idx ON ONLY raceday.money_flow_history USING btree (race_id, entrant_id, time_interval, event_timestamp);
+CREATE INDEX money_flow_history_race_idx ON ONLY raceday.money_flow_history USING btree (race_id, entrant_id, time_interval, event_timestamp DESC);
+
+-- Name: INDEX money_flow_history_race_idx; Type: COMMENT; Schema: raceday; Owner: raceday_owner
+
+COMMENT ON INDEX raceday.money_flow_history_race_idx IS 'A runner''s latest row of the nearest earlier bucket, first: the money flow''s look-up (transform_money_flow).';
 
 -- Name: money_flow_history_staging_idx; Type: INDEX; Schema: raceday; Owner: raceday_owner
 

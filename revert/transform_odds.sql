@@ -1,6 +1,6 @@
--- Revert raceday:transform_odds from pg: the version of transform_odds@v0.7.0,
--- whose insert names the key (entrant_id, odds_type, event_timestamp)
--- (same signature, so replaced in place: its privileges and comment stay).
+-- Revert raceday:transform_odds from pg: the version of transform_odds@v0.8.0,
+-- whose look-up stops before the poll's instant and whose insert skips a
+-- conflict (same signature, so replaced in place: its privileges and comment stay).
 
 BEGIN;
 
@@ -24,7 +24,7 @@ BEGIN
                          AND h.event_timestamp < observed
                        ORDER BY h.event_timestamp DESC LIMIT 1) last ON true
     WHERE o.value > 0 AND (last.odds IS NULL OR abs(o.value - last.odds) > 0.01)
-    ON CONFLICT (entrant_id, odds_type, event_timestamp) DO NOTHING;
+    ON CONFLICT DO NOTHING;
 END
 $$;
 COMMENT ON FUNCTION raceday.transform_odds(bigint, uuid, timestamptz, jsonb) IS

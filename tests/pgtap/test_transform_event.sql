@@ -2,7 +2,7 @@
 -- increments, the status gate, scratchings, the Final pool fallback, the
 -- odds threshold, results flags, DOMAIN.md's worked example, quarantine.
 BEGIN;
-SELECT plan(24);
+SELECT plan(26);
 
 -- Race R starts at 2026-07-17 03:00Z (epoch 1784257200). Runners A, B, C
 -- (C scratched). Each poll: status, observation time, pools, tracker, odds.
@@ -95,6 +95,15 @@ SELECT results_eq($$SELECT odds FROM raceday.odds_history h JOIN raceday.entrant
     'odds: 2.5 stored, 2.505 is no move (not stored), 2.52 is, and back to 2.5');
 SELECT is((SELECT count(*) FROM raceday.odds_history WHERE odds_type = 'pool_place'), 0::bigint,
           'a zero price is never stored');
+-- A second answer observed at an instant already stored (02:04), Alpha now at 3.0: it is kept and
+-- transformed, and the history keeps its one row per runner, kind and instant.
+CALL pg_temp.poll(pg_temp.ev('Open', '2026-07-17T02:04:00Z', 70000, 30000, pg_temp.tracker(15.5, 40), 3.0));
+SELECT is((SELECT count(*) FROM staging.raw_responses WHERE transform_error IS NOT NULL), 0::bigint,
+          'an answer at an instant already stored is transformed, not quarantined');
+SELECT results_eq($$SELECT event_timestamp, odds FROM raceday.odds_history h JOIN raceday.entrants e USING (entrant_id)
+                    WHERE e.name = 'Alpha' AND odds_type = 'fixed_win' ORDER BY event_timestamp$$,
+    $$VALUES ('2026-07-17 01:58Z'::timestamptz, 2.50::numeric), ('2026-07-17 02:04Z', 2.52), ('2026-07-17 02:30Z', 2.50)$$,
+    'odds at an instant already stored are not stored again');
 
 -- Closed: the first closed poll is written, the second is not.
 CALL pg_temp.poll(pg_temp.ev('Closed', '2026-07-17T03:00:20Z', 80000, 30000, pg_temp.tracker(15.5, 40)));
