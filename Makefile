@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test schema shadow bench soak test-faults test-fuzz toolchain db-start db-stop db-status db-url db-destroy psql backup restore archive restore-day api-url live-url token
+.PHONY: help run test schema shadow bench instructions soak test-faults test-fuzz toolchain db-start db-stop db-status db-url db-destroy psql backup restore archive restore-day api-url live-url token
 
 help:
 	@echo "make run         build or reuse the toolchain, start and deploy the database, run raceday (DURATION=N: for N seconds;"
@@ -14,6 +14,8 @@ help:
 	@echo "                 the running database's last N hours (default 2) in a throw-away cluster; every derived row"
 	@echo "                 that differs is reported, and any outside EXPECT fails it (docs/shadow.md)"
 	@echo "make bench       the pipeline and the API measured, each figure beside its goal (BENCH_ARGS=... e.g. --hours 1)"
+	@echo "make instructions  the backend's instructions per poll of one race, counted by callgrind (POLLS=10):"
+	@echo "                 for changes too small for make bench on a machine whose speed drifts"
 	@echo "make soak        the full soak: a simulated day at 20x for 10 minutes, lag and memory judged (bench/results/)"
 	@echo "make test-faults the whole fault matrix: every combination of the four faults (16 runs, about 15 minutes)"
 	@echo "make test-fuzz   the fuzz tests at full length, with a random seed"
@@ -48,6 +50,9 @@ shadow:
 
 bench:
 	@bash scripts/bench.sh $(BENCH_ARGS)
+
+instructions:
+	@POLLS="$(POLLS)" bash scripts/instructions.sh
 
 # On the test suite's throw-away cluster: the soak empties the database it is given.
 # -n 0: in one process, as -s shows the soak's figures only there.
