@@ -32,6 +32,7 @@ from pathlib import Path
 import psycopg
 
 from tabsim.model import REAL_FORM_SIZE, RacingDay
+from tabsim.replay import history_partitions
 from tabsim.server import PREFIX
 from tests.harness import ApiServer, LiveServer, empty_database, ingest_meeting
 
@@ -60,7 +61,6 @@ def layout(seed: int) -> tuple[float, float, float]:
     return start, start + first - 65 * 60, now
 
 
-PROBE = "the machine's speed"
 PROBE_NAME = "a real-size event parsed as jsonb, median of 30"
 
 
@@ -76,7 +76,7 @@ def probe(report: Report, admin: psycopg.Connection, server: TabServer, when: st
         admin.execute("SELECT (%s::text)::jsonb IS NOT NULL", (body,))
         if k >= 5:
             times.append((time.perf_counter() - started) * 1000)
-    report.add(f"{PROBE} {when}", PROBE_NAME, statistics.median(times), "ms")
+    report.add(f"{readme.PROBE} {when}", PROBE_NAME, statistics.median(times), "ms")
 
 
 def add_poll_spreads(
@@ -357,11 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             # Each of the race scenarios starts from an empty database and leaves nothing behind.
             empty_database(admin)
-            admin.execute(
-                "SELECT raceday.ensure_history_partitions(raceday.nz_racing_day(to_timestamp(%s)), "
-                "raceday.nz_racing_day(to_timestamp(%s)) + 1)",
-                (first, until),
-            )
+            history_partitions(admin, first, until)
             probe(report, admin, server, "at the start of the run")
             if "one" in only:
                 one_race(report, admin, server, fetcher_url, args.one_race_polls)

@@ -35,6 +35,7 @@ from psycopg.types.json import Jsonb
 
 from tabsim.clock import SimClock, freeze_database_clock
 from tabsim.model import REAL_FORM_SIZE
+from tabsim.replay import history_partitions
 from tabsim.server import PREFIX, Simulator
 from tests.harness import empty_database
 
@@ -73,11 +74,7 @@ def prepare(url: str, directory: Path, warm: int = WARM, first: int = FIRST, pol
     race_id, events = race_polls(warm + first + polls)
     with psycopg.connect(url, autocommit=True) as admin:
         empty_database(admin)
-        admin.execute(
-            "SELECT raceday.ensure_history_partitions(raceday.nz_racing_day(to_timestamp(%s)), "
-            "raceday.nz_racing_day(to_timestamp(%s)) + 1)",
-            (events[0][0], events[-1][0]),
-        )
+        history_partitions(admin, events[0][0], events[-1][0])
         freeze_database_clock(admin, events[0][0])
         for t, body in events[:warm]:
             admin.execute(

@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 RESULTS = Path(__file__).resolve().parent / "results"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+# The sections of the machine's probe at the start and end of a run (bench.__main__.probe).
+PROBE = "the machine's speed"
 
 # (label, section prefix, figure names, goal, Node, before): "before" is make
 # bench at commit 82c82a9, before the work on the per-poll cost.
@@ -49,7 +51,7 @@ def section(results: dict) -> str:
         now = " / ".join(f"{f['value']:,.1f}" if f else "-" for f in found)
         missed = any(f and f["verdict"] == "MISSED" for f in found)
         lines.append(f"| {label} | {goal} | {node} | {before} | {now}{' (missed)' if missed else ''} |")
-    probes = [f["value"] for f in results["figures"] if f["section"].startswith("the machine's speed")]
+    probes = [f["value"] for f in results["figures"] if f["section"].startswith(PROBE)]
     speed = (
         f" The machine's probe (a real-size event parsed as jsonb): {' ms, then '.join(f'{v:.2f}' for v in probes)} ms;"
         " figures compare only between runs of like probes."

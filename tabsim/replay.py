@@ -118,12 +118,7 @@ async def replay(
     stats = stats or Replay(first=start)
     began = time.perf_counter()
     with psycopg.connect(admin_url, autocommit=True) as admin:
-        # History partitions exist from today on; a day laid out in the past needs its own.
-        admin.execute(
-            "SELECT raceday.ensure_history_partitions(raceday.nz_racing_day(to_timestamp(%s)), "
-            "raceday.nz_racing_day(to_timestamp(%s)) + 1)",
-            (start, until),
-        )
+        history_partitions(admin, start, until)
         db = (_InstantDatabase if overlap else Database)(fetcher_url, connections)
         try:
             run = _overlapping if overlap else _instant_by_instant
@@ -134,6 +129,17 @@ async def replay(
     stats.last = min(t, until)
     stats.seconds += time.perf_counter() - began
     return stats
+
+
+def history_partitions(admin: psycopg.Connection, start: float, until: float) -> None:
+    """The history partitions of the NZ racing days from `start` to a day past
+    `until` (epoch seconds): they exist from today on, and a day laid out in
+    the past needs its own."""
+    admin.execute(
+        "SELECT raceday.ensure_history_partitions(raceday.nz_racing_day(to_timestamp(%s)), "
+        "raceday.nz_racing_day(to_timestamp(%s)) + 1)",
+        (start, until),
+    )
 
 
 def _next_due(admin: psycopg.Connection, t: float) -> float | None:
