@@ -1,6 +1,7 @@
 """The backend's instructions per poll of one race, for changes too small for
 the bench's clocks: this machine's speed drifts by a fifth from one minute to
-the next, a count of instructions does not (two runs agree within 0.1 %).
+the next, a count of instructions barely moves (two counts of one prepared
+database agree within 0.1 %, counts of two preparations within 0.3 %).
 
 scripts/instructions.sh (`make instructions`) runs it in three steps:
 
