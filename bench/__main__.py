@@ -11,7 +11,9 @@ cluster for it). In order:
      the API for its newest row as fast as it answers;
   4. the simulated racing day at full speed through the real path (HTTP);
   5. the API under wrk at 1, 10 and 50 connections, on the day's data;
-  6. the same day ingested again in the database alone;
+  6. the same day ingested again in the database alone, then its floor
+     (each response parsed, given its repeat key, stored and committed,
+     no transform);
   7. live push: commit to SSE client at 1, 100 and 1,000 clients on one
      race, feed queries per change, memory per idle client, and commit to
      the race board redrawn in headless Chromium.
@@ -217,12 +219,17 @@ def api_load(report: Report, admin_url: str, admin: psycopg.Connection, seconds:
 
 
 def alone(report: Report, admin_url: str, connections: int) -> None:
-    r = day_mod.database_alone(admin_url, connections)
+    r, floor = day_mod.database_alone(admin_url, connections)
     section = f"the day again, in the database alone, {connections} connections, {r.polls:,} polls"
     report.add(section, "polls per second", r.polls / r.seconds, "/s", ">= 200")
     report.add(section, "history rows per second", r.history_rows / r.seconds, "/s")
     report.add(section, "failed polls", r.failures, "", "== 0")
     add_poll_spreads(report, section, r.timings)
+    # What is left of a poll for its transform: the floor's rate bounds any transform's.
+    section = f"the day's floor: parse, repeat key, store, commit; no transform, {connections} connections"
+    report.add(section, "polls per second", floor.polls / floor.seconds, "/s")
+    report.add(section, "failed polls", floor.failures, "", "== 0")
+    add_poll_spreads(report, section, floor.timings)
 
 
 def live_push(

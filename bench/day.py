@@ -9,7 +9,10 @@
 2. The database alone: every stored response is set aside, the data emptied,
    and the responses ingested again, races side by side and each race's
    polls in order, no HTTP and no Python work in between: what PostgreSQL
-   itself sustains."""
+   itself sustains.
+3. The floor: the same responses, the same way, each only parsed, given its
+   repeat key and stored, then committed: what any poll costs before its
+   transform, whatever the transform does."""
 
 from __future__ import annotations
 
@@ -132,7 +135,35 @@ async def _noop(_attempt) -> None:
     return None
 
 
-def database_alone(admin_url: str, connections: int) -> DayResult:
+# The floor's store: store_response's row, less its look-ups, into a copy of
+# staging.raw_responses (the same columns, indexes, constraints and lz4 TOAST).
+FLOOR_SETUP = """
+CREATE TABLE public.bench_floor (LIKE staging.raw_responses INCLUDING ALL);
+CREATE FUNCTION public.bench_floor_store(p_kind text, p_target text, p_text text, p_received_at timestamptz,
+                                         p_meta jsonb) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    doc jsonb := p_text::jsonb;
+    generated text := doc #>> '{header,generated_time}';
+    stored bigint;
+BEGIN
+    INSERT INTO public.bench_floor AS r (kind, target, url, http_status, attempt, worker, received_at,
+                                         last_received_at, generated_at, body, body_bytes, content_hash)
+    VALUES (p_kind, p_target, p_meta ->> 'url', coalesce((p_meta ->> 'http_status')::integer, 200),
+            coalesce((p_meta ->> 'attempt')::integer, 1), p_meta ->> 'worker', p_received_at, p_received_at,
+            CASE WHEN pg_input_is_valid(generated, 'timestamptz') THEN generated::timestamptz END,
+            p_text, coalesce((p_meta ->> 'bytes')::integer, octet_length(p_text)),
+            staging.content_hash(p_text, generated))
+    ON CONFLICT (target, content_hash) DO UPDATE SET seen_count = r.seen_count + 1
+    RETURNING r.id INTO stored;
+    RETURN stored;
+END
+$$;
+"""
+FLOOR_DROP = "DROP FUNCTION IF EXISTS public.bench_floor_store; DROP TABLE IF EXISTS public.bench_floor"
+
+
+def database_alone(admin_url: str, connections: int) -> tuple[DayResult, DayResult]:
     """Ingests again every response the real path stored, as fast as the
     database takes them: the meetings pages first, then the races spread
     over the connections, each race's polls in their order (money flow
@@ -142,8 +173,14 @@ def database_alone(admin_url: str, connections: int) -> DayResult:
     it over; each poll is its own transaction, timed as in bench.polls
     (quarantined polls are counted as failed once the day is in).
     This is the capacity of the database; the real path's rate is bound by
-    the schedule as well (how many polls fall due at one instant)."""
+    the schedule as well (how many polls fall due at one instant).
+
+    Then the floor, over the same responses in the same order and
+    connections: each parsed as jsonb, given its repeat key
+    (staging.content_hash) and stored in a copy of staging, then committed.
+    Returns (the day again, its floor)."""
     result = DayResult()
+    floor = DayResult()
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute("DROP TABLE IF EXISTS public.bench_held")
         admin.execute("""CREATE UNLOGGED TABLE public.bench_held AS
@@ -171,7 +208,7 @@ def database_alone(admin_url: str, connections: int) -> DayResult:
         # 1.4. TRUNCATE leaves their size unknown, as a new partition's is.
         total = sum(len(ids) for _, ids in work)
 
-        async def run() -> None:
+        async def run(call, result: DayResult, label: str) -> None:
             conns = [
                 await psycopg.AsyncConnection.connect(admin_url, application_name="raceday-bench")
                 for _ in range(connections)
@@ -182,7 +219,7 @@ def database_alone(admin_url: str, connections: int) -> DayResult:
                 )
                 for _ in range(connections)
             ]
-            bar = Progress("day, database alone", total, " polls")
+            bar = Progress(label, total, " polls")
             try:
                 queue: asyncio.Queue = asyncio.Queue()
                 for group in (meetings, races):
@@ -192,7 +229,7 @@ def database_alone(admin_url: str, connections: int) -> DayResult:
                     pairs = list(zip(conns, readers, strict=True))
                     await asyncio.gather(
                         *(
-                            _drain(conn, reader, queue, result, bar)
+                            _drain(conn, reader, queue, call, result, bar)
                             for conn, reader in (pairs[:1] if group is meetings else pairs)
                         )
                     )
@@ -202,7 +239,7 @@ def database_alone(admin_url: str, connections: int) -> DayResult:
             bar.done(f"failed {result.failures}")
 
         began = time.perf_counter()
-        asyncio.run(run())
+        asyncio.run(run(_ingest_call, result, "day, database alone"))
         result.seconds = time.perf_counter() - began
         result.history_rows = history_rows(admin)
         # Stored but not transformed: failed, as in bench.polls.
@@ -210,15 +247,24 @@ def database_alone(admin_url: str, connections: int) -> DayResult:
             "SELECT count(*) FROM staging.raw_responses WHERE transform_error IS NOT NULL"
         ).fetchone()
         result.failures += quarantined
+        try:
+            admin.execute(FLOOR_DROP)
+            admin.execute(FLOOR_SETUP)
+            began = time.perf_counter()
+            asyncio.run(run(_floor_call, floor, "day, the floor"))
+            floor.seconds = time.perf_counter() - began
+        finally:
+            admin.execute(FLOOR_DROP)
         admin.execute("DROP TABLE public.bench_held")
         real_database_clock(admin)
-    return result
+    return result, floor
 
 
 async def _drain(
     conn: psycopg.AsyncConnection,
     reader: psycopg.AsyncConnection,
     queue: asyncio.Queue,
+    call,
     result: DayResult,
     bar: Progress,
 ) -> None:
@@ -235,7 +281,7 @@ async def _drain(
             if k + 1 < len(chunks):
                 ahead = asyncio.ensure_future(_bodies(reader, chunks[k + 1]))
             for kind, body, received_at, meta in polls:
-                await _ingest_one(conn, kind, body, received_at, meta, result, t)
+                await _ingest_one(conn, call(kind, body, received_at, meta), result, t)
                 if result.polls % 100 == 0:
                     bar.update(result.polls, f"failed {result.failures}")
 
@@ -251,17 +297,30 @@ async def _bodies(reader: psycopg.AsyncConnection, ids: list[int]) -> list[tuple
     return await cur.fetchall()
 
 
-async def _ingest_one(conn, kind, body, received_at, meta, result: DayResult, t: Timings) -> None:
+def _ingest_call(kind: str, body: str, received_at: datetime, meta: dict) -> tuple[str, tuple]:
+    """The fetcher's call for a stored response."""
+    if kind == "event":
+        return "SELECT raceday.ingest_event(%s, %s::text, %s, %s)", (
+            meta["target"],
+            body,
+            received_at,
+            Jsonb(meta),
+        )
+    return "SELECT raceday.ingest_meetings(%s::text, %s, %s)", (body, received_at, Jsonb(meta))
+
+
+def _floor_call(kind: str, body: str, received_at: datetime, meta: dict) -> tuple[str, tuple]:
+    """The floor's call for a stored response (FLOOR_SETUP)."""
+    return (
+        "SELECT public.bench_floor_store(%s, %s, %s::text, %s, %s)",
+        (kind, meta["target"], body, received_at, Jsonb(meta)),
+    )
+
+
+async def _ingest_one(conn, poll: tuple[str, tuple], result: DayResult, t: Timings) -> None:
     """One poll in its own transaction, timed as in bench.polls; whether it
     was quarantined is counted once the day is in."""
-    call, args = (
-        (
-            "SELECT raceday.ingest_event(%s, %s::text, %s, %s)",
-            (meta["target"], body, received_at, Jsonb(meta)),
-        )
-        if kind == "event"
-        else ("SELECT raceday.ingest_meetings(%s::text, %s, %s)", (body, received_at, Jsonb(meta)))
-    )
+    call, args = poll
     try:
         _, ingest_ms, transform_ms, commit_ms = await timed_ingest(conn, call, args)
     except psycopg.Error:

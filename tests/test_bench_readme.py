@@ -34,6 +34,12 @@ def test_the_section_is_rewritten_from_a_run_and_nothing_else(tmp_path):
                     ("one race, 14 runners, 390 KB per event, 300 polls", "end to end p50", 8.04, "met"),
                     ("one race, 14 runners, 390 KB per event, 300 polls", "end to end p95", 15.5, "MISSED"),
                     ("the day again, in the database alone, 2 connections", "polls per second", 212.3, "met"),
+                    (
+                        "the day's floor: parse, repeat key, store, commit; no transform",
+                        "polls per second",
+                        301.4,
+                        "",
+                    ),
                     ("the machine's speed at the start of the run", "an event parsed as jsonb", 1.449, ""),
                     ("the machine's speed at the end of the run", "an event parsed as jsonb", 1.62, ""),
                 ]
@@ -48,6 +54,8 @@ def test_the_section_is_rewritten_from_a_run_and_nothing_else(tmp_path):
         in table
     )
     assert "| the day in the database alone, 2 connections | >= 200 polls/s | - | 94 | 212.3 |" in table
+    # The floor has no goal: it says how much of a poll is left for its transform.
+    assert "| its floor: parse, repeat key, store, commit; no transform |  | - | - | 301.4 |" in table
     assert "at commit abc1234" in table and "| the day, real path" in table
     # How fast the machine was, at the start and at the end of the run.
     assert "parsed as jsonb): 1.45 ms, then 1.62 ms;" in table
