@@ -135,8 +135,10 @@ async def _noop(_attempt) -> None:
     return None
 
 
-# The floor's store: store_response's row, less its look-ups, into a copy of
-# staging.raw_responses (the same columns, indexes, constraints and lz4 TOAST).
+# The floor's store: raceday.store_response's row (less its clock skew, a few
+# scalar steps) into a copy of staging.raw_responses: the same columns,
+# indexes, constraints and lz4 TOAST. tests/test_bench_floor.py holds the two
+# rows equal.
 FLOOR_SETUP = """
 CREATE TABLE public.bench_floor (LIKE staging.raw_responses INCLUDING ALL);
 CREATE FUNCTION public.bench_floor_store(p_kind text, p_target text, p_text text, p_received_at timestamptz,
