@@ -66,6 +66,15 @@ def db(database_url: str) -> Iterator[psycopg.Connection]:
         yield conn
 
 
+@pytest.fixture
+def rolled_back(database_url: str) -> Iterator[psycopg.Connection]:
+    """A superuser connection whose work is one transaction, rolled back at
+    the end whether the test passed or not: nothing it did is left."""
+    with psycopg.connect(database_url) as conn:
+        yield conn
+        conn.rollback()
+
+
 # -- the pipeline: a clean database, the simulator, fetcher processes ------
 
 

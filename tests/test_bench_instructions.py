@@ -9,30 +9,24 @@ import pytest
 from bench import instructions
 
 
-class Rollback(Exception):
-    pass
-
-
-def test_a_script_statement_stores_the_body_it_quotes_byte_for_byte(db):
+def test_a_script_statement_stores_the_body_it_quotes_byte_for_byte(rolled_back):
+    db = rolled_back
     race_id, polls = instructions.race_polls(2)
     t, body = polls[1]
     sql = instructions.statement(race_id, t, body)
     assert sql.endswith(";\n\n"), "a single-user backend run with -j ends a statement at ';' and a blank line"
-    with pytest.raises(Rollback):
-        with db.transaction():
-            (staging_id,) = db.execute(sql.rstrip()).fetchone()
-            stored, error = db.execute(
-                "SELECT body, transform_error FROM staging.raw_responses WHERE id = %s", (staging_id,)
-            ).fetchone()
-            assert stored == body
-            assert error is None, error
-            assert (
-                db.execute(
-                    "SELECT count(*) FROM raceday.money_flow_history WHERE staging_id = %s", (staging_id,)
-                ).fetchone()[0]
-                > 0
-            ), "the poll was transformed: 50 minutes out, its money flow is written"
-            raise Rollback
+    (staging_id,) = db.execute(sql.rstrip()).fetchone()
+    stored, error = db.execute(
+        "SELECT body, transform_error FROM staging.raw_responses WHERE id = %s", (staging_id,)
+    ).fetchone()
+    assert stored == body
+    assert error is None, error
+    assert (
+        db.execute(
+            "SELECT count(*) FROM raceday.money_flow_history WHERE staging_id = %s", (staging_id,)
+        ).fetchone()[0]
+        > 0
+    ), "the poll was transformed: 50 minutes out, its money flow is written"
 
 
 def test_a_body_that_would_end_the_quote_or_the_statement_is_refused():

@@ -15,7 +15,6 @@ trigger's relation and transition tables (new_rows, old_rows), as they run.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
 
 import psycopg
 import pytest
@@ -50,12 +49,10 @@ ORDER BY 1
 
 
 @pytest.fixture
-def checker(database_url: str) -> Iterator[psycopg.Connection]:
+def checker(rolled_back: psycopg.Connection) -> psycopg.Connection:
     """A superuser connection in a transaction holding plpgsql_check, rolled back at the end."""
-    with psycopg.connect(database_url) as conn:
-        conn.execute("CREATE EXTENSION plpgsql_check")
-        yield conn
-        conn.rollback()
+    rolled_back.execute("CREATE EXTENSION plpgsql_check")
+    return rolled_back
 
 
 def findings(conn: psycopg.Connection, schemas: list[str]) -> list[tuple]:
